@@ -9,7 +9,7 @@ DATA_DIR ?= var/demo
 LISTEN  ?= 127.0.0.1:8080
 
 PKGS    := libmicrohttpd jansson sqlite3 libcrypto
-WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wvla -Werror
+WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wno-format-truncation -Wvla -Werror
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN) -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -largon2 -lm -pthread
 
@@ -41,7 +41,8 @@ casebridge: $(BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(GEN_C): scripts/embed.sh $(EMBED_IN)
 	@mkdir -p $(dir $@)

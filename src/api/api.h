@@ -1,0 +1,40 @@
+/*
+ * api.h - the HTTP API: starting and stopping the server, the process-wide settings handlers read,
+ * and the handler functions the route table (routes.c) points at. Handlers live in api_<area>.c.
+ */
+#ifndef CB_API_H
+#define CB_API_H
+
+#include "api/http.h"
+#include "core/config.h"
+#include "domain/authz.h"
+
+typedef struct server server;
+
+/* Start serving with cfg (copied). Prints "listening on http://HOST:PORT" to stdout. */
+int server_start(const config *cfg, server **out, err *e);
+/* The bound port (useful with port 0). */
+int server_port(const server *s);
+/* Stop accepting, wait up to timeout_ms for in-flight requests, then stop and free. */
+void server_stop(server *s, int timeout_ms);
+
+/* The settings the running server was started with, and paths derived from them. */
+const config *api_config(void);
+const char *api_db_path(void);
+
+/* Object-level authorization for a handler: authz_decide with the route's permission and scope. */
+int api_authorize(req *r, const authz_scope *scope);
+
+/* ---- handlers ---- */
+int api_healthz(req *r);
+int api_openapi(req *r);
+int api_login(req *r);
+int api_logout(req *r);
+int api_me(req *r);
+int api_areas(req *r);
+int api_units(req *r);
+int api_unit_create(req *r);
+int api_user_create(req *r);
+int api_user_list(req *r);
+
+#endif

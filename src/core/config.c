@@ -1,0 +1,160 @@
+/*
+ * config.c - the settings table and its sources. See config.h.
+ */
+#include "core/config.h"
+
+#include "core/log.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { T_STR, T_INT };
+
+static const struct setting {
+	const char *name; /* flag form: --name; file form: name or name_with_underscores */
+	int type;
+	size_t off, size;
+	const char *def;
+	int64_t min, max;
+	const char *help;
+} settings[] = {
+	{"data-dir", T_STR, offsetof(config, data_dir), sizeof(((config *)0)->data_dir), "var/data", 0, 0,
+	 "directory of the database, keys, dossier files and casebridge.conf"},
+	{"listen", T_STR, offsetof(config, listen), sizeof(((config *)0)->listen), "127.0.0.1:8080", 0, 0,
+	 "address and port to serve on"},
+	{"web-root", T_STR, offsetof(config, web_root), sizeof(((config *)0)->web_root), "", 0, 0,
+	 "directory of the built web application (empty: API only)"},
+	{"log-level", T_STR, offsetof(config, log_level), sizeof(((config *)0)->log_level), "info", 0, 0,
+	 "debug, info, warn, error or off"},
+	{"threads", T_INT, offsetof(config, threads), 0, "0", 0, 256, "worker threads (0 = one per core)"},
+	{"max-json-bytes", T_INT, offsetof(config, max_json_bytes), 0, "1048576", 1024, 64 << 20,
+	 "largest JSON request body"},
+	{"max-upload-bytes", T_INT, offsetof(config, max_upload_bytes), 0, "67108864", 1024, INT64_C(4) << 30,
+	 "largest dossier file"},
+	{"max-header-bytes", T_INT, offsetof(config, max_header_bytes), 0, "32768", 4096, 1 << 20,
+	 "memory per connection for the request line and headers"},
+	{"request-timeout", T_INT, offsetof(config, request_timeout), 0, "30", 1, 3600,
+	 "seconds a connection may stay idle"},
+	{"sth-interval", T_INT, offsetof(config, sth_interval), 0, "10", 1, 86400,
+	 "seconds between signed tree heads while events arrive"},
+	{"transfer-accept-days", T_INT, offsetof(config, transfer_accept_days), 0, "3", 0, 30,
+	 "working days a receiving unit has to accept a transfer (green channel: same day)"},
+};
+#define N_SETTINGS (sizeof settings / sizeof settings[0])
+
+static const struct setting *find(const char *name)
+{
+	char norm[64];
+	size_t n = util_strlcpy(norm, name, sizeof norm);
+	if (n >= sizeof norm)
+		return NULL;
+	for (char *p = norm; *p; p++)
+		if (*p == '_')
+			*p = '-';
+		else
+			*p = (char)tolower((unsigned char)*p);
+	for (size_t i = 0; i < N_SETTINGS; i++)
+		if (strcmp(settings[i].name, norm) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+int config_known(const char *name) { return find(name) != NULL; }
+
+int config_set(config *cfg, const char *name, const char *value, err *e)
+{
+	const struct setting *s = find(name);
+	if (!s)
+		return err_set(e, E_INVALID, name, "unknown setting %s", name);
+	char *base = (char *)cfg + s->off;
+	if (s->type == T_STR) {
+		if (strlen(value) >= s->size)
+			return err_set(e, E_INVALID, s->name, "%s is too long", s->name);
+		if (!strcmp(s->name, "log-level") && log_level_parse(value) < 0)
+			return err_set(e, E_INVALID, s->name, "log-level must be debug, info, warn, error or off");
+		util_strlcpy(base, value, s->size);
+		return OK;
+	}
+	int64_t v;
+	if (util_parse_i64(value, s->min, s->max, &v))
+		return err_set(e, E_INVALID, s->name, "%s must be a whole number from %lld to %lld", s->name,
+			       (long long)s->min, (long long)s->max);
+	memcpy(base, &v, sizeof v);
+	return OK;
+}
+
+void config_defaults(config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < N_SETTINGS; i++)
+		config_set(cfg, settings[i].name, settings[i].def, NULL);
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = 0;
+	return s;
+}
+
+int config_load_file(config *cfg, const char *path, int optional, err *e)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return optional ? OK : err_set(e, E_IO, "config", "cannot read config file %s", path);
+	char line[1024];
+	int n = 0, rc = OK;
+	while (fgets(line, sizeof line, f)) {
+		n++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			rc = err_set(e, E_INVALID, "config", "%s:%d: expected name = value", path, n);
+			break;
+		}
+		*eq = 0;
+		char *name = trim(s), *value = trim(eq + 1);
+		if ((rc = config_set(cfg, name, value, e))) {
+			char msg[ERR_MESSAGE_MAX];
+			util_strlcpy(msg, e ? e->message : "", sizeof msg);
+			rc = err_set(e, rc, name, "%s:%d: %s", path, n, msg);
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int config_load_env(config *cfg, err *e)
+{
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		char env[64] = "CASEBRIDGE_";
+		size_t o = strlen(env);
+		for (const char *p = settings[i].name; *p && o + 1 < sizeof env; p++)
+			env[o++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+		env[o] = 0;
+		const char *v = getenv(env);
+		if (v) {
+			int rc = config_set(cfg, settings[i].name, v, e);
+			if (rc)
+				return err_set(e, rc, env, "environment %s: %s", env, e ? e->message : "invalid");
+		}
+	}
+	return OK;
+}
+
+void config_print_help(FILE *f)
+{
+	fprintf(f, "Settings (flag --name VALUE, environment CASEBRIDGE_NAME, or 'name = value' in casebridge.conf):\n");
+	for (size_t i = 0; i < N_SETTINGS; i++)
+		fprintf(f, "  --%-22s %s (default %s)\n", settings[i].name, settings[i].help,
+			settings[i].def[0] ? settings[i].def : "empty");
+}

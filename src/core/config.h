@@ -1,0 +1,42 @@
+/*
+ * config.h - the server's settings, declared once in a table (config.c) that drives defaults, the
+ * config file, environment overrides and command-line flags, and the --help text. Precedence, lowest
+ * first: built-in default, config file (<data-dir>/casebridge.conf or --config), environment variable
+ * CASEBRIDGE_<NAME>, command-line flag --<name>.
+ */
+#ifndef CB_CONFIG_H
+#define CB_CONFIG_H
+
+#include "core/err.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct config {
+	char data_dir[512];
+	char listen[128];   /* host:port */
+	char web_root[512]; /* built web app ("" = none) */
+	char log_level[16];
+	int64_t threads;          /* 0 = one per core */
+	int64_t max_json_bytes;   /* JSON request bodies */
+	int64_t max_upload_bytes; /* dossier files */
+	int64_t max_header_bytes; /* per connection header/memory cap */
+	int64_t request_timeout;  /* seconds a connection may idle */
+	int64_t sth_interval;     /* seconds between signed tree heads while entries arrive */
+	int64_t transfer_accept_days; /* working days a receiver has to accept a transfer */
+} config;
+
+/* Defaults into cfg. */
+void config_defaults(config *cfg);
+/* Set one setting by name ("max-json-bytes" or "max_json_bytes") from text; E_INVALID naming it. */
+int config_set(config *cfg, const char *name, const char *value, err *e);
+/* Read "name = value" lines (# comments); a missing file is OK when optional. */
+int config_load_file(config *cfg, const char *path, int optional, err *e);
+/* Apply CASEBRIDGE_<NAME> environment variables. */
+int config_load_env(config *cfg, err *e);
+/* Print the settings table (for --help). */
+void config_print_help(FILE *f);
+/* 1 if name is a known setting. */
+int config_known(const char *name);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * audit.c - recording events and their canonical bytes. See audit.h and docs/log-format.md.
+ *
+ * The entry encoding is a length-prefixed concatenation rather than canonical JSON so that another
+ * implementation can reproduce it byte for byte without a JSON library's escaping rules: the payload
+ * is hashed exactly as stored.
+ */
+#include "domain/audit.h"
+
+#include "core/mem.h"
+#include "core/util.h"
+#include "domain/tlog.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+int audit_entry_encode(const store_event *ev, unsigned char **out, size_t *out_len)
+{
+	char actor[24];
+	snprintf(actor, sizeof actor, "%lld", (long long)ev->actor_user_id);
+	const char *fields[] = {ev->at,        actor,          ev->actor_unit_id ? ev->actor_unit_id : "",
+				ev->entity_type, ev->entity_id, ev->event_type,
+				ev->payload ? ev->payload : "{}"};
+	const size_t nf = sizeof fields / sizeof fields[0];
+	size_t len = 8 + 8;
+	for (size_t i = 0; i < nf; i++)
+		len += 4 + strlen(fields[i]);
+	unsigned char *b = mem_alloc(len);
+	if (!b)
+		return E_NOMEM;
+	memcpy(b, "CBLOG\x00\x00\x01", 8);
+	put_u64(b + 8, (uint64_t)ev->seq);
+	size_t off = 16;
+	for (size_t i = 0; i < nf; i++) {
+		size_t n = strlen(fields[i]);
+		put_u32(b + off, (uint32_t)n);
+		memcpy(b + off + 4, fields[i], n);
+		off += 4 + n;
+	}
+	*out = b;
+	*out_len = len;
+	return OK;
+}
+
+int audit_record(store *db, const principal *who, const char *entity_type, const char *entity_id,
+		 const char *event_type, json_t *payload, int64_t *out_seq, err *e)
+{
+	int rc = OK;
+	char *text = NULL;
+	char now[32];
+	if (!store_in_tx(db))
+		return err_set(e, E_INTERNAL, NULL, "audit_record outside a transaction");
+	text = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (payload && !text)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	util_now_iso(now, sizeof now);
+	store_event ev = {
+		.at = now,
+		.actor_user_id = who->user_id,
+		.actor_unit_id = who->unit_id[0] ? who->unit_id : NULL,
+		.entity_type = entity_type,
+		.entity_id = entity_id,
+		.event_type = event_type,
+		.payload = text ? text : "{}",
+	};
+	rc = tlog_append_event(db, &ev, e);
+	if (rc == OK && out_seq)
+		*out_seq = ev.seq;
+	free(text);
+	return rc;
+}
+
+int audit_change(json_t *payload, const char *field, json_t *old_value, json_t *new_value)
+{
+	if (old_value && new_value && json_equal(old_value, new_value))
+		return OK;
+	if (!old_value && !new_value)
+		return OK;
+	json_t *changes = json_object_get(payload, "changes");
+	if (!changes) {
+		changes = json_object();
+		if (!changes || json_object_set_new(payload, "changes", changes))
+			return E_NOMEM;
+	}
+	json_t *c = json_pack("{s:O?,s:O?}", "old", old_value, "new", new_value);
+	if (!c || json_object_set_new(changes, field, c))
+		return E_NOMEM;
+	return OK;
+}
+
+int audit_change_str(json_t *payload, const char *field, const char *old_value, const char *new_value)
+{
+	if (old_value && new_value && strcmp(old_value, new_value) == 0)
+		return OK;
+	json_t *o = old_value ? json_string(old_value) : NULL;
+	json_t *n = new_value ? json_string(new_value) : NULL;
+	int rc = audit_change(payload, field, o, n);
+	json_decref(o);
+	json_decref(n);
+	return rc;
+}

@@ -1,0 +1,371 @@
+/*
+ * sqlite.c - the SQLite back end's connection, statement cache, transactions, migrations and meta.
+ *
+ * Each connection runs in WAL mode with foreign keys on, synchronous=NORMAL (durable at checkpoints,
+ * never corrupt; see docs/architecture.md for the durability choice) and a 5 s busy timeout. Write
+ * transactions are BEGIN IMMEDIATE so writers queue instead of failing at commit. Migrations are the
+ * embedded files src/store/migrations/NNNN_name.sql, applied in order, each recorded in
+ * schema_migrations.
+ */
+#include "store/sqlite_internal.h"
+
+#include "core/embedded.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sq_fail(store *db, err *e, const char *what)
+{
+	int code = sqlite3_extended_errcode(db->h);
+	int prim = code & 0xff;
+	if (prim == SQLITE_CONSTRAINT)
+		return err_set(e, E_CONFLICT, NULL, "%s: 违反唯一性或引用约束 (%s)", what, sqlite3_errmsg(db->h));
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return err_set(e, E_BUSY, NULL, "%s: 数据库繁忙，请稍后重试", what);
+	log_event(LOG_ERROR, "store_error", "what=\"%s\" code=%d msg=\"%s\"", what, code, sqlite3_errmsg(db->h));
+	return err_set(e, E_STORE, NULL, "%s: 数据库错误", what);
+}
+
+int sq_prepare(store *db, const char *sql, sqlite3_stmt **out, err *e)
+{
+	for (int i = 0; i < db->n_cache; i++) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			*out = db->cache[i].st;
+			return OK;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return sq_fail(db, e, "prepare");
+	if (db->n_cache < STMT_CACHE_MAX) {
+		db->cache[db->n_cache].sql = sql;
+		db->cache[db->n_cache].st = st;
+		db->n_cache++;
+	} else {
+		/* Cache full: should not happen with static SQL; keep working, leak-free. */
+		log_event(LOG_WARN, "store_stmt_cache_full", "n=%d", db->n_cache);
+		sqlite3_finalize(db->cache[STMT_CACHE_MAX - 1].st);
+		db->cache[STMT_CACHE_MAX - 1].sql = sql;
+		db->cache[STMT_CACHE_MAX - 1].st = st;
+	}
+	*out = st;
+	return OK;
+}
+
+int sq_note_write(store *db, err *e)
+{
+	if (!db->in_tx)
+		return err_set(e, E_INTERNAL, NULL, "write outside a transaction");
+	db->n_writes++;
+	return OK;
+}
+
+int sq_step_done(store *db, sqlite3_stmt *st, err *e, const char *what)
+{
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (s != SQLITE_DONE) {
+		int rc = sq_fail(db, e, what);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return OK;
+}
+
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+const char *sq_col_text(sqlite3_stmt *st, int i, arena *a)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	if (!t)
+		return NULL;
+	return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+static int exec(store *db, const char *sql, err *e)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int rc = err_set(e, E_STORE, NULL, "SQL failed: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return rc;
+	}
+	return OK;
+}
+
+int store_open(const char *path, store **out, err *e)
+{
+	int rc = OK;
+	store *db = mem_calloc(1, sizeof *db);
+	if (!db)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		rc = err_set(e, E_STORE, "data_dir", "无法打开数据库 %s: %s", path, db->h ? sqlite3_errmsg(db->h) : "?");
+		goto done;
+	}
+	sqlite3_busy_timeout(db->h, 5000);
+	rc = exec(db,
+		  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+		  "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
+		  e);
+	if (rc)
+		goto done;
+	*out = db;
+	db = NULL;
+done:
+	if (db)
+		store_close(db);
+	return rc;
+}
+
+void store_close(store *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->n_cache; i++)
+		sqlite3_finalize(db->cache[i].st);
+	if (db->in_tx || db->in_read)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db->h);
+	mem_free(db);
+}
+
+/* ---- per-thread connections ---- */
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+
+static void thread_close(void *p) { store_close(p); }
+static void thread_init(void) { pthread_key_create(&thread_key, thread_close); }
+
+int store_thread_get(const char *path, store **out, err *e)
+{
+	pthread_once(&thread_once, thread_init);
+	store *db = pthread_getspecific(thread_key);
+	if (db) {
+		*out = db;
+		return OK;
+	}
+	int rc = store_open(path, &db, e);
+	if (rc)
+		return rc;
+	pthread_setspecific(thread_key, db);
+	*out = db;
+	return OK;
+}
+
+/* ---- transactions ---- */
+int store_tx_begin(store *db, err *e)
+{
+	if (db->in_tx)
+		return err_set(e, E_INTERNAL, NULL, "nested transaction");
+	if (db->in_read)
+		store_read_end(db);
+	sqlite3_stmt *st;
+	static const char sql[] = "BEGIN IMMEDIATE";
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = sq_fail(db, e, "begin");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	db->in_tx = 1;
+	db->n_writes = db->n_events = 0;
+	return OK;
+}
+
+void store_tx_rollback(store *db)
+{
+	if (!db->in_tx)
+		return;
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = 0;
+}
+
+int store_tx_commit(store *db, err *e)
+{
+	if (!db->in_tx)
+		return err_set(e, E_INTERNAL, NULL, "commit without transaction");
+	if (db->n_writes > 0 && db->n_events == 0) {
+		store_tx_rollback(db);
+		return err_set(e, E_INTEGRITY, NULL, "a write without its event was refused");
+	}
+	sqlite3_stmt *st;
+	static const char sql[] = "COMMIT";
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc) {
+		store_tx_rollback(db);
+		return rc;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = sq_fail(db, e, "commit");
+		sqlite3_reset(st);
+		store_tx_rollback(db);
+		return rc;
+	}
+	sqlite3_reset(st);
+	db->in_tx = 0;
+	return OK;
+}
+
+int store_in_tx(const store *db) { return db->in_tx; }
+
+int store_read_begin(store *db, err *e)
+{
+	if (db->in_tx || db->in_read)
+		return OK;
+	int rc = exec(db, "BEGIN", e);
+	if (rc == OK)
+		db->in_read = 1;
+	return rc;
+}
+
+void store_read_end(store *db)
+{
+	if (!db->in_read)
+		return;
+	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	db->in_read = 0;
+}
+
+/* ---- migrations ---- */
+static int migration_version(const char *path, const char **out_name)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	int v = 0;
+	const char *p = base;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	if (p == base || *p != '_')
+		return -1;
+	*out_name = p + 1;
+	return v;
+}
+
+int store_schema_version(store *db, int *out_version, err *e)
+{
+	sqlite3_stmt *st = NULL;
+	*out_version = 0;
+	if (sqlite3_prepare_v2(db->h,
+			       "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'", -1,
+			       &st, NULL) != SQLITE_OK)
+		return sq_fail(db, e, "schema version");
+	int exists = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!exists)
+		return OK;
+	if (sqlite3_prepare_v2(db->h, "SELECT coalesce(max(version),0) FROM schema_migrations", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return sq_fail(db, e, "schema version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out_version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return OK;
+}
+
+int store_migrate(store *db, int *out_version, err *e)
+{
+	int rc = OK, current = 0;
+	rc = exec(db,
+		  "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		  " applied_at TEXT NOT NULL)",
+		  e);
+	if (rc)
+		return rc;
+	rc = store_schema_version(db, &current, e);
+	if (rc)
+		return rc;
+	/* Embedded files are sorted by path, so migrations come in version order. */
+	for (const embedded_file *f = embedded_files; f->path; f++) {
+		if (strncmp(f->path, "src/store/migrations/", 21) != 0)
+			continue;
+		const char *name = "";
+		int v = migration_version(f->path, &name);
+		if (v <= current)
+			continue;
+		rc = exec(db, "BEGIN IMMEDIATE", e);
+		if (rc)
+			return rc;
+		rc = exec(db, f->data, e);
+		if (rc == OK) {
+			sqlite3_stmt *st = NULL;
+			char now[32];
+			util_now_iso(now, sizeof now);
+			if (sqlite3_prepare_v2(db->h, "INSERT INTO schema_migrations VALUES (?,?,?)", -1, &st, NULL) !=
+			    SQLITE_OK) {
+				rc = sq_fail(db, e, "migrate");
+			} else {
+				sqlite3_bind_int(st, 1, v);
+				sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+				if (sqlite3_step(st) != SQLITE_DONE)
+					rc = sq_fail(db, e, "migrate");
+				sqlite3_finalize(st);
+			}
+		}
+		if (rc) {
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			log_event(LOG_ERROR, "migration_failed", "version=%d name=%s", v, name);
+			return rc;
+		}
+		rc = exec(db, "COMMIT", e);
+		if (rc)
+			return rc;
+		log_event(LOG_INFO, "migration_applied", "version=%d name=%s", v, name);
+		current = v;
+	}
+	if (out_version)
+		*out_version = current;
+	return OK;
+}
+
+/* ---- meta ---- */
+int store_meta_get(store *db, const char *key, arena *a, char **out_value, err *e)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key=?";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*out_value = (char *)sq_col_text(st, 0, a);
+		rc = *out_value ? OK : err_set(e, E_NOMEM, NULL, "out of memory");
+	} else if (s == SQLITE_DONE) {
+		rc = err_set(e, E_NOTFOUND, key, "no meta value %s", key);
+	} else {
+		rc = sq_fail(db, e, "meta get");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_meta_set(store *db, const char *key, const char *value, err *e)
+{
+	static const char sql[] = "INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return sq_step_done(db, st, e, "meta set");
+}

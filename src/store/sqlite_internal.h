@@ -1,0 +1,41 @@
+/*
+ * sqlite_internal.h - what the SQLite back end's files share: the connection struct, the prepared
+ * statement cache and the bookkeeping that enforces "no write without its event". Not for domain code.
+ */
+#ifndef CB_SQLITE_INTERNAL_H
+#define CB_SQLITE_INTERNAL_H
+
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#define STMT_CACHE_MAX 256
+
+struct store {
+	sqlite3 *h;
+	struct {
+		const char *sql; /* static string: identity by pointer */
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE_MAX];
+	int n_cache;
+	int in_tx;        /* an audited write transaction is open */
+	int in_read;      /* a read snapshot is open */
+	long n_writes;    /* writes in the open transaction */
+	long n_events;    /* events appended in the open transaction */
+};
+
+/* A cached, reset statement for a static SQL string; E_STORE on failure. */
+int sq_prepare(store *db, const char *sql, sqlite3_stmt **out, err *e);
+/* Record a write; refuses (E_INTERNAL) outside a transaction. */
+int sq_note_write(store *db, err *e);
+/* Map the connection's last error to E_STORE / E_CONFLICT (constraint) / E_BUSY. */
+int sq_fail(store *db, err *e, const char *what);
+/* Run a statement to completion expecting no rows (or ignoring them). */
+int sq_step_done(store *db, sqlite3_stmt *st, err *e, const char *what);
+
+/* Bind helpers: NULL strings bind SQL NULL. */
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* A column as an arena string (NULL for SQL NULL). */
+const char *sq_col_text(sqlite3_stmt *st, int i, arena *a);
+
+#endif

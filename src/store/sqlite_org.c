@@ -1,0 +1,108 @@
+/*
+ * sqlite_org.c - areas and units. See store.h.
+ */
+#include "store/sqlite_internal.h"
+
+#include <string.h>
+
+int store_area_insert(store *db, const store_area *ar, err *e)
+{
+	static const char sql[] = "INSERT INTO areas(code,name,parent_code,level) VALUES(?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, ar->code);
+	sq_bind_text(st, 2, ar->name);
+	sq_bind_text(st, 3, ar->parent_code);
+	sq_bind_text(st, 4, ar->level);
+	return sq_step_done(db, st, e, "area insert");
+}
+
+int store_area_list(store *db, arena *a, store_area **out, size_t *out_n, err *e)
+{
+	static const char q_n[] = "SELECT count(*) FROM areas";
+	static const char sql[] = "SELECT code,name,parent_code,level FROM areas ORDER BY code";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, q_n, &st, e);
+	if (rc)
+		return rc;
+	size_t cap = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	store_area *v = arena_alloc(a, (cap + 1) * sizeof *v);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	if ((rc = sq_prepare(db, sql, &st, e)))
+		return rc;
+	size_t n = 0;
+	while (n < cap && sqlite3_step(st) == SQLITE_ROW) {
+		v[n].code = sq_col_text(st, 0, a);
+		v[n].name = sq_col_text(st, 1, a);
+		v[n].parent_code = sq_col_text(st, 2, a);
+		v[n].level = sq_col_text(st, 3, a);
+		if (!v[n].code || !v[n].name || !v[n].level) {
+			sqlite3_reset(st);
+			return err_set(e, E_NOMEM, NULL, "out of memory");
+		}
+		n++;
+	}
+	sqlite3_reset(st);
+	*out = v;
+	*out_n = n;
+	return OK;
+}
+
+int store_unit_insert(store *db, const store_unit *u, err *e)
+{
+	static const char sql[] = "INSERT INTO units(id,name,kind,area_code,parent_id,court_code) VALUES(?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, u->id);
+	sq_bind_text(st, 2, u->name);
+	sq_bind_text(st, 3, u->kind);
+	sq_bind_text(st, 4, u->area_code);
+	sq_bind_text(st, 5, u->parent_id);
+	sq_bind_text(st, 6, u->court_code);
+	return sq_step_done(db, st, e, "unit insert");
+}
+
+int store_unit_list(store *db, arena *a, store_unit **out, size_t *out_n, err *e)
+{
+	static const char q_n[] = "SELECT count(*) FROM units";
+	static const char sql[] = "SELECT id,name,kind,area_code,parent_id,court_code FROM units ORDER BY area_code,id";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, q_n, &st, e);
+	if (rc)
+		return rc;
+	size_t cap = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	store_unit *v = arena_alloc(a, (cap + 1) * sizeof *v);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	if ((rc = sq_prepare(db, sql, &st, e)))
+		return rc;
+	size_t n = 0;
+	while (n < cap && sqlite3_step(st) == SQLITE_ROW) {
+		v[n].id = sq_col_text(st, 0, a);
+		v[n].name = sq_col_text(st, 1, a);
+		v[n].kind = sq_col_text(st, 2, a);
+		v[n].area_code = sq_col_text(st, 3, a);
+		v[n].parent_id = sq_col_text(st, 4, a);
+		v[n].court_code = sq_col_text(st, 5, a);
+		if (!v[n].id || !v[n].name || !v[n].kind || !v[n].area_code) {
+			sqlite3_reset(st);
+			return err_set(e, E_NOMEM, NULL, "out of memory");
+		}
+		n++;
+	}
+	sqlite3_reset(st);
+	*out = v;
+	*out_n = n;
+	return OK;
+}
