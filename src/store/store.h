@@ -122,4 +122,123 @@ int store_session_revoke_user(store *db, int64_t user_id, int64_t at, err *e);
 /* Outside any transaction, no event: the idle clock only (see the header comment). */
 int store_session_touch(store *db, const char *token_hash, int64_t at, err *e);
 
+/* ---- matters ---- */
+typedef struct store_matter {
+	int64_t id;
+	const char *number, *kind, *summary, *status, *stage, *procedure;
+	const char *holder_unit_id, *holder_area_code, *holder_league_code, *filed_unit_id, *filed_at;
+	const char *stage_started_on, *rule_id, *due_on, *closed_at, *updated_at;
+	int extensions, returns, transfer_returns, green;
+	int64_t version; /* optimistic concurrency: update succeeds only if unchanged */
+} store_matter;
+
+int store_matter_next_serial(store *db, const char *area_code, int year, int64_t *out, err *e);
+int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *e);
+int store_matter_get(store *db, int64_t id, arena *a, store_matter *out, err *e);
+/* Write every column of m; E_CONFLICT if the row's version is no longer m->version. */
+int store_matter_update(store *db, const store_matter *m, err *e);
+int store_matter_unit_add(store *db, int64_t matter_id, const char *unit_id, const char *since, err *e);
+int store_matter_unit_list(store *db, int64_t matter_id, arena *a, const char ***out, size_t *out_n, err *e);
+int store_matter_tag_set(store *db, int64_t matter_id, const char *tag, int on, err *e);
+int store_matter_tag_list(store *db, int64_t matter_id, arena *a, const char ***out, size_t *out_n, err *e);
+
+typedef struct store_matter_query {
+	const char *number;    /* matter number or any case number, exact */
+	const char *party;     /* party name, substring (1+ characters) */
+	const char *id_number; /* party identifier, exact */
+	const char *unit_id;   /* held or has held */
+	const char *holder_unit_id;
+	const char *stage, *status, *kind, *tag;
+	const char *area_code; /* holder area within (league or county code) */
+	const char *filed_from, *filed_to; /* YYYY-MM-DD inclusive */
+	const char *due_before;            /* open matters due before (overdue lists) */
+	const char *due_from, *due_to;     /* open matters due within [from,to] */
+	int order_urgency;                 /* green first, then due date */
+	int limit, offset;
+} store_matter_query;
+int store_matter_search(store *db, const store_matter_query *q, arena *a, store_matter **out, size_t *out_n,
+			int64_t *out_total, err *e);
+
+typedef struct store_party {
+	int64_t id, matter_id;
+	int ord;
+	const char *type, *name, *role, *id_type, *id_number, *sex, *birth_date, *id_warning;
+} store_party;
+int store_party_insert(store *db, const store_party *p, int64_t *out_id, err *e);
+int store_party_list(store *db, int64_t matter_id, arena *a, store_party **out, size_t *out_n, err *e);
+
+typedef struct store_case_number {
+	int64_t id, matter_id;
+	const char *unit_id, *stage, *number, *created_at;
+} store_case_number;
+/* The next gapless serial for (scope, type_code, year), inside the caller's transaction. */
+int store_case_serial_next(store *db, const char *scope, const char *type_code, int year, int64_t *out, err *e);
+int store_case_number_insert(store *db, const store_case_number *c, err *e);
+int store_case_number_list(store *db, int64_t matter_id, arena *a, store_case_number **out, size_t *out_n, err *e);
+
+/* ---- transfers ---- */
+typedef struct store_transfer {
+	int64_t id, matter_id;
+	const char *action, *to_stage, *rule_id, *procedure, *from_unit_id, *to_unit_id, *to_area_code,
+		*to_league_code, *status, *note, *reason, *manifest, *sent_at, *accept_due_on, *answered_at;
+	int green;
+	int64_t sent_by, answered_by;
+} store_transfer;
+int store_transfer_insert(store *db, const store_transfer *t, int64_t *out_id, err *e);
+int store_transfer_get(store *db, int64_t id, arena *a, store_transfer *out, err *e);
+/* The matter's pending transfer, or E_NOTFOUND. */
+int store_transfer_pending(store *db, int64_t matter_id, arena *a, store_transfer *out, err *e);
+/* Move a transfer from 'sent' to status; E_CONFLICT if it is no longer 'sent' (someone else won). */
+int store_transfer_answer(store *db, int64_t id, const char *status, const char *reason, const char *at,
+			  int64_t by, err *e);
+typedef struct store_transfer_query {
+	const char *to_unit_id, *from_unit_id, *status;
+	int64_t matter_id;
+	const char *area_code;       /* receiver within */
+	const char *due_before;      /* accept_due_on < this (unanswered past their limit) */
+	int limit, offset;
+} store_transfer_query;
+int store_transfer_list(store *db, const store_transfer_query *q, arena *a, store_transfer **out, size_t *out_n,
+			int64_t *out_total, err *e);
+
+/* ---- dossier files ---- */
+typedef struct store_file {
+	const char *sha256, *mime, *stored_at;
+	int64_t size;
+} store_file;
+typedef struct store_matter_file {
+	int64_t id, matter_id, uploaded_by, log_seq;
+	const char *sha256, *name, *unit_id, *uploaded_at, *mime;
+	int64_t size;
+} store_matter_file;
+int store_file_get(store *db, const char *sha256, arena *a, store_file *out, err *e);
+int store_file_insert(store *db, const store_file *f, err *e);
+int store_matter_file_insert(store *db, const store_matter_file *f, int64_t *out_id, err *e);
+int store_matter_file_list(store *db, int64_t matter_id, arena *a, store_matter_file **out, size_t *out_n, err *e);
+/* The first registration of a file (any matter), or E_NOTFOUND. */
+int store_matter_file_first(store *db, const char *sha256, arena *a, store_matter_file *out, err *e);
+
+/* ---- extensions ---- */
+typedef struct store_extension {
+	int64_t id, matter_id, requested_by, decided_by;
+	const char *stage, *rule_id, *status, *reason, *basis, *requested_at, *decided_at, *decision_note;
+} store_extension;
+int store_extension_insert(store *db, const store_extension *x, int64_t *out_id, err *e);
+int store_extension_get(store *db, int64_t id, arena *a, store_extension *out, err *e);
+int store_extension_list(store *db, int64_t matter_id, arena *a, store_extension **out, size_t *out_n, err *e);
+/* pending -> approved|refused; E_CONFLICT if already decided. */
+int store_extension_decide(store *db, int64_t id, const char *status, int64_t by, const char *at, const char *note,
+			   err *e);
+
+/* ---- supervision counts ---- */
+typedef struct store_supervision_row {
+	const char *group;  /* league code, area code or unit id */
+	int64_t open, overdue, due_soon, unanswered_transfers, returned_twice, green_misses;
+} store_supervision_row;
+/* Counts of open matters and pending transfers grouped by 'league' (holder league), 'area' (holder
+ * area) or 'unit' (holder unit), restricted to holder areas within area_code (NULL = all).
+ * today / soon are YYYY-MM-DD: overdue = due_on < today; due_soon = today <= due_on <= soon. */
+int store_supervision_counts(store *db, const char *group_by, const char *area_code, const char *today,
+			     const char *soon, arena *a, store_supervision_row **out, size_t *out_n, err *e);
+
 #endif

@@ -1,0 +1,599 @@
+/*
+ * sqlite_matter.c - matters, parties, case numbers, tags and search. See store.h.
+ */
+#include "store/sqlite_internal.h"
+
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MATTER_COLS                                                                                         \
+	"m.id,m.number,m.kind,m.summary,m.status,m.stage,m.procedure,m.holder_unit_id,m.holder_area_code,"   \
+	"m.holder_league_code,m.filed_unit_id,m.filed_at,m.stage_started_on,m.rule_id,m.due_on,m.closed_at,"  \
+	"m.updated_at,m.extensions,m.returns,m.transfer_returns,m.green,m.version"
+
+static int matter_row(sqlite3_stmt *st, arena *a, store_matter *m)
+{
+	memset(m, 0, sizeof *m);
+	m->id = sqlite3_column_int64(st, 0);
+	m->number = sq_col_text(st, 1, a);
+	m->kind = sq_col_text(st, 2, a);
+	m->summary = sq_col_text(st, 3, a);
+	m->status = sq_col_text(st, 4, a);
+	m->stage = sq_col_text(st, 5, a);
+	m->procedure = sq_col_text(st, 6, a);
+	m->holder_unit_id = sq_col_text(st, 7, a);
+	m->holder_area_code = sq_col_text(st, 8, a);
+	m->holder_league_code = sq_col_text(st, 9, a);
+	m->filed_unit_id = sq_col_text(st, 10, a);
+	m->filed_at = sq_col_text(st, 11, a);
+	m->stage_started_on = sq_col_text(st, 12, a);
+	m->rule_id = sq_col_text(st, 13, a);
+	m->due_on = sq_col_text(st, 14, a);
+	m->closed_at = sq_col_text(st, 15, a);
+	m->updated_at = sq_col_text(st, 16, a);
+	m->extensions = sqlite3_column_int(st, 17);
+	m->returns = sqlite3_column_int(st, 18);
+	m->transfer_returns = sqlite3_column_int(st, 19);
+	m->green = sqlite3_column_int(st, 20);
+	m->version = sqlite3_column_int64(st, 21);
+	return (m->number && m->kind && m->summary && m->status && m->stage && m->holder_unit_id && m->filed_at &&
+		m->updated_at)
+		       ? OK
+		       : E_NOMEM;
+}
+
+static int bump_serial(store *db, const char *sql, const char *k1, const char *k2, int year, int64_t *out, err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	int i = 1;
+	sqlite3_bind_text(st, i++, k1, -1, SQLITE_STATIC);
+	if (k2)
+		sqlite3_bind_text(st, i++, k2, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, i, year);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return OK;
+	}
+	rc = sq_fail(db, e, "serial");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_matter_next_serial(store *db, const char *area_code, int year, int64_t *out, err *e)
+{
+	static const char sql[] = "INSERT INTO matter_serials(area_code,year,last) VALUES(?,?,1) "
+				  "ON CONFLICT(area_code,year) DO UPDATE SET last=last+1 RETURNING last";
+	return bump_serial(db, sql, area_code, NULL, year, out, e);
+}
+
+int store_case_serial_next(store *db, const char *scope, const char *type_code, int year, int64_t *out, err *e)
+{
+	static const char sql[] = "INSERT INTO case_serials(scope,type_code,year,last) VALUES(?,?,?,1) "
+				  "ON CONFLICT(scope,type_code,year) DO UPDATE SET last=last+1 RETURNING last";
+	return bump_serial(db, sql, scope, type_code, year, out, e);
+}
+
+static void bind_matter(sqlite3_stmt *st, const store_matter *m)
+{
+	sq_bind_text(st, 1, m->number);
+	sq_bind_text(st, 2, m->kind);
+	sq_bind_text(st, 3, m->summary);
+	sq_bind_text(st, 4, m->status);
+	sq_bind_text(st, 5, m->stage);
+	sq_bind_text(st, 6, m->procedure);
+	sq_bind_text(st, 7, m->holder_unit_id);
+	sq_bind_text(st, 8, m->holder_area_code);
+	sq_bind_text(st, 9, m->holder_league_code);
+	sq_bind_text(st, 10, m->filed_unit_id);
+	sq_bind_text(st, 11, m->filed_at);
+	sq_bind_text(st, 12, m->stage_started_on);
+	sq_bind_text(st, 13, m->rule_id);
+	sq_bind_text(st, 14, m->due_on);
+	sq_bind_text(st, 15, m->closed_at);
+	sq_bind_text(st, 16, m->updated_at);
+	sqlite3_bind_int(st, 17, m->extensions);
+	sqlite3_bind_int(st, 18, m->returns);
+	sqlite3_bind_int(st, 19, m->transfer_returns);
+	sqlite3_bind_int(st, 20, m->green);
+}
+
+int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *e)
+{
+	static const char sql[] =
+		"INSERT INTO matters(number,kind,summary,status,stage,procedure,holder_unit_id,holder_area_code,"
+		"holder_league_code,filed_unit_id,filed_at,stage_started_on,rule_id,due_on,closed_at,updated_at,"
+		"extensions,returns,transfer_returns,green) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	bind_matter(st, m);
+	if ((rc = sq_step_done(db, st, e, "matter insert")))
+		return rc;
+	*out_id = sqlite3_last_insert_rowid(db->h);
+	return OK;
+}
+
+int store_matter_update(store *db, const store_matter *m, err *e)
+{
+	static const char sql[] =
+		"UPDATE matters SET number=?,kind=?,summary=?,status=?,stage=?,procedure=?,holder_unit_id=?,"
+		"holder_area_code=?,holder_league_code=?,filed_unit_id=?,filed_at=?,stage_started_on=?,rule_id=?,"
+		"due_on=?,closed_at=?,updated_at=?,extensions=?,returns=?,transfer_returns=?,green=?,version=version+1 "
+		"WHERE id=? AND version=?";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	bind_matter(st, m);
+	sqlite3_bind_int64(st, 21, m->id);
+	sqlite3_bind_int64(st, 22, m->version);
+	if ((rc = sq_step_done(db, st, e, "matter update")))
+		return rc;
+	if (sqlite3_changes(db->h) != 1)
+		return err_set(e, E_CONFLICT, NULL, "案件已被他人修改，请刷新后重试");
+	return OK;
+}
+
+int store_matter_get(store *db, int64_t id, arena *a, store_matter *out, err *e)
+{
+	static const char sql[] = "SELECT " MATTER_COLS " FROM matters m WHERE m.id=?";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		rc = matter_row(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
+	else if (s == SQLITE_DONE)
+		rc = err_set(e, E_NOTFOUND, "id", "案件不存在或无权查看");
+	else
+		rc = sq_fail(db, e, "matter get");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_matter_unit_add(store *db, int64_t matter_id, const char *unit_id, const char *since, err *e)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO matter_units(matter_id,unit_id,since) VALUES(?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, matter_id);
+	sq_bind_text(st, 2, unit_id);
+	sq_bind_text(st, 3, since);
+	return sq_step_done(db, st, e, "matter unit");
+}
+
+static int text_list(store *db, const char *sql, int64_t id, arena *a, const char ***out, size_t *out_n, err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	size_t cap = 8, n = 0;
+	const char **v = arena_alloc(a, cap * sizeof *v);
+	int s;
+	while (v && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n + 1 >= cap) {
+			const char **nv = arena_alloc(a, 2 * cap * sizeof *nv);
+			if (!nv) {
+				v = NULL;
+				break;
+			}
+			memcpy(nv, v, n * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		if (!(v[n++] = sq_col_text(st, 0, a)))
+			v = NULL;
+	}
+	sqlite3_reset(st);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	v[n] = NULL;
+	*out = v;
+	*out_n = n;
+	return OK;
+}
+
+int store_matter_unit_list(store *db, int64_t matter_id, arena *a, const char ***out, size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT unit_id FROM matter_units WHERE matter_id=? ORDER BY since";
+	return text_list(db, sql, matter_id, a, out, out_n, e);
+}
+
+int store_matter_tag_list(store *db, int64_t matter_id, arena *a, const char ***out, size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT tag FROM matter_tags WHERE matter_id=? ORDER BY tag";
+	return text_list(db, sql, matter_id, a, out, out_n, e);
+}
+
+int store_matter_tag_set(store *db, int64_t matter_id, const char *tag, int on, err *e)
+{
+	static const char q_on[] = "INSERT OR IGNORE INTO matter_tags(matter_id,tag) VALUES(?,?)";
+	static const char q_off[] = "DELETE FROM matter_tags WHERE matter_id=? AND tag=?";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, on ? q_on : q_off, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, matter_id);
+	sq_bind_text(st, 2, tag);
+	return sq_step_done(db, st, e, "matter tag");
+}
+
+/* ---- parties ---- */
+static int gram_insert(store *db, const char *gram, size_t len, int64_t matter_id, int64_t party_id, err *e)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO party_grams(gram,matter_id,party_id) VALUES(?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, gram, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, matter_id);
+	sqlite3_bind_int64(st, 3, party_id);
+	return sq_step_done(db, st, e, "party gram");
+}
+
+static size_t utf8_char_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+	for (size_t i = 1; i < n; i++)
+		if (!s[i])
+			return i;
+	return n;
+}
+
+int store_party_insert(store *db, const store_party *p, int64_t *out_id, err *e)
+{
+	static const char sql[] = "INSERT INTO parties(matter_id,ord,type,name,role,id_type,id_number,sex,birth_date,"
+				  "id_warning) VALUES(?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, p->matter_id);
+	sqlite3_bind_int(st, 2, p->ord);
+	sq_bind_text(st, 3, p->type);
+	sq_bind_text(st, 4, p->name);
+	sq_bind_text(st, 5, p->role);
+	sq_bind_text(st, 6, p->id_type);
+	sq_bind_text(st, 7, p->id_number);
+	sq_bind_text(st, 8, p->sex);
+	sq_bind_text(st, 9, p->birth_date);
+	sq_bind_text(st, 10, p->id_warning);
+	if ((rc = sq_step_done(db, st, e, "party insert")))
+		return rc;
+	int64_t id = sqlite3_last_insert_rowid(db->h);
+	/* index every 1- and 2-character piece of the name */
+	for (const char *s = p->name; *s && rc == OK;) {
+		size_t a = utf8_char_len(s);
+		rc = gram_insert(db, s, a, p->matter_id, id, e);
+		if (rc == OK && s[a])
+			rc = gram_insert(db, s, a + utf8_char_len(s + a), p->matter_id, id, e);
+		s += a;
+	}
+	if (rc == OK && out_id)
+		*out_id = id;
+	return rc;
+}
+
+int store_party_list(store *db, int64_t matter_id, arena *a, store_party **out, size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT id,matter_id,ord,type,name,role,id_type,id_number,sex,birth_date,id_warning "
+				  "FROM parties WHERE matter_id=? ORDER BY ord";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, matter_id);
+	size_t cap = 8, n = 0;
+	store_party *v = arena_alloc(a, cap * sizeof *v);
+	while (v && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			store_party *nv = arena_alloc(a, 2 * cap * sizeof *nv);
+			if (!nv) {
+				v = NULL;
+				break;
+			}
+			memcpy(nv, v, n * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		store_party *p = &v[n++];
+		p->id = sqlite3_column_int64(st, 0);
+		p->matter_id = sqlite3_column_int64(st, 1);
+		p->ord = sqlite3_column_int(st, 2);
+		p->type = sq_col_text(st, 3, a);
+		p->name = sq_col_text(st, 4, a);
+		p->role = sq_col_text(st, 5, a);
+		p->id_type = sq_col_text(st, 6, a);
+		p->id_number = sq_col_text(st, 7, a);
+		p->sex = sq_col_text(st, 8, a);
+		p->birth_date = sq_col_text(st, 9, a);
+		p->id_warning = sq_col_text(st, 10, a);
+		if (!p->type || !p->name || !p->role)
+			v = NULL;
+	}
+	sqlite3_reset(st);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	*out = v;
+	*out_n = n;
+	return OK;
+}
+
+/* ---- case numbers ---- */
+int store_case_number_insert(store *db, const store_case_number *c, err *e)
+{
+	static const char sql[] =
+		"INSERT INTO case_numbers(matter_id,unit_id,stage,number,created_at) VALUES(?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, c->matter_id);
+	sq_bind_text(st, 2, c->unit_id);
+	sq_bind_text(st, 3, c->stage);
+	sq_bind_text(st, 4, c->number);
+	sq_bind_text(st, 5, c->created_at);
+	rc = sq_step_done(db, st, e, "case number");
+	if (rc == E_CONFLICT)
+		return err_set(e, E_CONFLICT, "case_number", "案号 %s 已被使用", c->number);
+	return rc;
+}
+
+int store_case_number_list(store *db, int64_t matter_id, arena *a, store_case_number **out, size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT id,matter_id,unit_id,stage,number,created_at FROM case_numbers "
+				  "WHERE matter_id=? ORDER BY id";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, matter_id);
+	size_t cap = 8, n = 0;
+	store_case_number *v = arena_alloc(a, cap * sizeof *v);
+	while (v && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			store_case_number *nv = arena_alloc(a, 2 * cap * sizeof *nv);
+			if (!nv) {
+				v = NULL;
+				break;
+			}
+			memcpy(nv, v, n * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		store_case_number *c = &v[n++];
+		c->id = sqlite3_column_int64(st, 0);
+		c->matter_id = sqlite3_column_int64(st, 1);
+		c->unit_id = sq_col_text(st, 2, a);
+		c->stage = sq_col_text(st, 3, a);
+		c->number = sq_col_text(st, 4, a);
+		c->created_at = sq_col_text(st, 5, a);
+		if (!c->unit_id || !c->number)
+			v = NULL;
+	}
+	sqlite3_reset(st);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	*out = v;
+	*out_n = n;
+	return OK;
+}
+
+/* ---- search ----
+ * The WHERE clause is assembled from constant fragments chosen by which filters are set; every value
+ * is bound, never spliced into the text. */
+struct qb {
+	char sql[2048];
+	size_t len;
+	const char *binds[24];
+	int n;
+};
+
+static void qb_add(struct qb *b, const char *frag, const char *value)
+{
+	size_t fl = strlen(frag);
+	if (b->len + fl + 1 >= sizeof b->sql)
+		return;
+	memcpy(b->sql + b->len, frag, fl + 1);
+	b->len += fl;
+	if (value && b->n < 24)
+		b->binds[b->n++] = value;
+}
+
+int store_matter_search(store *db, const store_matter_query *q, arena *a, store_matter **out, size_t *out_n,
+			int64_t *out_total, err *e)
+{
+	struct qb b = {.len = 0};
+	int rc = OK;
+	char pattern[300];
+	qb_add(&b, " FROM matters m WHERE 1=1", NULL);
+	if (q->status)
+		qb_add(&b, " AND m.status=?", q->status);
+	if (q->kind)
+		qb_add(&b, " AND m.kind=?", q->kind);
+	if (q->stage)
+		qb_add(&b, " AND m.stage=?", q->stage);
+	if (q->holder_unit_id)
+		qb_add(&b, " AND m.holder_unit_id=?", q->holder_unit_id);
+	if (q->unit_id)
+		qb_add(&b, " AND m.id IN (SELECT matter_id FROM matter_units WHERE unit_id=?)", q->unit_id);
+	if (q->area_code) {
+		qb_add(&b, " AND (m.holder_area_code=? OR m.holder_league_code=?", q->area_code);
+		b.binds[b.n++] = q->area_code;
+		qb_add(&b, " OR ?='150000')", q->area_code);
+	}
+	if (q->tag)
+		qb_add(&b, " AND m.id IN (SELECT matter_id FROM matter_tags WHERE tag=?)", q->tag);
+	if (q->filed_from)
+		qb_add(&b, " AND m.filed_at>=?", q->filed_from);
+	if (q->filed_to) {
+		snprintf(pattern, sizeof pattern, "%sT99", q->filed_to);
+		qb_add(&b, " AND m.filed_at<=?", arena_strdup(a, pattern));
+	}
+	if (q->due_before)
+		qb_add(&b, " AND m.status='open' AND m.due_on<?", q->due_before);
+	if (q->due_from)
+		qb_add(&b, " AND m.status='open' AND m.due_on>=?", q->due_from);
+	if (q->due_to)
+		qb_add(&b, " AND m.status='open' AND m.due_on<=?", q->due_to);
+	if (q->number) {
+		qb_add(&b, " AND (m.number=? OR m.id IN (SELECT matter_id FROM case_numbers WHERE number=?))", q->number);
+		b.binds[b.n++] = q->number;
+	}
+	if (q->id_number)
+		qb_add(&b, " AND m.id IN (SELECT matter_id FROM parties WHERE id_number=?)", q->id_number);
+	if (q->party && *q->party) {
+		/* The first two characters find candidates in the gram index; LIKE confirms the whole name. */
+		size_t c1 = utf8_char_len(q->party);
+		size_t g = q->party[c1] ? c1 + utf8_char_len(q->party + c1) : c1;
+		const char *gram = arena_strndup(a, q->party, g);
+		snprintf(pattern, sizeof pattern, "%%%s%%", q->party);
+		const char *like = arena_strdup(a, pattern);
+		if (!gram || !like)
+			return err_set(e, E_NOMEM, NULL, "out of memory");
+		qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
+			   "WHERE g.gram=? AND p.name LIKE ?)",
+		       gram);
+		b.binds[b.n++] = like;
+	}
+	/* count */
+	char csql[2200];
+	snprintf(csql, sizeof csql, "SELECT count(*)%s", b.sql);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db->h, csql, -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(db, e, "search");
+	for (int i = 0; i < b.n; i++)
+		sqlite3_bind_text(st, i + 1, b.binds[i], -1, SQLITE_STATIC);
+	*out_total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	/* page */
+	char psql[2400];
+	snprintf(psql, sizeof psql, "SELECT " MATTER_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", b.sql,
+		 q->order_urgency ? "m.status='closed', m.green DESC, m.due_on, m.id" : "m.id DESC");
+	if (sqlite3_prepare_v2(db->h, psql, -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(db, e, "search");
+	for (int i = 0; i < b.n; i++)
+		sqlite3_bind_text(st, i + 1, b.binds[i], -1, SQLITE_STATIC);
+	int limit = q->limit > 0 ? q->limit : 20;
+	sqlite3_bind_int(st, b.n + 1, limit);
+	sqlite3_bind_int(st, b.n + 2, q->offset);
+	store_matter *v = arena_alloc(a, ((size_t)limit + 1) * sizeof *v);
+	size_t n = 0;
+	int s;
+	while (v && n < (size_t)limit && (s = sqlite3_step(st)) == SQLITE_ROW)
+		if (matter_row(st, a, &v[n++]))
+			v = NULL;
+	sqlite3_finalize(st);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	*out = v;
+	*out_n = n;
+	return rc;
+}
+
+/* ---- supervision ---- */
+int store_supervision_counts(store *db, const char *group_by, const char *area_code, const char *today,
+			     const char *soon, arena *a, store_supervision_row **out, size_t *out_n, err *e)
+{
+	/* One statement per grouping level; area_code restricts to the level above. */
+	static const char m_league[] =
+		"SELECT holder_league_code, count(*), sum(due_on<?1), sum(due_on>=?1 AND due_on<=?2),"
+		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1) FROM matters"
+		" WHERE status='open' GROUP BY 1";
+	static const char m_area[] =
+		"SELECT holder_area_code, count(*), sum(due_on<?1), sum(due_on>=?1 AND due_on<=?2),"
+		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1) FROM matters"
+		" WHERE status='open' AND holder_league_code=?3 GROUP BY 1";
+	static const char m_unit[] =
+		"SELECT holder_unit_id, count(*), sum(due_on<?1), sum(due_on>=?1 AND due_on<=?2),"
+		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1) FROM matters"
+		" WHERE status='open' AND holder_area_code=?3 GROUP BY 1";
+	static const char t_league[] = "SELECT to_league_code, count(*), sum(green) FROM transfers"
+				       " WHERE status='sent' AND accept_due_on<?1 GROUP BY 1";
+	static const char t_area[] = "SELECT to_area_code, count(*), sum(green) FROM transfers"
+				     " WHERE status='sent' AND accept_due_on<?1 AND to_league_code=?3 GROUP BY 1";
+	static const char t_unit[] = "SELECT to_unit_id, count(*), sum(green) FROM transfers"
+				     " WHERE status='sent' AND accept_due_on<?1 AND to_area_code=?3 GROUP BY 1";
+	const char *mq, *tq;
+	if (!strcmp(group_by, "league"))
+		mq = m_league, tq = t_league;
+	else if (!strcmp(group_by, "area"))
+		mq = m_area, tq = t_area;
+	else
+		mq = m_unit, tq = t_unit;
+	size_t cap = 128, n = 0;
+	store_supervision_row *v = arena_alloc(a, cap * sizeof *v);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, mq, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, soon, -1, SQLITE_STATIC);
+	if (area_code)
+		sqlite3_bind_text(st, 3, area_code, -1, SQLITE_STATIC);
+	while (n < cap && sqlite3_step(st) == SQLITE_ROW) {
+		store_supervision_row *r = &v[n++];
+		r->group = sq_col_text(st, 0, a);
+		r->open = sqlite3_column_int64(st, 1);
+		r->overdue = sqlite3_column_int64(st, 2);
+		r->due_soon = sqlite3_column_int64(st, 3);
+		r->returned_twice = sqlite3_column_int64(st, 4);
+		r->green_misses = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	if ((rc = sq_prepare(db, tq, &st, e)))
+		return rc;
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	if (area_code)
+		sqlite3_bind_text(st, 3, area_code, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *g = (const char *)sqlite3_column_text(st, 0);
+		size_t i = 0;
+		while (i < n && g && strcmp(v[i].group, g) != 0)
+			i++;
+		if (i == n) {
+			if (n == cap || !g)
+				continue;
+			memset(&v[n], 0, sizeof v[n]);
+			v[n].group = arena_strdup(a, g);
+			n++;
+		}
+		v[i].unanswered_transfers = sqlite3_column_int64(st, 1);
+		v[i].green_misses += sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	*out = v;
+	*out_n = n;
+	return OK;
+}

@@ -1,0 +1,419 @@
+/*
+ * sqlite_transfer.c - transfers, dossier files and extensions. See store.h.
+ */
+#include "store/sqlite_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define TRANSFER_COLS                                                                                       \
+	"id,matter_id,action,to_stage,rule_id,procedure,from_unit_id,to_unit_id,to_area_code,to_league_code,"  \
+	"status,note,reason,manifest,sent_at,accept_due_on,answered_at,green,sent_by,answered_by"
+
+static int transfer_row(sqlite3_stmt *st, arena *a, store_transfer *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = sqlite3_column_int64(st, 0);
+	t->matter_id = sqlite3_column_int64(st, 1);
+	t->action = sq_col_text(st, 2, a);
+	t->to_stage = sq_col_text(st, 3, a);
+	t->rule_id = sq_col_text(st, 4, a);
+	t->procedure = sq_col_text(st, 5, a);
+	t->from_unit_id = sq_col_text(st, 6, a);
+	t->to_unit_id = sq_col_text(st, 7, a);
+	t->to_area_code = sq_col_text(st, 8, a);
+	t->to_league_code = sq_col_text(st, 9, a);
+	t->status = sq_col_text(st, 10, a);
+	t->note = sq_col_text(st, 11, a);
+	t->reason = sq_col_text(st, 12, a);
+	t->manifest = sq_col_text(st, 13, a);
+	t->sent_at = sq_col_text(st, 14, a);
+	t->accept_due_on = sq_col_text(st, 15, a);
+	t->answered_at = sq_col_text(st, 16, a);
+	t->green = sqlite3_column_int(st, 17);
+	t->sent_by = sqlite3_column_int64(st, 18);
+	t->answered_by = sqlite3_column_int64(st, 19);
+	return (t->action && t->status && t->from_unit_id && t->to_unit_id && t->manifest) ? OK : E_NOMEM;
+}
+
+int store_transfer_insert(store *db, const store_transfer *t, int64_t *out_id, err *e)
+{
+	static const char sql[] =
+		"INSERT INTO transfers(matter_id,action,to_stage,rule_id,procedure,from_unit_id,to_unit_id,to_area_code,"
+		"to_league_code,status,note,manifest,green,sent_at,sent_by,accept_due_on) "
+		"VALUES(?,?,?,?,?,?,?,?,?,'sent',?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, t->matter_id);
+	sq_bind_text(st, 2, t->action);
+	sq_bind_text(st, 3, t->to_stage);
+	sq_bind_text(st, 4, t->rule_id);
+	sq_bind_text(st, 5, t->procedure);
+	sq_bind_text(st, 6, t->from_unit_id);
+	sq_bind_text(st, 7, t->to_unit_id);
+	sq_bind_text(st, 8, t->to_area_code);
+	sq_bind_text(st, 9, t->to_league_code);
+	sq_bind_text(st, 10, t->note ? t->note : "");
+	sq_bind_text(st, 11, t->manifest ? t->manifest : "[]");
+	sqlite3_bind_int(st, 12, t->green);
+	sq_bind_text(st, 13, t->sent_at);
+	sqlite3_bind_int64(st, 14, t->sent_by);
+	sq_bind_text(st, 15, t->accept_due_on);
+	rc = sq_step_done(db, st, e, "transfer insert");
+	if (rc == E_CONFLICT)
+		return err_set(e, E_CONFLICT, NULL, "该案件已有一笔待签收的移送，请等待对方签收、退回或先撤回");
+	if (rc == OK)
+		*out_id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+static int transfer_one(store *db, const char *sql, int64_t id, arena *a, store_transfer *out, err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		rc = transfer_row(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
+	else if (s == SQLITE_DONE)
+		rc = err_set(e, E_NOTFOUND, "id", "移送记录不存在或无权查看");
+	else
+		rc = sq_fail(db, e, "transfer get");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_transfer_get(store *db, int64_t id, arena *a, store_transfer *out, err *e)
+{
+	static const char sql[] = "SELECT " TRANSFER_COLS " FROM transfers WHERE id=?";
+	return transfer_one(db, sql, id, a, out, e);
+}
+
+int store_transfer_pending(store *db, int64_t matter_id, arena *a, store_transfer *out, err *e)
+{
+	static const char sql[] = "SELECT " TRANSFER_COLS " FROM transfers WHERE matter_id=? AND status='sent'";
+	return transfer_one(db, sql, matter_id, a, out, e);
+}
+
+int store_transfer_answer(store *db, int64_t id, const char *status, const char *reason, const char *at,
+			  int64_t by, err *e)
+{
+	static const char sql[] = "UPDATE transfers SET status=?, reason=?, answered_at=?, answered_by=? "
+				  "WHERE id=? AND status='sent'";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, status);
+	sq_bind_text(st, 2, reason);
+	sq_bind_text(st, 3, at);
+	sqlite3_bind_int64(st, 4, by);
+	sqlite3_bind_int64(st, 5, id);
+	if ((rc = sq_step_done(db, st, e, "transfer answer")))
+		return rc;
+	if (sqlite3_changes(db->h) != 1)
+		return err_set(e, E_CONFLICT, NULL, "该移送已被处理（签收、退回或撤回），请刷新");
+	return OK;
+}
+
+int store_transfer_list(store *db, const store_transfer_query *q, arena *a, store_transfer **out, size_t *out_n,
+			int64_t *out_total, err *e)
+{
+	/* Optional filters as "? IS NULL OR col = ?" pairs: the transfer tables are small per unit. */
+	static const char sql[] =
+		"SELECT " TRANSFER_COLS ", count(*) OVER () FROM transfers WHERE (?1 IS NULL OR to_unit_id=?1)"
+		" AND (?2 IS NULL OR from_unit_id=?2) AND (?3 IS NULL OR status=?3) AND (?4=0 OR matter_id=?4)"
+		" AND (?5 IS NULL OR to_area_code=?5 OR to_league_code=?5 OR ?5='150000')"
+		" AND (?6 IS NULL OR accept_due_on<?6)"
+		" ORDER BY status<>'sent', green DESC, accept_due_on, id DESC LIMIT ?7 OFFSET ?8";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, q->to_unit_id);
+	sq_bind_text(st, 2, q->from_unit_id);
+	sq_bind_text(st, 3, q->status);
+	sqlite3_bind_int64(st, 4, q->matter_id);
+	sq_bind_text(st, 5, q->area_code);
+	sq_bind_text(st, 6, q->due_before);
+	int limit = q->limit > 0 ? q->limit : 50;
+	sqlite3_bind_int(st, 7, limit);
+	sqlite3_bind_int(st, 8, q->offset);
+	store_transfer *v = arena_alloc(a, ((size_t)limit + 1) * sizeof *v);
+	size_t n = 0;
+	*out_total = 0;
+	while (v && n < (size_t)limit && sqlite3_step(st) == SQLITE_ROW) {
+		*out_total = sqlite3_column_int64(st, 20);
+		if (transfer_row(st, a, &v[n++]))
+			v = NULL;
+	}
+	sqlite3_reset(st);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	*out = v;
+	*out_n = n;
+	return OK;
+}
+
+/* ---- files ---- */
+int store_file_get(store *db, const char *sha256, arena *a, store_file *out, err *e)
+{
+	static const char sql[] = "SELECT sha256,size,mime,stored_at FROM files WHERE sha256=?";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		out->sha256 = sq_col_text(st, 0, a);
+		out->size = sqlite3_column_int64(st, 1);
+		out->mime = sq_col_text(st, 2, a);
+		out->stored_at = sq_col_text(st, 3, a);
+		rc = out->sha256 && out->mime ? OK : err_set(e, E_NOMEM, NULL, "out of memory");
+	} else if (s == SQLITE_DONE) {
+		rc = err_set(e, E_NOTFOUND, "sha256", "文件不存在");
+	} else {
+		rc = sq_fail(db, e, "file get");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_file_insert(store *db, const store_file *f, err *e)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO files(sha256,size,mime,stored_at) VALUES(?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, f->sha256);
+	sqlite3_bind_int64(st, 2, f->size);
+	sq_bind_text(st, 3, f->mime);
+	sq_bind_text(st, 4, f->stored_at);
+	return sq_step_done(db, st, e, "file insert");
+}
+
+int store_matter_file_insert(store *db, const store_matter_file *f, int64_t *out_id, err *e)
+{
+	static const char sql[] = "INSERT INTO matter_files(matter_id,sha256,name,unit_id,uploaded_by,uploaded_at,"
+				  "log_seq) VALUES(?,?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, f->matter_id);
+	sq_bind_text(st, 2, f->sha256);
+	sq_bind_text(st, 3, f->name);
+	sq_bind_text(st, 4, f->unit_id);
+	sqlite3_bind_int64(st, 5, f->uploaded_by);
+	sq_bind_text(st, 6, f->uploaded_at);
+	sqlite3_bind_int64(st, 7, f->log_seq);
+	rc = sq_step_done(db, st, e, "matter file insert");
+	if (rc == E_CONFLICT)
+		return err_set(e, E_CONFLICT, "file", "该文件已在本案卷宗中");
+	if (rc == OK && out_id)
+		*out_id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+static int mf_row(sqlite3_stmt *st, arena *a, store_matter_file *f)
+{
+	f->id = sqlite3_column_int64(st, 0);
+	f->matter_id = sqlite3_column_int64(st, 1);
+	f->sha256 = sq_col_text(st, 2, a);
+	f->name = sq_col_text(st, 3, a);
+	f->unit_id = sq_col_text(st, 4, a);
+	f->uploaded_by = sqlite3_column_int64(st, 5);
+	f->uploaded_at = sq_col_text(st, 6, a);
+	f->log_seq = sqlite3_column_int64(st, 7);
+	f->mime = sq_col_text(st, 8, a);
+	f->size = sqlite3_column_int64(st, 9);
+	return f->sha256 && f->name && f->uploaded_at && f->mime ? OK : E_NOMEM;
+}
+
+#define MF_COLS "mf.id,mf.matter_id,mf.sha256,mf.name,mf.unit_id,mf.uploaded_by,mf.uploaded_at,mf.log_seq,f.mime,f.size"
+
+int store_matter_file_list(store *db, int64_t matter_id, arena *a, store_matter_file **out, size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT " MF_COLS " FROM matter_files mf JOIN files f ON f.sha256=mf.sha256 "
+				  "WHERE mf.matter_id=? ORDER BY mf.id";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, matter_id);
+	size_t cap = 16, n = 0;
+	store_matter_file *v = arena_alloc(a, cap * sizeof *v);
+	while (v && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			store_matter_file *nv = arena_alloc(a, 2 * cap * sizeof *nv);
+			if (!nv) {
+				v = NULL;
+				break;
+			}
+			memcpy(nv, v, n * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		if (mf_row(st, a, &v[n++]))
+			v = NULL;
+	}
+	sqlite3_reset(st);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	*out = v;
+	*out_n = n;
+	return OK;
+}
+
+int store_matter_file_first(store *db, const char *sha256, arena *a, store_matter_file *out, err *e)
+{
+	static const char sql[] = "SELECT " MF_COLS " FROM matter_files mf JOIN files f ON f.sha256=mf.sha256 "
+				  "WHERE mf.sha256=? ORDER BY mf.log_seq LIMIT 1";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		rc = mf_row(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
+	else if (s == SQLITE_DONE)
+		rc = err_set(e, E_NOTFOUND, "sha256", "未登记");
+	else
+		rc = sq_fail(db, e, "file first");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* ---- extensions ---- */
+#define EXT_COLS "id,matter_id,requested_by,decided_by,stage,rule_id,status,reason,basis,requested_at,decided_at,decision_note"
+
+static int ext_row(sqlite3_stmt *st, arena *a, store_extension *x)
+{
+	x->id = sqlite3_column_int64(st, 0);
+	x->matter_id = sqlite3_column_int64(st, 1);
+	x->requested_by = sqlite3_column_int64(st, 2);
+	x->decided_by = sqlite3_column_int64(st, 3);
+	x->stage = sq_col_text(st, 4, a);
+	x->rule_id = sq_col_text(st, 5, a);
+	x->status = sq_col_text(st, 6, a);
+	x->reason = sq_col_text(st, 7, a);
+	x->basis = sq_col_text(st, 8, a);
+	x->requested_at = sq_col_text(st, 9, a);
+	x->decided_at = sq_col_text(st, 10, a);
+	x->decision_note = sq_col_text(st, 11, a);
+	return x->stage && x->status && x->reason ? OK : E_NOMEM;
+}
+
+int store_extension_insert(store *db, const store_extension *x, int64_t *out_id, err *e)
+{
+	static const char sql[] = "INSERT INTO extensions(matter_id,stage,rule_id,status,reason,basis,requested_by,"
+				  "requested_at) VALUES(?,?,?,'pending',?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, x->matter_id);
+	sq_bind_text(st, 2, x->stage);
+	sq_bind_text(st, 3, x->rule_id);
+	sq_bind_text(st, 4, x->reason);
+	sq_bind_text(st, 5, x->basis);
+	sqlite3_bind_int64(st, 6, x->requested_by);
+	sq_bind_text(st, 7, x->requested_at);
+	rc = sq_step_done(db, st, e, "extension insert");
+	if (rc == E_CONFLICT)
+		return err_set(e, E_CONFLICT, NULL, "已有一项待审批的延期申请");
+	if (rc == OK)
+		*out_id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int store_extension_get(store *db, int64_t id, arena *a, store_extension *out, err *e)
+{
+	static const char sql[] = "SELECT " EXT_COLS " FROM extensions WHERE id=?";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		rc = ext_row(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
+	else if (s == SQLITE_DONE)
+		rc = err_set(e, E_NOTFOUND, "id", "延期申请不存在");
+	else
+		rc = sq_fail(db, e, "extension get");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_extension_list(store *db, int64_t matter_id, arena *a, store_extension **out, size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT " EXT_COLS " FROM extensions WHERE matter_id=? ORDER BY id";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, matter_id);
+	size_t cap = 8, n = 0;
+	store_extension *v = arena_alloc(a, cap * sizeof *v);
+	while (v && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			store_extension *nv = arena_alloc(a, 2 * cap * sizeof *nv);
+			if (!nv) {
+				v = NULL;
+				break;
+			}
+			memcpy(nv, v, n * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		if (ext_row(st, a, &v[n++]))
+			v = NULL;
+	}
+	sqlite3_reset(st);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	*out = v;
+	*out_n = n;
+	return OK;
+}
+
+int store_extension_decide(store *db, int64_t id, const char *status, int64_t by, const char *at, const char *note,
+			   err *e)
+{
+	static const char sql[] = "UPDATE extensions SET status=?, decided_by=?, decided_at=?, decision_note=? "
+				  "WHERE id=? AND status='pending'";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, status);
+	sqlite3_bind_int64(st, 2, by);
+	sq_bind_text(st, 3, at);
+	sq_bind_text(st, 4, note);
+	sqlite3_bind_int64(st, 5, id);
+	if ((rc = sq_step_done(db, st, e, "extension decide")))
+		return rc;
+	if (sqlite3_changes(db->h) != 1)
+		return err_set(e, E_CONFLICT, NULL, "该延期申请已审批");
+	return OK;
+}
