@@ -69,13 +69,17 @@ int authz_unit_visible(const principal *who, const char *unit_id)
 	if (strcmp(mine->kind, "committee") == 0)
 		return org_area_within(their->area_code, mine->area_code);
 	/* a higher unit of the same kind reads the units below it */
-	if (strcmp(mine->kind, their->kind) == 0 && strcmp(mine->area_code, their->area_code) != 0)
+	if (strcmp(mine->kind, their->kind) == 0)
 		return org_area_within(their->area_code, mine->area_code);
 	return 0;
 }
 
+static _Thread_local int quiet;
+
 static int deny(const principal *who, int perm, int code, const char *why, err *e)
 {
+	if (quiet)
+		return code;
 	log_event(LOG_WARN, "access_denied", "user=%s unit=%s perm=%s reason=%s", who ? who->username : "-",
 		  who && who->unit_id[0] ? who->unit_id : "-", authz_perm_name(perm), why);
 	if (code == E_UNAUTHORIZED)
@@ -118,4 +122,27 @@ int authz_decide(const principal *who, int perm, const authz_scope *scope, err *
 	}
 	}
 	return deny(who, perm, E_FORBIDDEN, "mode", e);
+}
+
+int authz_allows(const principal *who, int perm, const authz_scope *scope)
+{
+	quiet = 1;
+	int rc = authz_decide(who, perm, scope, NULL);
+	quiet = 0;
+	return rc == OK;
+}
+
+void authz_visibility_of(const principal *who, authz_visibility *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!who || !who->unit_id[0])
+		return;
+	out->unit_id = who->unit_id;
+	const org_unit *mine = org_unit_find(who->unit_id);
+	if (!mine)
+		return;
+	/* mirrors authz_unit_visible: a committee sees its area and below, whatever the kind; a unit
+	 * sees units of its own kind in the areas below its own */
+	out->area_code = mine->area_code;
+	out->kind = strcmp(mine->kind, "committee") == 0 ? NULL : mine->kind;
 }

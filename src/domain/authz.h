@@ -58,6 +58,19 @@ typedef struct authz_scope {
  * is needed) or E_FORBIDDEN; the error message never reveals the object. */
 int authz_decide(const principal *who, int perm, const authz_scope *scope, err *e);
 
+/* The same decision without logging: for showing which actions a user has (buttons). 1 = allowed. */
+int authz_allows(const principal *who, int perm, const authz_scope *scope);
+
+/* What a user may see under the READ rules, as filters a search applies in the store: matters that
+ * unit_id (or a sub-unit of it) holds or has held, plus matters held or once held by units of `kind`
+ * (NULL = any kind: committees) whose area lies within area_code (NULL = none). */
+typedef struct authz_visibility {
+	const char *unit_id;
+	const char *kind;
+	const char *area_code;
+} authz_visibility;
+void authz_visibility_of(const principal *who, authz_visibility *out);
+
 /* Name, role mask and mode of a permission (for the route table, docs and the test matrix). */
 const char *authz_perm_name(int perm);
 unsigned authz_perm_roles(int perm);

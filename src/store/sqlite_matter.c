@@ -453,6 +453,22 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	}
 	if (q->tag)
 		qb_add(&b, " AND m.id IN (SELECT matter_id FROM matter_tags WHERE tag=?)", q->tag);
+	if (q->vis_on) {
+		char sub[200];
+		snprintf(sub, sizeof sub, "%s.%%", q->vis_unit_id ? q->vis_unit_id : "");
+		qb_add(&b, " AND m.id IN (SELECT mu.matter_id FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
+			   " JOIN areas ar ON ar.code=u.area_code WHERE u.id=? OR u.id LIKE ?",
+		       q->vis_unit_id ? q->vis_unit_id : "");
+		b.binds[b.n++] = arena_strdup(a, sub);
+		if (q->vis_area_code) {
+			qb_add(&b, " OR ((? IS NULL OR u.kind=?)", q->vis_kind);
+			b.binds[b.n++] = q->vis_kind;
+			qb_add(&b, " AND (u.area_code=? OR ar.parent_code=?", q->vis_area_code);
+			b.binds[b.n++] = q->vis_area_code;
+			qb_add(&b, " OR ?='150000'))", q->vis_area_code);
+		}
+		qb_add(&b, ")", NULL);
+	}
 	if (q->filed_from)
 		qb_add(&b, " AND m.filed_at>=?", q->filed_from);
 	if (q->filed_to) {
@@ -492,7 +508,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	if (sqlite3_prepare_v2(db->h, csql, -1, &st, NULL) != SQLITE_OK)
 		return sq_fail(db, e, "search");
 	for (int i = 0; i < b.n; i++)
-		sqlite3_bind_text(st, i + 1, b.binds[i], -1, SQLITE_STATIC);
+		sq_bind_text(st, i + 1, b.binds[i]);
 	*out_total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	/* page */
@@ -502,7 +518,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	if (sqlite3_prepare_v2(db->h, psql, -1, &st, NULL) != SQLITE_OK)
 		return sq_fail(db, e, "search");
 	for (int i = 0; i < b.n; i++)
-		sqlite3_bind_text(st, i + 1, b.binds[i], -1, SQLITE_STATIC);
+		sq_bind_text(st, i + 1, b.binds[i]);
 	int limit = q->limit > 0 ? q->limit : 20;
 	sqlite3_bind_int(st, b.n + 1, limit);
 	sqlite3_bind_int(st, b.n + 2, q->offset);

@@ -154,6 +154,10 @@ typedef struct store_matter_query {
 	const char *due_before;            /* open matters due before (overdue lists) */
 	const char *due_from, *due_to;     /* open matters due within [from,to] */
 	int order_urgency;                 /* green first, then due date */
+	/* visibility (authz_visibility_of): when vis_on, only matters held or once held by vis_unit_id or
+	 * its sub-units, or by units of vis_kind (NULL = any) whose area is within vis_area_code */
+	int vis_on;
+	const char *vis_unit_id, *vis_kind, *vis_area_code;
 	int limit, offset;
 } store_matter_query;
 int store_matter_search(store *db, const store_matter_query *q, arena *a, store_matter **out, size_t *out_n,
