@@ -1,6 +1,6 @@
 /*
  * embedded.h - files compiled into the binary by scripts/embed.sh: schema migrations
- * (src/store/migrations/*.sql), docs/openapi.yaml and the domain data under data/.
+ * (the .sql files under src/store/migrations/), docs/openapi.yaml and the domain data under data/.
  */
 #ifndef CB_EMBEDDED_H
 #define CB_EMBEDDED_H
