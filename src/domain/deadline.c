@@ -362,12 +362,14 @@ int deadline_rule_spec(const deadline_rule *rule, int n_extensions, due_spec *ou
 	memset(out, 0, sizeof *out);
 	out->criminal = rule->criminal;
 	out->custody = rule->custody;
-	if (n_extensions && rule->ext_mode_to) {
+	if (rule->working_days) {
+		/* Extensions of a working-day limit are working days too. */
+		out->working_days = n_extensions && rule->ext_mode_to ? rule->ext_days
+		                                                      : rule->working_days + n_extensions * rule->ext_days;
+	} else if (n_extensions && rule->ext_mode_to) {
 		/* "延长至": the extended period replaces the base one and runs from the same start. */
 		out->months = rule->ext_months;
 		out->days = rule->ext_days;
-	} else if (rule->working_days) {
-		out->working_days = rule->working_days + n_extensions * rule->ext_days;
 	} else {
 		out->months = rule->base_months + n_extensions * rule->ext_months;
 		out->days = rule->base_days + n_extensions * rule->ext_days;

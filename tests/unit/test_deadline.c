@@ -360,6 +360,35 @@ static void rules_override_replaces_and_adds_or_changes_nothing(void **state)
 	deadline_rules_free(NULL);
 }
 
+static void working_day_rules_extend_in_working_days(void **state)
+{
+	(void)state;
+	deadline_rules *t = NULL;
+	err e;
+	deadline d;
+	char text[1024];
+	snprintf(text, sizeof text, "%s%s", hdr,
+	         "w_add,platform,any,甲,0,0,3,0,2,add,2,0,0,0,平台规则,,,\n"
+	         "w_to,platform,any,乙,0,0,3,0,5,to,1,0,0,0,平台规则,,,\n");
+	assert_int_equal(deadline_rules_load_csv(text, &t, &e), OK);
+	/* From Fri 2024-09-27: Sun 09-29 workday, 09-30, then 国庆 to 10-07, then 10-08, 09, 10, 11, Sat 10-12 workday. */
+	static const struct {
+		const char *rule;
+		int n;
+		const char *want;
+	} wc[] = {
+		{"w_add", 0, "2024-10-08"}, {"w_add", 1, "2024-10-10"}, {"w_add", 2, "2024-10-12"},
+		{"w_to", 0, "2024-10-08"},  {"w_to", 1, "2024-10-10"},
+	};
+	for (size_t i = 0; i < sizeof wc / sizeof wc[0]; i++) {
+		assert_int_equal(deadline_compute(t, cal, wc[i].rule, D("2024-09-27"), wc[i].n, &d, &e), OK);
+		char got[CAL_DATE_TEXT];
+		if (strcmp(cal_date_format(d.due, got), wc[i].want) != 0)
+			fail_msg("working-day case %zu (%s +%d): got %s want %s", i + 1, wc[i].rule, wc[i].n, got, wc[i].want);
+	}
+	deadline_rules_free(t);
+}
+
 static void rules_load_survives_allocation_failures(void **state)
 {
 	(void)state;
@@ -405,6 +434,7 @@ int main(void)
 		cmocka_unit_test(default_rules_cover_the_case_flow),
 		cmocka_unit_test(rules_load_rejects_bad_rows),
 		cmocka_unit_test(rules_override_replaces_and_adds_or_changes_nothing),
+		cmocka_unit_test(working_day_rules_extend_in_working_days),
 		cmocka_unit_test(rules_load_survives_allocation_failures),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
