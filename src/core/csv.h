@@ -1,28 +1,47 @@
 /*
- * csv.h - a small RFC 4180 reader for the domain tables (divisions, court codes, rules, holidays):
- * comma-separated, double-quoted fields with "" escapes, LF or CRLF line ends, a header row.
- * It walks a NUL-terminated text in place of a file; fields are copied into the caller's buffer.
+ * csv.h - a small reader for the comma-separated tables CaseBridge ships under data/ (holidays, time
+ * limit rules) and that operators may replace. It reads one record at a time from an in-memory text,
+ * copies the fields into a fixed buffer inside the record (no allocation) and counts lines so that a
+ * loader can say "第12行: ..." when a row is wrong. Quoting follows RFC 4180: a field in double quotes
+ * may hold commas, line breaks and doubled quotes. A UTF-8 byte order mark, CRLF line ends and blank
+ * lines are tolerated; blank lines are skipped.
  */
 #ifndef CB_CSV_H
 #define CB_CSV_H
 
 #include <stddef.h>
 
-#define CSV_MAX_FIELDS 24
+#include "core/err.h"
+
+#define CSV_FIELDS_MAX 32
+#define CSV_RECORD_MAX 2048
 
 typedef struct csv_reader {
-	const char *p;      /* next unread byte */
-	int line;           /* 1-based line number of the row just read */
-	char buf[4096];     /* field storage of the current row */
-	char *field[CSV_MAX_FIELDS];
-	int n_fields;
+	const char *p;   /* next unread byte */
+	const char *end; /* one past the last byte */
+	int line;        /* line number of the next unread byte, from 1 */
 } csv_reader;
 
-void csv_open(csv_reader *r, const char *text);
-/* Read the next row into r->field[0..n_fields). Returns 1 for a row, 0 at the end, -1 for a row that
- * is malformed or too long (r->line names it). Blank lines are skipped. */
-int csv_next(csv_reader *r);
-/* Index of a header name in the current row, or -1. */
-int csv_column(const csv_reader *r, const char *name);
+typedef struct csv_record {
+	int line;                      /* line on which the record starts, from 1 */
+	int n_fields;                  /* 0 at the end of the text */
+	char *fields[CSV_FIELDS_MAX];  /* NUL-terminated, pointing into buf */
+	char buf[CSV_RECORD_MAX];
+} csv_record;
+
+/* Start reading text[0..text_len). The text must outlive the reader. Skips a UTF-8 BOM. */
+void csv_reader_init(csv_reader *r, const char *text, size_t text_len);
+
+/*
+ * Read the next non-blank record into *rec. Returns OK with rec->n_fields > 0, or OK with
+ * rec->n_fields == 0 at the end of the text. Returns E_INVALID (the message names the line; field is left empty
+ * for the loader to fill) for an unterminated
+ * quote, stray characters after a closing quote, more than CSV_FIELDS_MAX fields or a record longer than
+ * CSV_RECORD_MAX bytes.
+ */
+int csv_read_record(csv_reader *r, csv_record *rec, err *e);
+
+/* The index of the field equal to name in a header record, or -1. */
+int csv_field_index(const csv_record *header, const char *name);
 
 #endif
