@@ -18,6 +18,7 @@ static const struct command {
 	{"user", cli_user, "add, passwd, disable, enable users"},
 	{"demo-logins", cli_demo_logins, "print the demo users of a demo database"},
 	{"routes", cli_routes, "print the API route table"},
+	{"due", cli_due, "compute a due date (period calculator)"},
 };
 
 static void usage(FILE *f)

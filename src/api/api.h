@@ -36,5 +36,24 @@ int api_units(req *r);
 int api_unit_create(req *r);
 int api_user_create(req *r);
 int api_user_list(req *r);
+int api_matter_create(req *r);
+int api_matter_search(req *r);
+int api_matter_get(req *r);
+int api_matter_history(req *r);
+int api_matter_act(req *r);
+int api_matter_tag(req *r);
+int api_file_upload(req *r);
+int api_file_download(req *r);
+int api_extension_request(req *r);
+int api_extension_approve(req *r);
+int api_extension_refuse(req *r);
+int api_transfer_list(req *r);
+int api_transfer_accept(req *r);
+int api_transfer_return(req *r);
+int api_transfer_withdraw(req *r);
+int api_workbench(req *r);
+int api_supervision(req *r);
+int api_supervision_list(req *r);
+int api_calendar_due(req *r);
 
 #endif

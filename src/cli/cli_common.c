@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/legal.h"
 #include "domain/org.h"
 
 #include <errno.h>
@@ -98,6 +99,8 @@ int cli_open_data(const char *data_dir, store **out, err *e)
 		rc = store_migrate(db, NULL, e);
 	if (rc == OK)
 		rc = org_cache_load(db, e);
+	if (rc == OK)
+		rc = legal_init(db, e);
 	if (rc) {
 		store_close(db);
 		return rc;

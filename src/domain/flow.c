@@ -69,7 +69,7 @@ const flow_step flow_steps[] = {
 	/* CPL art. 243: second instance, 2 months; its judgment is final (art. 244) */
 	{"criminal", "second_instance", "judge_second", "二审宣判", "court", TARGET_NONE, NULL, "effective", "judgment_handover", NULL, 0},
 	/* 社区矫正法 art. 20: hand over to community correction; or record delivery to prison (CPL art. 264) */
-	{"criminal", "effective", "hand_to_correction", "交付社区矫正", "court", TARGET_SAME_AREA, "justice_bureau", "community_correction", "correction_report", NULL, 0},
+	{"criminal", "effective", "hand_to_correction", "交付社区矫正", "court", TARGET_ORIGIN, "justice_bureau", "community_correction", "correction_report", NULL, 0},
 	{"criminal", "effective", "record_prison", "送监执行", "court", TARGET_NONE, NULL, "closed", NULL, NULL, C},
 	{"criminal", "community_correction", "register_correction", "社区矫正报到登记", "justice_bureau", TARGET_NONE, NULL, "closed", NULL, NULL, C},
 

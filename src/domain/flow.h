@@ -17,6 +17,8 @@ enum flow_target {
 	TARGET_NONE = 0,  /* the matter stays with its holder */
 	TARGET_SAME_AREA, /* the unit of to_kind in the holder's area */
 	TARGET_UP,        /* the unit of to_kind in the area above (appeal to the intermediate court) */
+	TARGET_ORIGIN,    /* the unit of to_kind in the area where the matter was filed (community correction
+			   * where the offender lives, after a second instance held above) */
 };
 
 enum flow_flags {

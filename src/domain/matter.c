@@ -178,6 +178,20 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 			type = unit_numbers[i].pattern_type;
 	if (!type)
 		return OK;
+	/* a matter coming back to the same unit and stage (review after supplementary investigation)
+	 * keeps the number it had */
+	store_case_number *have;
+	size_t n_have;
+	arena *tmp = arena_new();
+	if (!tmp)
+		return nomem(e);
+	int rc0 = store_case_number_list(db, m->id, tmp, &have, &n_have, e);
+	for (size_t i = 0; rc0 == OK && i < n_have; i++)
+		if (!strcmp(have[i].unit_id, u->id) && !strcmp(have[i].stage, m->stage))
+			rc0 = -1;
+	arena_free(tmp);
+	if (rc0)
+		return rc0 < 0 ? OK : rc0;
 	int64_t serial;
 	char abbr[16], number[128], now[32];
 	int year = year_of(on);
@@ -449,9 +463,14 @@ static int conflict_with_allowed(const store_matter *m, const char *action, err 
 		       action, n ? list : "无（已结案）");
 }
 
-static const org_unit *default_receiver(const flow_step *s, const org_unit *holder)
+static const org_unit *default_receiver(const flow_step *s, const org_unit *holder, const store_matter *m)
 {
 	const char *area = holder->area_code;
+	if (s->target == TARGET_ORIGIN) {
+		const org_unit *filed = org_unit_find(m->filed_unit_id);
+		if (filed)
+			area = filed->area_code;
+	}
 	if (s->target == TARGET_UP) {
 		const org_area *ar = org_area_find(area);
 		if (!ar || !ar->parent_code[0])
@@ -600,7 +619,7 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 		goto done;
 	}
 	if (s->target != TARGET_NONE) {
-		const org_unit *def = default_receiver(s, holder), *to = def;
+		const org_unit *def = default_receiver(s, holder, &m), *to = def;
 		if (!def) {
 			rc = err_set(e, E_CONFLICT, "to_unit_id", "没有可接收此移送的上级单位");
 			goto done;
@@ -1104,7 +1123,7 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 		const org_unit *holder = org_unit_find(m.holder_unit_id);
 		for (size_t i = 0; i < n && i < 16; i++) {
 			const flow_step *s = steps[i];
-			const org_unit *def = s->target != TARGET_NONE && holder ? default_receiver(s, holder) : NULL;
+			const org_unit *def = s->target != TARGET_NONE && holder ? default_receiver(s, holder, &m) : NULL;
 			json_t *procs = json_array();
 			if (s->flags & FLOW_NEEDS_PROCEDURE)
 				for (size_t k = 0; k < 4; k++) {

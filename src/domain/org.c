@@ -278,22 +278,30 @@ static int court_code_for(const char *division, char *out, size_t cap)
 	if (!f)
 		return E_NOTFOUND;
 	csv_reader r;
-	csv_open(&r, f->data);
-	if (csv_next(&r) != 1)
-		return E_INVALID;
-	int c_code = csv_column(&r, "court_daizi"), c_div = csv_column(&r, "division_code");
-	if (c_code < 0 || c_div < 0)
-		return E_INVALID;
-	int s;
-	while ((s = csv_next(&r)) != 0) {
-		if (s < 0 || r.n_fields <= c_div)
-			continue;
-		if (strcmp(r.field[c_div], division) == 0) {
-			util_strlcpy(out, r.field[c_code], cap);
-			return OK;
+	csv_record *rec = mem_alloc(sizeof *rec);
+	int rc = E_NOTFOUND;
+	if (!rec)
+		return E_NOMEM;
+	csv_reader_init(&r, f->data, f->len);
+	if (csv_read_record(&r, rec, NULL) != OK || rec->n_fields == 0) {
+		rc = E_INVALID;
+		goto done;
+	}
+	int c_code = csv_field_index(rec, "court_daizi"), c_div = csv_field_index(rec, "division_code");
+	if (c_code < 0 || c_div < 0) {
+		rc = E_INVALID;
+		goto done;
+	}
+	while (csv_read_record(&r, rec, NULL) == OK && rec->n_fields > 0) {
+		if (rec->n_fields > c_div && rec->n_fields > c_code && strcmp(rec->fields[c_div], division) == 0) {
+			util_strlcpy(out, rec->fields[c_code], cap);
+			rc = OK;
+			break;
 		}
 	}
-	return E_NOTFOUND;
+done:
+	mem_free(rec);
+	return rc;
 }
 
 static int seed_areas(store *db, const principal *who, err *e)
@@ -302,32 +310,44 @@ static int seed_areas(store *db, const principal *who, err *e)
 	if (!f)
 		return err_set(e, E_INTERNAL, NULL, "divisions data missing from the build");
 	csv_reader r;
-	csv_open(&r, f->data);
-	if (csv_next(&r) != 1)
-		return err_set(e, E_INVALID, "divisions", "empty divisions file");
-	int cc = csv_column(&r, "code"), cn = csv_column(&r, "name"), cp = csv_column(&r, "parent_code"),
-	    cl = csv_column(&r, "level");
-	if (cc < 0 || cn < 0 || cp < 0 || cl < 0)
-		return err_set(e, E_INVALID, "divisions", "divisions header must be code,name,parent_code,level");
-	int s, rc = OK;
-	while ((s = csv_next(&r)) != 0) {
-		if (s < 0 || r.n_fields < 4)
-			return err_set(e, E_INVALID, "divisions", "divisions line %d is malformed", r.line);
-		store_area ar = {r.field[cc], r.field[cn], r.field[cp][0] ? r.field[cp] : NULL, r.field[cl]};
+	csv_record *rec = mem_alloc(sizeof *rec);
+	int rc = OK;
+	if (!rec)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	csv_reader_init(&r, f->data, f->len);
+	if ((rc = csv_read_record(&r, rec, e)))
+		goto done;
+	int cc = csv_field_index(rec, "code"), cn = csv_field_index(rec, "name"), cp = csv_field_index(rec, "parent_code"),
+	    cl = csv_field_index(rec, "level");
+	if (cc < 0 || cn < 0 || cp < 0 || cl < 0) {
+		rc = err_set(e, E_INVALID, "divisions", "divisions header must be code,name,parent_code,level");
+		goto done;
+	}
+	while ((rc = csv_read_record(&r, rec, e)) == OK && rec->n_fields > 0) {
+		if (rec->n_fields < 4) {
+			rc = err_set(e, E_INVALID, "divisions", "divisions line %d is malformed", rec->line);
+			break;
+		}
+		store_area ar = {rec->fields[cc], rec->fields[cn], rec->fields[cp][0] ? rec->fields[cp] : NULL,
+				 rec->fields[cl]};
 		if ((rc = store_area_insert(db, &ar, e)))
-			return rc;
+			break;
 		json_t *p = json_object();
-		if (!p)
-			return err_set(e, E_NOMEM, NULL, "out of memory");
+		if (!p) {
+			rc = err_set(e, E_NOMEM, NULL, "out of memory");
+			break;
+		}
 		rc = audit_change_str(p, "name", NULL, ar.name) || audit_change_str(p, "level", NULL, ar.level) ||
 				     audit_change_str(p, "parent_code", NULL, ar.parent_code)
 			     ? err_set(e, E_NOMEM, NULL, "out of memory")
 			     : audit_record(db, who, "area", ar.code, "area.created", p, NULL, e);
 		json_decref(p);
 		if (rc)
-			return rc;
+			break;
 	}
-	return OK;
+done:
+	mem_free(rec);
+	return rc;
 }
 
 static int record_unit(store *db, const principal *who, const store_unit *su, err *e)
