@@ -79,11 +79,11 @@ int cli_init(int argc, char **argv)
 	json_decref(p);
 	if (rc || (rc = org_seed(db, principal_system(), &e)))
 		goto done;
-	if (demo && (rc = demo_seed(db, &e)))
+	if (demo && ((rc = demo_seed(db, &e)) || (rc = demo_seed_matters(db, 200, 2026, &e))))
 		goto done;
 	store_event_count(db, &n, &e);
 	printf("initialised %s: 116 areas, 580 units, %lld events, log hash %s%s\n", cfg.data_dir, (long long)n,
-	       hash_alg, demo ? ", demo data" : "");
+	       hash_alg, demo ? ", demo users and 200 demo matters" : "");
 done:
 	store_close(db);
 	org_cache_free();

@@ -16,6 +16,11 @@
 /* Create the demo users (and, as the case flow grows, demo matters). */
 int demo_seed(store *db, err *e);
 
+/* Add n demo matters in the demo counties, walked through the flow to every stage with dates in the
+ * past (some overdue, some transfers left unanswered or returned); the same seed gives the same
+ * matters. */
+int demo_seed_matters(store *db, int n, unsigned seed, err *e);
+
 /* Print the demo logins (username, display name, unit, roles) to f. */
 int demo_print_logins(store *db, FILE *f, err *e);
 
