@@ -11,7 +11,7 @@ int store_event_append(store *db, store_event *ev, int64_t *out_seq, err *e)
 {
 	static const char q_max[] = "SELECT coalesce(max(seq),0) FROM events";
 	static const char q_ins[] = "INSERT INTO events(seq,at,actor_user_id,actor_unit_id,entity_type,entity_id,"
-				    "event_type,payload,leaf_hash) VALUES(?,?,?,?,?,?,?,?,?)";
+				    "event_type,payload,leaf_hash,subject) VALUES(?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	char now[32];
 	int rc = sq_note_write(db, e);
@@ -27,6 +27,9 @@ int store_event_append(store *db, store_event *ev, int64_t *out_seq, err *e)
 	}
 	int64_t seq = sqlite3_column_int64(st, 0) + 1;
 	sqlite3_reset(st);
+	if (ev->seq && ev->seq != seq)
+		return err_set(e, E_INTEGRITY, NULL, "event sequence %lld is not the next (%lld)", (long long)ev->seq,
+			       (long long)seq);
 	if (!ev->at) {
 		util_now_iso(now, sizeof now);
 		ev->at = now;
@@ -48,6 +51,7 @@ int store_event_append(store *db, store_event *ev, int64_t *out_seq, err *e)
 		sqlite3_bind_blob(st, 9, ev->leaf_hash, 32, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 9);
+	sq_bind_text(st, 10, ev->subject);
 	rc = sq_step_done(db, st, e, "event append");
 	if (ev->at == now)
 		ev->at = NULL;
@@ -90,12 +94,13 @@ static int row(sqlite3_stmt *st, arena *a, store_event *ev)
 		memcpy(ev->leaf_hash, sqlite3_column_blob(st, 8), 32);
 		ev->has_leaf_hash = 1;
 	}
+	ev->subject = sq_col_text(st, 9, a);
 	if (!ev->at || !ev->entity_type || !ev->entity_id || !ev->event_type || !ev->payload)
 		return E_NOMEM;
 	return OK;
 }
 
-#define EVENT_COLS "seq,at,actor_user_id,actor_unit_id,entity_type,entity_id,event_type,payload,leaf_hash"
+#define EVENT_COLS "seq,at,actor_user_id,actor_unit_id,entity_type,entity_id,event_type,payload,leaf_hash,subject"
 
 int store_event_get(store *db, int64_t seq, arena *a, store_event *out, err *e)
 {
@@ -177,4 +182,174 @@ int store_event_range(store *db, int64_t first, int64_t last, arena *a, store_ev
 	sqlite3_bind_int64(st, 1, first);
 	sqlite3_bind_int64(st, 2, last);
 	return collect(db, st, a, out, out_n, e);
+}
+
+int store_event_by_subject(store *db, const char *subject, arena *a, store_event *out, err *e)
+{
+	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE subject=? ORDER BY seq LIMIT 1";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		rc = row(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
+	else if (s == SQLITE_DONE)
+		rc = err_set(e, E_NOTFOUND, "sha256", "未登记");
+	else
+		rc = sq_fail(db, e, "event by subject");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* ---- Merkle nodes and signed heads ---- */
+int store_tlog_node_get(store *db, unsigned level, uint64_t index, unsigned char out[32], err *e)
+{
+	static const char sql[] = "SELECT hash FROM tlog_nodes WHERE level=? AND idx=?";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int(st, 1, (int)level);
+	sqlite3_bind_int64(st, 2, (int64_t)index);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
+		memcpy(out, sqlite3_column_blob(st, 0), 32);
+	else if (s == SQLITE_ROW || s == SQLITE_DONE)
+		rc = err_set(e, E_INTEGRITY, NULL, "Merkle node (%u,%llu) missing or malformed", level,
+			     (unsigned long long)index);
+	else
+		rc = sq_fail(db, e, "tlog node get");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_tlog_node_put(store *db, unsigned level, uint64_t index, const unsigned char h[32], err *e)
+{
+	static const char sql[] = "INSERT INTO tlog_nodes(level,idx,hash) VALUES(?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int(st, 1, (int)level);
+	sqlite3_bind_int64(st, 2, (int64_t)index);
+	sqlite3_bind_blob(st, 3, h, 32, SQLITE_TRANSIENT);
+	return sq_step_done(db, st, e, "tlog node put");
+}
+
+int store_tlog_node_count(store *db, int64_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT count(*) FROM tlog_nodes";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	*out_n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return OK;
+}
+
+int store_tlog_head_insert(store *db, const store_tlog_head *h, err *e)
+{
+	static const char sql[] = "INSERT INTO tlog_heads(tree_size,root,timestamp_ms,hash_alg,sign_alg,key_id,signature)"
+				  " VALUES(?,?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	if (db->in_tx)
+		return err_set(e, E_INTERNAL, NULL, "signed heads are written outside audited transactions");
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, h->tree_size);
+	sqlite3_bind_blob(st, 2, h->root, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, h->timestamp_ms);
+	sq_bind_text(st, 4, h->hash_alg);
+	sq_bind_text(st, 5, h->sign_alg);
+	sq_bind_text(st, 6, h->key_id);
+	sqlite3_bind_blob(st, 7, h->signature, (int)h->signature_len, SQLITE_TRANSIENT);
+	return sq_step_done(db, st, e, "tlog head insert");
+}
+
+static int head_row(sqlite3_stmt *st, arena *a, store_tlog_head *h)
+{
+	memset(h, 0, sizeof *h);
+	h->tree_size = sqlite3_column_int64(st, 0);
+	if (sqlite3_column_bytes(st, 1) == 32)
+		memcpy(h->root, sqlite3_column_blob(st, 1), 32);
+	h->timestamp_ms = sqlite3_column_int64(st, 2);
+	h->hash_alg = sq_col_text(st, 3, a);
+	h->sign_alg = sq_col_text(st, 4, a);
+	h->key_id = sq_col_text(st, 5, a);
+	int n = sqlite3_column_bytes(st, 6);
+	if (n > 0 && (size_t)n <= sizeof h->signature) {
+		memcpy(h->signature, sqlite3_column_blob(st, 6), (size_t)n);
+		h->signature_len = (size_t)n;
+	}
+	return h->hash_alg && h->sign_alg && h->key_id ? OK : E_NOMEM;
+}
+
+#define HEAD_COLS "tree_size,root,timestamp_ms,hash_alg,sign_alg,key_id,signature"
+
+static int head_one(store *db, const char *sql, int64_t size, arena *a, store_tlog_head *out, err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	if (size >= 0)
+		sqlite3_bind_int64(st, 1, size);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		rc = head_row(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
+	else if (s == SQLITE_DONE)
+		rc = err_set(e, E_NOTFOUND, "size", "没有该大小的签名树头");
+	else
+		rc = sq_fail(db, e, "tlog head");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_tlog_head_latest(store *db, arena *a, store_tlog_head *out, err *e)
+{
+	static const char sql[] = "SELECT " HEAD_COLS " FROM tlog_heads ORDER BY tree_size DESC LIMIT 1";
+	return head_one(db, sql, -1, a, out, e);
+}
+
+int store_tlog_head_get(store *db, int64_t tree_size, arena *a, store_tlog_head *out, err *e)
+{
+	static const char sql[] = "SELECT " HEAD_COLS " FROM tlog_heads WHERE tree_size=?";
+	return head_one(db, sql, tree_size, a, out, e);
+}
+
+int store_tlog_head_list(store *db, arena *a, store_tlog_head **out, size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT " HEAD_COLS " FROM tlog_heads ORDER BY tree_size";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	size_t cap = 16, n = 0;
+	store_tlog_head *v = arena_alloc(a, cap * sizeof *v);
+	while (v && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			store_tlog_head *nv = arena_alloc(a, 2 * cap * sizeof *nv);
+			if (!nv) {
+				v = NULL;
+				break;
+			}
+			memcpy(nv, v, n * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		if (head_row(st, a, &v[n++]))
+			v = NULL;
+	}
+	sqlite3_reset(st);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	*out = v;
+	*out_n = n;
+	return OK;
 }

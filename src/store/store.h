@@ -61,11 +61,13 @@ typedef struct store_event {
 	const char *entity_id;
 	const char *event_type;  /* "matter.created", ... */
 	const char *payload;     /* JSON text */
+	const char *subject;     /* public subject (file SHA-256 of a registration), may be NULL */
 	unsigned char leaf_hash[32];
 	int has_leaf_hash;
 } store_event;
 
-/* Append ev (seq and at are assigned here when seq == 0 / at == NULL); *out_seq gets the sequence. */
+/* Append ev; at is assigned when NULL. seq must be 0 (assigned here) or the next number (the log
+ * computes the entry's hash with it first); another value is E_INTEGRITY. *out_seq gets the sequence. */
 int store_event_append(store *db, store_event *ev, int64_t *out_seq, err *e);
 int store_event_count(store *db, int64_t *out_n, err *e);
 int store_event_get(store *db, int64_t seq, arena *a, store_event *out, err *e);
@@ -74,6 +76,29 @@ int store_event_list_entity(store *db, const char *entity_type, const char *enti
 			    int limit, arena *a, store_event **out, size_t *out_n, err *e);
 /* Events with seq in [first, last], oldest first. */
 int store_event_range(store *db, int64_t first, int64_t last, arena *a, store_event **out, size_t *out_n, err *e);
+
+/* ---- the verifiable log: Merkle nodes and signed tree heads ---- */
+int store_tlog_node_get(store *db, unsigned level, uint64_t index, unsigned char out[32], err *e);
+/* In the caller's audited transaction (nodes commit with their event). */
+int store_tlog_node_put(store *db, unsigned level, uint64_t index, const unsigned char h[32], err *e);
+int store_tlog_node_count(store *db, int64_t *out_n, err *e);
+
+typedef struct store_tlog_head {
+	int64_t tree_size, timestamp_ms;
+	unsigned char root[32];
+	const char *hash_alg, *sign_alg, *key_id;
+	unsigned char signature[128];
+	size_t signature_len;
+} store_tlog_head;
+/* Signed heads are commitments to the log, not records in it: written in their own transaction,
+ * without an event (the second exemption, see store_session_touch). */
+int store_tlog_head_insert(store *db, const store_tlog_head *h, err *e);
+/* The latest head (E_NOTFOUND if none), or the head of one size. */
+int store_tlog_head_latest(store *db, arena *a, store_tlog_head *out, err *e);
+int store_tlog_head_get(store *db, int64_t tree_size, arena *a, store_tlog_head *out, err *e);
+int store_tlog_head_list(store *db, arena *a, store_tlog_head **out, size_t *out_n, err *e);
+/* The first event with this subject, or E_NOTFOUND. */
+int store_event_by_subject(store *db, const char *subject, arena *a, store_event *out, err *e);
 
 /* ---- areas and units ---- */
 typedef struct store_area {
