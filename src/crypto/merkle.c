@@ -7,10 +7,10 @@
  * folded from the right: MTH = H(1 || S1 || H(1 || S2 || ... Sk)). So any MTH the proofs need costs
  * popcount(m) storage reads, and only nodes that never change are ever stored.
  *
- * Proofs are built by walking the RFC's recursion top-down without recursion (it emits the sibling of
- * each step, and the RFC lists them innermost first, so the walk fills the output back to front). Only
- * the first step that goes left can have an incomplete sibling (the right edge); after it every range
- * is a complete subtree, which bounds the reads of a proof by 2 * ceil(log2 n).
+ * Proofs are built by walking the RFC's recursion top-down without recursion, collecting the range of
+ * each step's sibling (the RFC lists them innermost first, so they are hashed in reverse). Only the
+ * first step that goes left can have an incomplete sibling (the right edge); after it every range is a
+ * complete subtree, which bounds the reads of a proof by 2 * ceil(log2 n).
  */
 #include "crypto/merkle.h"
 
@@ -147,122 +147,112 @@ done:
 	return rc;
 }
 
-/* Proof nodes of PATH(index, D[size]): the number of steps of the recursion. */
-static size_t inclusion_len(uint64_t index, uint64_t size)
+/* A range [begin, end) of leaves whose MTH is one proof node. */
+struct range {
+	uint64_t begin, end;
+};
+
+/*
+ * The ranges of PATH(index, D[size]) in the order the walk meets them, outermost first: PATH(m, D[b:e])
+ * is PATH(inner) : sibling, so the proof lists them the other way round. Returns how many.
+ */
+static size_t inclusion_ranges(uint64_t index, uint64_t size, struct range out[MERKLE_MAX_PROOF])
 {
 	size_t n = 0;
+	uint64_t b = 0;
 	while (size > 1) {
 		uint64_t k = split_point(size);
 		if (index < k) {
+			out[n++] = (struct range){b + k, b + size};
 			size = k;
 		} else {
+			out[n++] = (struct range){b, b + k};
 			index -= k;
+			b += k;
 			size -= k;
 		}
-		n++;
 	}
 	return n;
+}
+
+/*
+ * The ranges of SUBPROOF(m, D[n], true), 0 < m < n, outermost first, like inclusion_ranges. The walk
+ * ends at m == n on D[b:b+m]; unless it only ever went left (the RFC's b is still true: that subtree is
+ * the old tree, whose root the verifier has), MTH(D[b:b+m]) is the innermost node of the proof.
+ */
+static size_t consistency_ranges(uint64_t m, uint64_t n, struct range out[MERKLE_MAX_PROOF])
+{
+	size_t len = 0;
+	uint64_t b = 0;
+	int whole = 1;
+	while (m != n) {
+		uint64_t k = split_point(n);
+		if (m <= k) {
+			out[len++] = (struct range){b + k, b + n};
+			n = k;
+		} else {
+			out[len++] = (struct range){b, b + k};
+			m -= k;
+			b += k;
+			n -= k;
+			whole = 0;
+		}
+	}
+	if (!whole)
+		out[len++] = (struct range){b, b + m};
+	return len;
+}
+
+/* Write the MTHs of ranges[n-1], ..., ranges[0] (innermost first, as the RFC lists them) to out. */
+static int proof_fill(int alg, const struct range *ranges, size_t n, merkle_get_fn get, void *ctx,
+		      uint8_t (*out)[MERKLE_HASH_LEN], size_t cap)
+{
+	int rc = OK;
+	if (n > cap) {
+		rc = E_INVALID;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct range *r = &ranges[n - 1 - i];
+		rc = merkle_subtree_hash(alg, r->begin, r->end, get, ctx, out[i]);
+		if (rc != OK)
+			goto done;
+	}
+done:
+	return rc;
 }
 
 int merkle_prove_inclusion(int alg, uint64_t index, uint64_t size, merkle_get_fn get, void *ctx,
 			   uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n)
 {
 	int rc = OK;
+	struct range ranges[MERKLE_MAX_PROOF];
 	size_t n = 0;
 	if (!hash_alg_name(alg) || index >= size || size > MERKLE_MAX_SIZE) {
 		rc = E_INVALID;
 		goto done;
 	}
-	n = inclusion_len(index, size);
-	if (n > cap) {
-		rc = E_INVALID;
-		goto done;
-	}
-	/* PATH(m, D[b:b+size]) = PATH(inner) : sibling, so the i-th step's sibling goes to slot n-1-i. */
-	uint64_t b = 0, m = index;
-	for (size_t i = 0; size > 1; i++) {
-		uint64_t k = split_point(size);
-		uint8_t *slot = out_path[n - 1 - i];
-		if (m < k) {
-			rc = merkle_subtree_hash(alg, b + k, b + size, get, ctx, slot);
-			size = k;
-		} else {
-			rc = merkle_subtree_hash(alg, b, b + k, get, ctx, slot);
-			m -= k;
-			b += k;
-			size -= k;
-		}
-		if (rc != OK)
-			goto done;
-	}
+	n = inclusion_ranges(index, size, ranges);
+	rc = proof_fill(alg, ranges, n, get, ctx, out_path, cap);
 done:
 	*out_n = rc == OK ? n : 0;
 	return rc;
-}
-
-/* Proof nodes of SUBPROOF(m, D[n], true), for 0 < m < n. */
-static size_t consistency_len(uint64_t m, uint64_t n)
-{
-	size_t len = 0;
-	int whole = 1; /* the RFC's b: D[0:m] is the old tree's root, which the verifier already has */
-	while (m != n) {
-		uint64_t k = split_point(n);
-		if (m <= k) {
-			n = k;
-		} else {
-			m -= k;
-			n -= k;
-			whole = 0;
-		}
-		len++;
-	}
-	return len + !whole;
 }
 
 int merkle_prove_consistency(int alg, uint64_t m, uint64_t n, merkle_get_fn get, void *ctx,
 			     uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n)
 {
 	int rc = OK;
+	struct range ranges[MERKLE_MAX_PROOF];
 	size_t len = 0;
 	if (!hash_alg_name(alg) || m > n || n > MERKLE_MAX_SIZE) {
 		rc = E_INVALID;
 		goto done;
 	}
-	if (m == 0 || m == n)
+	if (m == 0 || m == n) /* nothing to prove */
 		goto done;
-	len = consistency_len(m, n);
-	if (len > cap) {
-		rc = E_INVALID;
-		goto done;
-	}
-	/*
-	 * SUBPROOF(m, D[b:b+n], flag) = SUBPROOF(inner) : sibling, ending (when m == n and flag is false)
-	 * with MTH(D[b:b+m]) itself; so siblings fill the output from the back and that node lands first.
-	 */
-	uint64_t b = 0;
-	int whole = 1;
-	size_t i = 0;
-	for (; m != n; i++) {
-		uint64_t k = split_point(n);
-		uint8_t *slot = out_path[len - 1 - i];
-		if (m <= k) {
-			rc = merkle_subtree_hash(alg, b + k, b + n, get, ctx, slot);
-			n = k;
-		} else {
-			rc = merkle_subtree_hash(alg, b, b + k, get, ctx, slot);
-			m -= k;
-			b += k;
-			n -= k;
-			whole = 0;
-		}
-		if (rc != OK)
-			goto done;
-	}
-	if (!whole) {
-		rc = merkle_subtree_hash(alg, b, b + m, get, ctx, out_path[0]);
-		if (rc != OK)
-			goto done;
-	}
+	len = consistency_ranges(m, n, ranges);
+	rc = proof_fill(alg, ranges, len, get, ctx, out_path, cap);
 done:
 	*out_n = rc == OK ? len : 0;
 	return rc;
