@@ -255,7 +255,8 @@ int sign_key_load(const char *path, sign_key **out, err *e)
 	struct stat st;
 	*out = NULL;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted at path must be refused below, not hang the server in open(). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		rc = err_set(e, errno == ENOENT ? E_NOTFOUND : E_IO, NULL, "cannot open key file %s: %s",
 			     path, strerror(errno));

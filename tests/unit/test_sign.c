@@ -279,6 +279,12 @@ static void sign_key_load_reports_missing_and_bad_files(void **state)
 	assert_int_equal(sign_key_load(path, &key, &e), E_INVALID);
 	assert_null(key);
 
+	/* Nor is a FIFO, which must not block the load waiting for a writer. */
+	snprintf(path, sizeof path, "%s/fifo.key", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(sign_key_load(path, &key, &e), E_INVALID);
+	assert_non_null(strstr(e.message, "not a regular file"));
+
 	/* A directory is not a key file. */
 	assert_int_equal(chmod(dir, 0700), 0);
 	assert_int_equal(sign_key_load(dir, &key, &e), E_INVALID);
