@@ -55,5 +55,12 @@ int api_workbench(req *r);
 int api_supervision(req *r);
 int api_supervision_list(req *r);
 int api_calendar_due(req *r);
+int api_log_sth(req *r);
+int api_log_key(req *r);
+int api_log_inclusion(req *r);
+int api_log_consistency(req *r);
+int api_log_entries(req *r);
+int api_evidence_verify(req *r);
+int api_evidence_verify_file(req *r);
 
 #endif

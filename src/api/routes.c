@@ -37,6 +37,13 @@ const route routes[] = {
 	{"GET", "/api/v1/workbench", api_workbench, PERM_WORKBENCH, BODY_NONE, "my unit's work queue"},
 	{"GET", "/api/v1/supervision", api_supervision, PERM_SUPERVISE, BODY_NONE, "counts per area or unit"},
 	{"GET", "/api/v1/supervision/list", api_supervision_list, PERM_SUPERVISE, BODY_NONE, "the list behind a count"},
+	{"GET", "/api/v1/log/sth", api_log_sth, PERM_PUBLIC, BODY_NONE, "the latest signed tree head, or one by size"},
+	{"GET", "/api/v1/log/key", api_log_key, PERM_PUBLIC, BODY_NONE, "the log's public key"},
+	{"GET", "/api/v1/log/proof/inclusion", api_log_inclusion, PERM_PUBLIC, BODY_NONE, "inclusion proof"},
+	{"GET", "/api/v1/log/proof/consistency", api_log_consistency, PERM_PUBLIC, BODY_NONE, "consistency proof"},
+	{"GET", "/api/v1/log/entries", api_log_entries, PERM_LOG_READ, BODY_NONE, "log entries (auditors)"},
+	{"POST", "/api/v1/evidence/verify", api_evidence_verify, PERM_PUBLIC, BODY_JSON, "was this SHA-256 registered"},
+	{"POST", "/api/v1/evidence/verify-file", api_evidence_verify_file, PERM_PUBLIC, BODY_FILE, "was this file registered"},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];

@@ -570,7 +570,7 @@ int server_start(const config *cfg, server **out, err *e)
 				(unsigned int)cfg->request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 				(size_t)cfg->max_header_bytes, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-				NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+				NULL, MHD_OPTION_END);
 	if (!s->d) {
 		mem_free(s);
 		return err_set(e, E_IO, "listen", "无法监听 %s（端口被占用？）", cfg->listen);

@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/legal.h"
+#include "domain/tlog.h"
 #include "domain/org.h"
 
 #include <errno.h>
@@ -101,6 +102,16 @@ int cli_open_data(const char *data_dir, store **out, err *e)
 		rc = org_cache_load(db, e);
 	if (rc == OK)
 		rc = legal_init(db, e);
+	if (rc == OK) {
+		/* an initialised store has its log algorithm and key; a new one gets them from init */
+		arena *a = arena_new();
+		char *alg = NULL;
+		if (!a)
+			rc = err_set(e, E_NOMEM, NULL, "out of memory");
+		else if (store_meta_get(db, "hash_alg", a, &alg, NULL) == OK)
+			rc = tlog_init(db, data_dir, e);
+		arena_free(a);
+	}
 	if (rc) {
 		store_close(db);
 		return rc;

@@ -7,17 +7,19 @@
 #include "domain/audit.h"
 #include "domain/demo.h"
 #include "domain/org.h"
+#include "domain/tlog.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static void init_usage(FILE *f)
 {
-	fprintf(f, "usage: casebridge init --data-dir DIR [--demo] [--hash-alg sha256|sm3]\n\n"
+	fprintf(f, "usage: casebridge init --data-dir DIR [--demo] [--hash-alg sha256|sm3] [--sign-alg ed25519|sm2]\n\n"
 		   "Creates the database in DIR (schema, the region's 116 areas and 580 units) and the log's\n"
 		   "signing key. --demo adds demo users of every role (password " DEMO_PASSWORD ") and demo\n"
 		   "matters; never use --demo for real data. --hash-alg chooses the log's hash (default sha256;\n"
-		   "sm3 for deployments that need the national algorithms); it can never change afterwards.\n");
+		   "sm3 for deployments that need the national algorithms); it can never change afterwards.\n"
+		   "--sign-alg chooses the tree-head signature (default ed25519, or sm2 with --hash-alg sm3).\n");
 }
 
 int cli_init(int argc, char **argv)
@@ -25,7 +27,7 @@ int cli_init(int argc, char **argv)
 	config cfg;
 	char *rest[64];
 	int n_rest = 0, demo = 0, rc = OK;
-	const char *hash_alg = "sha256";
+	const char *hash_alg = "sha256", *sign_alg = NULL;
 	err e = {0};
 	store *db = NULL;
 	if (argc > 64)
@@ -40,6 +42,8 @@ int cli_init(int argc, char **argv)
 			demo = 1;
 		else if (!strcmp(rest[i], "--hash-alg") && i + 1 < n_rest)
 			hash_alg = rest[++i];
+		else if (!strcmp(rest[i], "--sign-alg") && i + 1 < n_rest)
+			sign_alg = rest[++i];
 		else {
 			fprintf(stderr, "error: unknown argument %s (see casebridge init --help)\n", rest[i]);
 			return 2;
@@ -47,6 +51,12 @@ int cli_init(int argc, char **argv)
 	}
 	if (strcmp(hash_alg, "sha256") && strcmp(hash_alg, "sm3")) {
 		fprintf(stderr, "error: --hash-alg must be sha256 or sm3\n");
+		return 2;
+	}
+	if (!sign_alg)
+		sign_alg = strcmp(hash_alg, "sm3") ? "ed25519" : "sm2"; /* national algorithms together */
+	if (strcmp(sign_alg, "ed25519") && strcmp(sign_alg, "sm2")) {
+		fprintf(stderr, "error: --sign-alg must be ed25519 or sm2\n");
 		return 2;
 	}
 	if ((rc = cli_open_data(cfg.data_dir, &db, &e)))
@@ -59,9 +69,11 @@ int cli_init(int argc, char **argv)
 			     cfg.data_dir, (long long)n);
 		goto done;
 	}
+	if ((rc = tlog_setup(cfg.data_dir, hash_alg, sign_alg, &e)))
+		goto done;
 	char now[32];
 	util_now_iso(now, sizeof now);
-	json_t *p = json_pack("{s:s,s:b,s:s}", "hash_alg", hash_alg, "demo", demo, "created_at", now);
+	json_t *p = json_pack("{s:s,s:s,s:b,s:s}", "hash_alg", hash_alg, "sign_alg", sign_alg, "demo", demo, "created_at", now);
 	if (!p) {
 		rc = err_set(&e, E_NOMEM, NULL, "out of memory");
 		goto done;
@@ -81,12 +93,20 @@ int cli_init(int argc, char **argv)
 		goto done;
 	if (demo && ((rc = demo_seed(db, &e)) || (rc = demo_seed_matters(db, 200, 2026, &e))))
 		goto done;
+	store_tlog_head head;
+	arena *ha = arena_new();
+	if (!ha || (rc = tlog_sign_head(db, 0, ha, &head, &e))) {
+		arena_free(ha);
+		goto done;
+	}
+	arena_free(ha);
 	store_event_count(db, &n, &e);
 	printf("initialised %s: 116 areas, 580 units, %lld events, log hash %s%s\n", cfg.data_dir, (long long)n,
 	       hash_alg, demo ? ", demo users and 200 demo matters" : "");
 done:
 	store_close(db);
 	org_cache_free();
+	tlog_free();
 	return rc ? cli_fail(&e) : 0;
 }
 

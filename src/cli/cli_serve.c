@@ -5,7 +5,9 @@
 
 #include "api/api.h"
 #include "core/log.h"
+#include "domain/legal.h"
 #include "domain/org.h"
+#include "domain/tlog.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -55,12 +57,21 @@ int cli_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* worker threads inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 	server *s = NULL;
-	if (server_start(&cfg, &s, &e))
+	char db_path[700];
+	snprintf(db_path, sizeof db_path, "%s/casebridge.db", cfg.data_dir);
+	if (tlog_signer_start(db_path, (int)cfg.sth_interval, &e))
 		return cli_fail(&e);
+	if (server_start(&cfg, &s, &e)) {
+		tlog_signer_stop();
+		return cli_fail(&e);
+	}
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_event(LOG_INFO, "shutdown", "signal=%d", sig);
 	server_stop(s, 10000);
+	tlog_signer_stop();
 	org_cache_free();
+	legal_free();
+	tlog_free();
 	return 0;
 }

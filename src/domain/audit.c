@@ -1,9 +1,5 @@
 /*
  * audit.c - recording events and their canonical bytes. See audit.h and docs/log-format.md.
- *
- * The entry encoding is a length-prefixed concatenation rather than canonical JSON so that another
- * implementation can reproduce it byte for byte without a JSON library's escaping rules: the payload
- * is hashed exactly as stored.
  */
 #include "domain/audit.h"
 
@@ -14,52 +10,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (unsigned char)(v & 0xff);
-		v >>= 8;
-	}
-}
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
-int audit_entry_encode(const store_event *ev, unsigned char **out, size_t *out_len)
-{
-	char actor[24];
-	snprintf(actor, sizeof actor, "%lld", (long long)ev->actor_user_id);
-	const char *fields[] = {ev->at,        actor,          ev->actor_unit_id ? ev->actor_unit_id : "",
-				ev->entity_type, ev->entity_id, ev->event_type,
-				ev->payload ? ev->payload : "{}"};
-	const size_t nf = sizeof fields / sizeof fields[0];
-	size_t len = 8 + 8;
-	for (size_t i = 0; i < nf; i++)
-		len += 4 + strlen(fields[i]);
-	unsigned char *b = mem_alloc(len);
-	if (!b)
-		return E_NOMEM;
-	memcpy(b, "CBLOG\x00\x00\x01", 8);
-	put_u64(b + 8, (uint64_t)ev->seq);
-	size_t off = 16;
-	for (size_t i = 0; i < nf; i++) {
-		size_t n = strlen(fields[i]);
-		put_u32(b + off, (uint32_t)n);
-		memcpy(b + off + 4, fields[i], n);
-		off += 4 + n;
-	}
-	*out = b;
-	*out_len = len;
-	return OK;
-}
-
 int audit_record(store *db, const principal *who, const char *entity_type, const char *entity_id,
 		 const char *event_type, json_t *payload, int64_t *out_seq, err *e)
+{
+	return audit_record_subject(db, who, entity_type, entity_id, event_type, NULL, payload, out_seq, e);
+}
+
+int audit_record_subject(store *db, const principal *who, const char *entity_type, const char *entity_id,
+			 const char *event_type, const char *subject, json_t *payload, int64_t *out_seq, err *e)
 {
 	int rc = OK;
 	char *text = NULL;
@@ -78,6 +36,7 @@ int audit_record(store *db, const principal *who, const char *entity_type, const
 		.entity_id = entity_id,
 		.event_type = event_type,
 		.payload = text ? text : "{}",
+		.subject = subject,
 	};
 	rc = tlog_append_event(db, &ev, e);
 	if (rc == OK && out_seq)

@@ -22,14 +22,14 @@
 int audit_record(store *db, const principal *who, const char *entity_type, const char *entity_id,
 		 const char *event_type, json_t *payload, int64_t *out_seq, err *e);
 
+/* The same with a public subject in the log entry (the SHA-256 of a registered file). */
+int audit_record_subject(store *db, const principal *who, const char *entity_type, const char *entity_id,
+			 const char *event_type, const char *subject, json_t *payload, int64_t *out_seq, err *e);
+
 /* Add {"old":old,"new":new} under payload["changes"][field]; values borrowed (NULL -> null).
  * Equal values are skipped. Returns OK or E_NOMEM. */
 int audit_change(json_t *payload, const char *field, json_t *old_value, json_t *new_value);
 /* String convenience for audit_change. */
 int audit_change_str(json_t *payload, const char *field, const char *old_value, const char *new_value);
-
-/* The canonical entry bytes of an event (docs/log-format.md "Entry encoding") into a heap buffer
- * (mem_free it). */
-int audit_entry_encode(const store_event *ev, unsigned char **out, size_t *out_len);
 
 #endif

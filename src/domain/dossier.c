@@ -126,7 +126,7 @@ int dossier_add(store *db, const principal *who, const char *data_dir, int64_t m
 	f.mime = mime;
 	int64_t seq;
 	snprintf(sid, sizeof sid, "%lld", (long long)matter_id);
-	if ((rc = store_file_insert(db, &f, e)) || (rc = audit_record(db, who, "matter", sid, "dossier.file_added", p, &seq, e)))
+	if ((rc = store_file_insert(db, &f, e)) || (rc = audit_record_subject(db, who, "matter", sid, "dossier.file_added", hex, p, &seq, e)))
 		goto done;
 	store_matter_file mf = {.matter_id = matter_id,
 				.sha256 = hex,

@@ -4,6 +4,7 @@
  */
 #include "domain/matter.h"
 
+#include "core/codec.h"
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/flow.h"
@@ -1207,11 +1208,15 @@ int matter_history(store *db, int64_t id, const char *as_of, arena *a, json_t **
 		const char *k;
 		json_t *c;
 		json_object_foreach(changes, k, c) json_object_set(state, k, json_object_get(c, "new"));
+		char leaf[65];
+		codec_hex_encode(ev[i].leaf_hash, 32, leaf);
+		leaf[64] = 0;
 		json_array_append_new(
-			events, json_pack("{s:I,s:I,s:s,s:s,s:{s:I,s:s?,s:s?},s:o}", "seq", (json_int_t)ev[i].seq, "log_index",
-					  (json_int_t)(ev[i].seq - 1), "at", ev[i].at, "type", ev[i].event_type, "actor",
-					  "user_id", (json_int_t)ev[i].actor_user_id, "unit_id", ev[i].actor_unit_id,
-					  "unit_name", u ? u->name : NULL, "payload", payload ? payload : json_object()));
+			events, json_pack("{s:I,s:I,s:s,s:s,s:s,s:{s:I,s:s?,s:s?},s:o}", "seq", (json_int_t)ev[i].seq,
+					  "log_index", (json_int_t)(ev[i].seq - 1), "leaf_hash", leaf, "at", ev[i].at, "type",
+					  ev[i].event_type, "actor", "user_id", (json_int_t)ev[i].actor_user_id, "unit_id",
+					  ev[i].actor_unit_id, "unit_name", u ? u->name : NULL, "payload",
+					  payload ? payload : json_object()));
 	}
 	*out = json_pack("{s:o,s:o,s:s?}", "events", events, "state", state, "as_of", as_of);
 	return *out ? OK : nomem(e);

@@ -353,3 +353,22 @@ int store_tlog_head_list(store *db, arena *a, store_tlog_head **out, size_t *out
 	*out_n = n;
 	return OK;
 }
+
+int store_event_by_leaf(store *db, const unsigned char leaf[32], arena *a, store_event *out, err *e)
+{
+	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE leaf_hash=? ORDER BY seq LIMIT 1";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_blob(st, 1, leaf, 32, SQLITE_STATIC);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		rc = row(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
+	else if (s == SQLITE_DONE)
+		rc = err_set(e, E_NOTFOUND, "leaf_hash", "日志中没有这个叶子哈希");
+	else
+		rc = sq_fail(db, e, "event by leaf");
+	sqlite3_reset(st);
+	return rc;
+}

@@ -97,6 +97,8 @@ int store_tlog_head_insert(store *db, const store_tlog_head *h, err *e);
 int store_tlog_head_latest(store *db, arena *a, store_tlog_head *out, err *e);
 int store_tlog_head_get(store *db, int64_t tree_size, arena *a, store_tlog_head *out, err *e);
 int store_tlog_head_list(store *db, arena *a, store_tlog_head **out, size_t *out_n, err *e);
+/* The event with this leaf hash, or E_NOTFOUND. */
+int store_event_by_leaf(store *db, const unsigned char leaf[32], arena *a, store_event *out, err *e);
 /* The first event with this subject, or E_NOTFOUND. */
 int store_event_by_subject(store *db, const char *subject, arena *a, store_event *out, err *e);
 

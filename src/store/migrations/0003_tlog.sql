@@ -24,3 +24,4 @@ CREATE TRIGGER tlog_heads_no_delete BEFORE DELETE ON tlog_heads BEGIN SELECT RAI
 -- The subject of an event (e.g. the SHA-256 of a registered dossier file), public in the log entry.
 ALTER TABLE events ADD COLUMN subject TEXT;
 CREATE INDEX events_subject ON events(subject) WHERE subject IS NOT NULL;
+CREATE INDEX events_leaf ON events(leaf_hash);
