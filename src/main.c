@@ -19,6 +19,7 @@ static const struct command {
 	{"demo-logins", cli_demo_logins, "print the demo users of a demo database"},
 	{"routes", cli_routes, "print the API route table"},
 	{"due", cli_due, "compute a due date (period calculator)"},
+	{"calendar", cli_calendar, "import or show the official holiday calendar"},
 	{"verify", cli_verify, "check the verifiable log (database or export)"},
 	{"export", cli_export, "export the verifiable log (--log DIR)"},
 	{"monitor", cli_monitor, "check a server's signed tree heads stay consistent"},

@@ -55,6 +55,8 @@ int api_workbench(req *r);
 int api_supervision(req *r);
 int api_supervision_list(req *r);
 int api_calendar_due(req *r);
+int api_calendar_holidays(req *r);
+int api_calendar_import(req *r);
 int api_log_sth(req *r);
 int api_log_key(req *r);
 int api_log_inclusion(req *r);

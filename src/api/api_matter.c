@@ -604,6 +604,7 @@ int api_calendar_due(req *r)
 	if (wdays && (months || days))
 		return err_set(&r->e, E_INVALID, "working_days", "工作日期间不能与日、月同时使用");
 	due_result res;
+	legal_refresh(r->db, NULL);
 	if ((rc = legal_due(s, &spec, &res, &r->e)))
 		return rc;
 	char due[11];
@@ -614,4 +615,34 @@ int api_calendar_due(req *r)
 	return req_reply_json(r, 200, json_pack("{s:s,s:s,s:s,s:o,s:b,s:i}", "start", start, "due", due, "explanation",
 						res.summary, "steps", steps, "beyond_calendar", res.beyond_calendar,
 						"extended_days", res.extended_days));
+}
+
+/* ---- the holiday calendar ---- */
+int api_calendar_holidays(req *r)
+{
+	store_holiday *v;
+	size_t n;
+	int first, last;
+	int rc = legal_refresh(r->db, &r->e);
+	if (rc || (rc = store_holiday_list(r->db, r->a, &v, &n, &r->e)))
+		return rc;
+	legal_calendar_years(&first, &last);
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "date", v[i].date, "kind", v[i].kind, "name",
+						     v[i].name, "source", v[i].source));
+	return req_reply_json(r, 200, json_pack("{s:o,s:i,s:i}", "days", arr, "first_year", first, "last_year", last));
+}
+
+int api_calendar_import(req *r)
+{
+	static const jfield fields[] = {{"csv", J_STRING, 1, 1 << 20}, {NULL, 0, 0, 0}};
+	int added, changed;
+	int rc = jsonin_check(r->json, fields, "", &r->e);
+	if (rc || (rc = legal_import_holidays(r->db, r->who, jsonin_str(r->json, "csv"), &added, &changed, &r->e)))
+		return rc;
+	int first, last;
+	legal_calendar_years(&first, &last);
+	return req_reply_json(r, 200, json_pack("{s:i,s:i,s:i,s:i}", "added", added, "changed", changed, "first_year",
+						first, "last_year", last));
 }

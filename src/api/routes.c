@@ -19,6 +19,8 @@ const route routes[] = {
 	{"GET", "/api/v1/users", api_user_list, PERM_USER_ADMIN, BODY_NONE, "users of the admin's area"},
 	{"POST", "/api/v1/users", api_user_create, PERM_USER_ADMIN, BODY_JSON, "add a user"},
 	{"GET", "/api/v1/calendar/due", api_calendar_due, PERM_PUBLIC, BODY_NONE, "the period calculator"},
+	{"GET", "/api/v1/calendar/holidays", api_calendar_holidays, PERM_PUBLIC, BODY_NONE, "the official holiday calendar"},
+	{"POST", "/api/v1/calendar/holidays", api_calendar_import, PERM_CALENDAR_ADMIN, BODY_JSON, "import holidays (CSV text)"},
 	{"POST", "/api/v1/matters", api_matter_create, PERM_MATTER_CREATE, BODY_JSON, "file a matter"},
 	{"GET", "/api/v1/matters", api_matter_search, PERM_MATTER_READ, BODY_NONE, "search matters"},
 	{"GET", "/api/v1/matters/{id}", api_matter_get, PERM_MATTER_READ, BODY_NONE, "a matter"},

@@ -5,7 +5,9 @@
 
 #include "core/util.h"
 #include "domain/audit.h"
+#include "core/embedded.h"
 #include "domain/demo.h"
+#include "domain/legal.h"
 #include "domain/org.h"
 #include "domain/tlog.h"
 
@@ -90,6 +92,13 @@ int cli_init(int argc, char **argv)
 	}
 	json_decref(p);
 	if (rc || (rc = org_seed(db, principal_system(), &e)))
+		goto done;
+	const embedded_file *hol = embedded_find("data/holidays_cn.csv");
+	if (!hol) {
+		rc = err_set(&e, E_INTERNAL, NULL, "holiday data missing from the build");
+		goto done;
+	}
+	if ((rc = legal_import_holidays(db, principal_system(), hol->data, NULL, NULL, &e)))
 		goto done;
 	if (demo && ((rc = demo_seed(db, &e)) || (rc = demo_seed_matters(db, 200, 2026, &e))))
 		goto done;

@@ -3,7 +3,9 @@
  */
 #include "domain/legal.h"
 
+#include "core/csv.h"
 #include "core/util.h"
+#include "domain/audit.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +14,45 @@
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static calendar *cal;
 static deadline_rules *rules;
+static char cal_version[40]; /* meta calendar_version the calendar was built from */
+
+/* Build a calendar from the store's holidays; the built-in one when the store has none. */
+static int build_from_store(store *db, calendar **out, err *e)
+{
+	arena *a = arena_new();
+	store_holiday *v;
+	size_t n;
+	calendar *c = NULL;
+	if (!a)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	int rc = store_holiday_list(db, a, &v, &n, e);
+	if (rc == OK && n == 0)
+		rc = calendar_load_default(&c, e);
+	else if (rc == OK && (rc = calendar_new(&c, e)) == OK)
+		for (size_t i = 0; i < n && rc == OK; i++) {
+			cal_date d;
+			if ((rc = cal_date_parse(v[i].date, "date", &d, e)) == OK)
+				rc = calendar_add_day(c, d, strcmp(v[i].kind, "holiday") ? CAL_DAY_WORKDAY : CAL_DAY_HOLIDAY,
+						      v[i].name, v[i].source, e);
+		}
+	arena_free(a);
+	if (rc) {
+		calendar_free(c);
+		return rc;
+	}
+	*out = c;
+	return OK;
+}
+
+static void read_version(store *db, char out[40])
+{
+	arena *a = arena_new();
+	char *v = NULL;
+	out[0] = 0;
+	if (a && store_meta_get(db, "calendar_version", a, &v, NULL) == OK)
+		util_strlcpy(out, v, 40);
+	arena_free(a);
+}
 
 int legal_init(store *db, err *e)
 {
@@ -22,8 +63,11 @@ int legal_init(store *db, err *e)
 	pthread_rwlock_wrlock(&lock);
 	if (cal && rules)
 		goto done;
-	if ((rc = calendar_load_default(&c, e)) || (rc = deadline_rules_load_default(&r, e)))
+	if ((db ? (rc = build_from_store(db, &c, e)) : (rc = calendar_load_default(&c, e))) ||
+	    (rc = deadline_rules_load_default(&r, e)))
 		goto done;
+	if (db)
+		read_version(db, cal_version);
 	cal = c;
 	rules = r;
 	c = NULL;
@@ -80,22 +124,101 @@ int legal_due(cal_date start, const due_spec *spec, due_result *out, err *e)
 	return rc;
 }
 
-int legal_set_calendar_csv(const char *csv_text, err *e)
+static void swap_calendar(calendar *c, const char *version)
 {
-	calendar *c = NULL;
-	int rc = calendar_new(&c, e);
-	if (rc == OK)
-		rc = calendar_load_csv(c, csv_text, e);
-	if (rc) {
-		calendar_free(c);
-		return rc;
-	}
 	pthread_rwlock_wrlock(&lock);
 	calendar *old = cal;
 	cal = c;
+	util_strlcpy(cal_version, version, sizeof cal_version);
 	pthread_rwlock_unlock(&lock);
 	calendar_free(old);
-	return OK;
+}
+
+int legal_refresh(store *db, err *e)
+{
+	char v[40], have[40];
+	read_version(db, v);
+	pthread_rwlock_rdlock(&lock);
+	util_strlcpy(have, cal_version, sizeof have);
+	pthread_rwlock_unlock(&lock);
+	if (!strcmp(v, have))
+		return OK;
+	calendar *c = NULL;
+	int rc = build_from_store(db, &c, e);
+	if (rc == OK)
+		swap_calendar(c, v);
+	return rc;
+}
+
+void legal_calendar_years(int *out_first, int *out_last)
+{
+	*out_first = *out_last = 0;
+	pthread_rwlock_rdlock(&lock);
+	if (cal)
+		calendar_years(cal, out_first, out_last);
+	pthread_rwlock_unlock(&lock);
+}
+
+int legal_import_holidays(store *db, const principal *who, const char *csv_text, int *out_added, int *out_changed,
+			  err *e)
+{
+	int rc = OK, added = 0, changed = 0;
+	calendar *check = NULL;
+	json_t *p = json_object(), *days = json_array();
+	csv_reader rd;
+	csv_record *rec = mem_alloc(sizeof *rec);
+	char version[40];
+	if (!p || !days || !rec) {
+		rc = err_set(e, E_NOMEM, NULL, "out of memory");
+		goto done;
+	}
+	/* validate the whole file with the calendar's own loader first: all or nothing */
+	if ((rc = calendar_new(&check, e)) || (rc = calendar_load_csv(check, csv_text, e)))
+		goto done;
+	if ((rc = store_tx_begin(db, e)))
+		goto done;
+	csv_reader_init(&rd, csv_text, strlen(csv_text));
+	if ((rc = csv_read_record(&rd, rec, e)))
+		goto done;
+	int cd = csv_field_index(rec, "date"), ck = csv_field_index(rec, "kind"), cn = csv_field_index(rec, "name"),
+	    cs = csv_field_index(rec, "source");
+	while ((rc = csv_read_record(&rd, rec, e)) == OK && rec->n_fields > 0) {
+		store_holiday h = {rec->fields[cd], rec->fields[ck], rec->fields[cn], cs >= 0 ? rec->fields[cs] : ""};
+		int ch;
+		if ((rc = store_holiday_put(db, &h, &ch, e)))
+			break;
+		if (ch) {
+			ch == 1 ? added++ : changed++;
+			json_array_append_new(days, json_pack("{s:s,s:s,s:s,s:s,s:b}", "date", h.date, "kind", h.kind, "name",
+							      h.name, "source", h.source, "replaced", ch == 2));
+		}
+	}
+	if (rc)
+		goto done;
+	util_random_hex(version, 8);
+	json_object_set_new(p, "added", json_integer(added));
+	json_object_set_new(p, "changed", json_integer(changed));
+	json_object_set_new(p, "days", days);
+	days = NULL;
+	if ((rc = store_meta_set(db, "calendar_version", version, e)) ||
+	    (rc = audit_record(db, who, "calendar", "holidays", "calendar.imported", p, NULL, e)) ||
+	    (rc = store_tx_commit(db, e)))
+		goto done;
+	calendar *c = NULL;
+	if ((rc = build_from_store(db, &c, e)) == OK)
+		swap_calendar(c, version);
+	if (out_added)
+		*out_added = added;
+	if (out_changed)
+		*out_changed = changed;
+done:
+	if (store_in_tx(db))
+		store_tx_rollback(db);
+	calendar_free(check);
+	json_decref(p);
+	json_decref(days);
+	mem_free(rec);
+	return rc;
 }
 
 void legal_today(char out[11]) { util_today_cn(out); }

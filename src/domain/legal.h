@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "domain/calendar.h"
 #include "domain/deadline.h"
+#include "domain/principal.h"
 #include "store/store.h"
 
 /* Load the calendar (the store's holiday table, or the built-in one) and the rules. Idempotent. */
@@ -21,8 +22,15 @@ const deadline_rule *legal_rule(const char *rule_id);
 int legal_deadline(const char *rule_id, const char *start, int n_extensions, deadline *out, err *e);
 /* due for a spec (the period calculator). */
 int legal_due(cal_date start, const due_spec *spec, due_result *out, err *e);
-/* Replace the calendar with one built from holiday CSV text (takes effect for new computations). */
-int legal_set_calendar_csv(const char *csv_text, err *e);
+/* Import holiday rows (holidays_cn.csv format: date,kind,name,source) into the store as one event
+ * (calendar.imported, listing every added or changed day), then rebuild the calendar. The whole file is
+ * checked first: a bad row changes nothing. */
+int legal_import_holidays(store *db, const principal *who, const char *csv_text, int *out_added, int *out_changed,
+			  err *e);
+/* Reload the calendar if another process imported holidays since it was loaded (cheap: one read). */
+int legal_refresh(store *db, err *e);
+/* The years the calendar covers. */
+void legal_calendar_years(int *out_first, int *out_last);
 /* Today in Asia/Shanghai as YYYY-MM-DD, and as a date. */
 void legal_today(char out[11]);
 cal_date legal_today_date(void);

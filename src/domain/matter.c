@@ -295,6 +295,7 @@ static int valid_unit_number(const char *s)
 int matter_file(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings,
 		err *e)
 {
+	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object(), *warnings = json_array();
@@ -540,6 +541,7 @@ static int accept_due(int green, const char *today, arena *a, const char **out, 
 int matter_act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
 	       int64_t *out_transfer_id, err *e)
 {
+	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object();
@@ -712,6 +714,7 @@ int transfer_units(store *db, int64_t transfer_id, arena *a, const char **out_to
 static int answer(store *db, const principal *who, int64_t transfer_id, const char *status, const char *reason,
 		  const char *on, err *e)
 {
+	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object();
@@ -902,6 +905,7 @@ done:
 int matter_extension_decide(store *db, const principal *who, int64_t extension_id, int approve, const char *note,
 			    err *e)
 {
+	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object();

@@ -106,3 +106,70 @@ int store_unit_list(store *db, arena *a, store_unit **out, size_t *out_n, err *e
 	*out_n = n;
 	return OK;
 }
+
+/* ---- holidays ---- */
+int store_holiday_put(store *db, const store_holiday *h, int *out_changed, err *e)
+{
+	static const char q_get[] = "SELECT kind,name,source FROM holidays WHERE date=?";
+	static const char q_put[] = "INSERT INTO holidays(date,kind,name,source) VALUES(?,?,?,?) "
+				    "ON CONFLICT(date) DO UPDATE SET kind=excluded.kind,name=excluded.name,source=excluded.source";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, q_get, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, h->date, -1, SQLITE_STATIC);
+	int exists = 0, same = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		exists = 1;
+		same = !strcmp((const char *)sqlite3_column_text(st, 0), h->kind) &&
+		       !strcmp((const char *)sqlite3_column_text(st, 1), h->name) &&
+		       !strcmp((const char *)sqlite3_column_text(st, 2), h->source);
+	}
+	sqlite3_reset(st);
+	*out_changed = same ? 0 : exists ? 2 : 1;
+	if (same)
+		return OK;
+	if ((rc = sq_note_write(db, e)) || (rc = sq_prepare(db, q_put, &st, e)))
+		return rc;
+	sq_bind_text(st, 1, h->date);
+	sq_bind_text(st, 2, h->kind);
+	sq_bind_text(st, 3, h->name);
+	sq_bind_text(st, 4, h->source);
+	return sq_step_done(db, st, e, "holiday put");
+}
+
+int store_holiday_list(store *db, arena *a, store_holiday **out, size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT date,kind,name,source FROM holidays ORDER BY date";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	size_t cap = 128, n = 0;
+	store_holiday *v = arena_alloc(a, cap * sizeof *v);
+	while (v && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			store_holiday *nv = arena_alloc(a, 2 * cap * sizeof *nv);
+			if (!nv) {
+				v = NULL;
+				break;
+			}
+			memcpy(nv, v, n * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		v[n].date = sq_col_text(st, 0, a);
+		v[n].kind = sq_col_text(st, 1, a);
+		v[n].name = sq_col_text(st, 2, a);
+		v[n].source = sq_col_text(st, 3, a);
+		if (!v[n].date || !v[n].kind || !v[n].name || !v[n].source)
+			v = NULL;
+		n++;
+	}
+	sqlite3_reset(st);
+	if (!v)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	*out = v;
+	*out_n = n;
+	return OK;
+}

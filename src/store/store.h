@@ -102,6 +102,14 @@ int store_event_by_leaf(store *db, const unsigned char leaf[32], arena *a, store
 /* The first event with this subject, or E_NOTFOUND. */
 int store_event_by_subject(store *db, const char *subject, arena *a, store_event *out, err *e);
 
+/* ---- the holiday calendar ---- */
+typedef struct store_holiday {
+	const char *date, *kind, *name, *source;
+} store_holiday;
+/* Insert or replace one day; *out_changed = 0 unchanged, 1 added, 2 replaced. */
+int store_holiday_put(store *db, const store_holiday *h, int *out_changed, err *e);
+int store_holiday_list(store *db, arena *a, store_holiday **out, size_t *out_n, err *e);
+
 /* ---- areas and units ---- */
 typedef struct store_area {
 	const char *code, *name, *parent_code, *level; /* level: province | prefecture | county */
