@@ -42,6 +42,8 @@ int api_matter_get(req *r);
 int api_matter_history(req *r);
 int api_matter_act(req *r);
 int api_matter_tag(req *r);
+int api_matter_suspend(req *r);
+int api_matter_resume(req *r);
 int api_file_upload(req *r);
 int api_file_download(req *r);
 int api_extension_request(req *r);

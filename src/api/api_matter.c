@@ -366,6 +366,28 @@ int api_matter_tag(req *r)
 	return reply_matter(r, 200, id);
 }
 
+int api_matter_suspend(req *r)
+{
+	static const jfield fields[] = {{"reason", J_STRING, 1, 2000}, {"basis", J_STRING, 1, 600}, {NULL, 0, 0, 0}};
+	int64_t id;
+	matter_scope sc;
+	int rc = param_id(r, 0, "id", &id);
+	if (rc || (rc = jsonin_check(r->json, fields, "", &r->e)) || (rc = authorize_matter(r, id, &sc)) ||
+	    (rc = matter_suspend(r->db, r->who, id, jsonin_str(r->json, "reason"), jsonin_str(r->json, "basis"), &r->e)))
+		return rc;
+	return reply_matter(r, 200, id);
+}
+
+int api_matter_resume(req *r)
+{
+	int64_t id;
+	matter_scope sc;
+	int rc = param_id(r, 0, "id", &id);
+	if (rc || (rc = authorize_matter(r, id, &sc)) || (rc = matter_resume(r->db, r->who, id, &r->e)))
+		return rc;
+	return reply_matter(r, 200, id);
+}
+
 int api_file_upload(req *r)
 {
 	int64_t id, seq;

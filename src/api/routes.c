@@ -27,6 +27,8 @@ const route routes[] = {
 	{"GET", "/api/v1/matters/{id}/history", api_matter_history, PERM_MATTER_READ, BODY_NONE, "a matter's history"},
 	{"POST", "/api/v1/matters/{id}/actions", api_matter_act, PERM_MATTER_ACT, BODY_JSON, "take a step"},
 	{"POST", "/api/v1/matters/{id}/tags", api_matter_tag, PERM_REVIEW, BODY_JSON, "set or clear a tag"},
+	{"POST", "/api/v1/matters/{id}/suspend", api_matter_suspend, PERM_REVIEW, BODY_JSON, "stop a stage's clock (中止)"},
+	{"POST", "/api/v1/matters/{id}/resume", api_matter_resume, PERM_REVIEW, BODY_NONE, "restart a stopped clock"},
 	{"POST", "/api/v1/matters/{id}/files", api_file_upload, PERM_MATTER_ACT, BODY_FILE, "upload a dossier file"},
 	{"GET", "/api/v1/matters/{id}/files/{sha256}", api_file_download, PERM_MATTER_READ, BODY_NONE, "download a dossier file"},
 	{"POST", "/api/v1/matters/{id}/extensions", api_extension_request, PERM_MATTER_ACT, BODY_JSON, "ask for an extension"},

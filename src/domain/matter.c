@@ -566,6 +566,10 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 		rc = err_set(e, E_CONFLICT, "action", "案件已结案，不能再执行操作");
 		goto done;
 	}
+	if (m.suspended_on) {
+		rc = err_set(e, E_CONFLICT, "action", "案件自 %s 起中止审理（办理），请先恢复", m.suspended_on);
+		goto done;
+	}
 	const flow_step *s = action ? flow_find(m.kind, m.stage, action) : NULL;
 	if (!s) {
 		rc = conflict_with_allowed(&m, action ? action : "", e);
@@ -962,6 +966,83 @@ done:
 	return rc;
 }
 
+static int suspension(store *db, const principal *who, int64_t id, int suspend, const char *reason, const char *basis,
+		      err *e)
+{
+	int rc = OK;
+	arena *a = arena_new();
+	json_t *p = json_object();
+	store_matter m;
+	char today[11], now[32];
+	if (!a || !p) {
+		rc = nomem(e);
+		goto done;
+	}
+	if (suspend && (!reason || util_utf8_len(reason) < 2 || util_utf8_len(reason) > 500)) {
+		rc = err_set(e, E_INVALID, "reason", "请填写中止理由（2 到 500 字）");
+		goto done;
+	}
+	if (suspend && (!basis || util_utf8_len(basis) < 2 || util_utf8_len(basis) > 200)) {
+		rc = err_set(e, E_INVALID, "basis", "请填写中止的法律依据，如“民事诉讼法第153条”");
+		goto done;
+	}
+	legal_today(today);
+	now_iso(now);
+	if ((rc = store_tx_begin(db, e)) || (rc = store_matter_get(db, id, a, &m, e)))
+		goto done;
+	if (strcmp(m.status, "open")) {
+		rc = err_set(e, E_CONFLICT, NULL, "案件已结案");
+		goto done;
+	}
+	if (suspend == (m.suspended_on != NULL)) {
+		rc = err_set(e, E_CONFLICT, NULL, suspend ? "案件已处于中止状态" : "案件没有中止，无需恢复");
+		goto done;
+	}
+	const char *old_due = m.due_on;
+	if (suspend) {
+		m.suspended_on = today;
+		if (audit_change_str(p, "suspended_on", NULL, today) || audit_change_str(p, "reason", NULL, reason) ||
+		    audit_change_str(p, "basis", NULL, basis)) {
+			rc = nomem(e);
+			goto done;
+		}
+	} else {
+		/* the clock stood still from suspended_on to today: the due date moves by those days */
+		cal_date from, to, due;
+		char nd[11];
+		cal_date_parse(m.suspended_on, NULL, &from, NULL);
+		cal_date_parse(today, NULL, &to, NULL);
+		cal_date_parse(m.due_on, NULL, &due, NULL);
+		long days = cal_days_between(from, to);
+		legal_format(cal_date_add_days(due, days), nd);
+		if (audit_change_str(p, "suspended_on", m.suspended_on, NULL) || audit_change_str(p, "due_on", old_due, nd) ||
+		    audit_change(p, "days_suspended", NULL, json_integer(days))) {
+			rc = nomem(e);
+			goto done;
+		}
+		m.due_on = arena_strdup(a, nd);
+		m.suspended_on = NULL;
+	}
+	m.updated_at = now;
+	if ((rc = store_matter_update(db, &m, e)) ||
+	    (rc = record(db, who, id, suspend ? "matter.suspended" : "matter.resumed", p, NULL, e)) ||
+	    (rc = store_tx_commit(db, e)))
+		goto done;
+done:
+	if (store_in_tx(db))
+		store_tx_rollback(db);
+	json_decref(p);
+	arena_free(a);
+	return rc;
+}
+
+int matter_suspend(store *db, const principal *who, int64_t id, const char *reason, const char *basis, err *e)
+{
+	return suspension(db, who, id, 1, reason, basis, e);
+}
+
+int matter_resume(store *db, const principal *who, int64_t id, err *e) { return suspension(db, who, id, 0, NULL, NULL, e); }
+
 int matter_tag(store *db, const principal *who, int64_t id, const char *tag, int on, err *e)
 {
 	int rc = OK;
@@ -1017,11 +1098,11 @@ static json_t *deadline_json(const store_matter *m, const char *today)
 	cal_date_parse(today, NULL, &t, NULL);
 	deadline_state st = deadline_status(due, t, DUE_SOON_DAYS, &left);
 	const deadline_rule *r = legal_rule(m->rule_id);
-	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:b}", "rule_id", m->rule_id, "due", m->due_on,
-			 "days_left", (int)left, "status", deadline_state_name(st), "basis", d.basis, "period",
+	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:b,s:s?}", "rule_id", m->rule_id, "due", m->due_on,
+			 "days_left", (int)left, "status", m->suspended_on ? "suspended" : deadline_state_name(st), "basis", d.basis, "period",
 			 d.period, "explanation", d.calc.summary, "started_on", m->stage_started_on, "extensions",
 			 m->extensions, "max_extensions", r ? r->max_extensions : 0, "beyond_calendar",
-			 d.beyond_calendar);
+			 d.beyond_calendar, "suspended_on", m->suspended_on);
 }
 
 json_t *matter_row_json(const store_matter *m, const char *today)
@@ -1173,9 +1254,13 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 	json_object_set_new(v, "transfer_returns", json_integer(m.transfer_returns));
 	json_object_set_new(v, "version", json_integer(m.version));
 	json_object_set_new(v, "closed_at", m.closed_at ? json_string(m.closed_at) : json_null());
+	int reviewer = authz_allows(who, PERM_REVIEW, &sc.scope) && !strcmp(m.status, "open");
+	if (m.suspended_on)
+		json_array_clear(aj); /* a suspended matter takes no steps until resumed */
 	json_object_set_new(
 		v, "can",
-		json_pack("{s:b,s:b,s:b,s:b}", "upload", holder_acts, "request_extension",
+		json_pack("{s:b,s:b,s:b,s:b,s:b,s:b}", "suspend", reviewer && !m.suspended_on && !has_pending, "resume",
+			  reviewer && m.suspended_on != NULL, "upload", holder_acts, "request_extension",
 			  holder_acts && r && m.extensions < r->max_extensions && !pending_ext, "decide_extension",
 			  pending_ext && authz_allows(who, PERM_REVIEW, &sc.scope), "tag",
 			  authz_allows(who, PERM_REVIEW, &sc.scope) && !strcmp(m.status, "open")));

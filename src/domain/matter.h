@@ -83,6 +83,11 @@ int matter_extension_decide(store *db, const principal *who, int64_t extension_i
 			    err *e);
 int matter_extension_matter(store *db, int64_t extension_id, int64_t *out_matter_id, err *e);
 
+/* Suspend (中止) the running stage's clock with a reason and its legal basis, or resume it: the due
+ * date moves by the days the clock stood still. Both are events; a suspended matter takes no steps. */
+int matter_suspend(store *db, const principal *who, int64_t id, const char *reason, const char *basis, err *e);
+int matter_resume(store *db, const principal *who, int64_t id, err *e);
+
 /* Set or clear a tag (enterprise_related, green_channel) after filing (reviewer). */
 int matter_tag(store *db, const principal *who, int64_t id, const char *tag, int on, err *e);
 

@@ -11,7 +11,7 @@
 #define MATTER_COLS                                                                                         \
 	"m.id,m.number,m.kind,m.summary,m.status,m.stage,m.procedure,m.holder_unit_id,m.holder_area_code,"   \
 	"m.holder_league_code,m.filed_unit_id,m.filed_at,m.stage_started_on,m.rule_id,m.due_on,m.closed_at,"  \
-	"m.updated_at,m.extensions,m.returns,m.transfer_returns,m.green,m.version"
+	"m.updated_at,m.extensions,m.returns,m.transfer_returns,m.green,m.version,m.suspended_on"
 
 static int matter_row(sqlite3_stmt *st, arena *a, store_matter *m)
 {
@@ -38,6 +38,7 @@ static int matter_row(sqlite3_stmt *st, arena *a, store_matter *m)
 	m->transfer_returns = sqlite3_column_int(st, 19);
 	m->green = sqlite3_column_int(st, 20);
 	m->version = sqlite3_column_int64(st, 21);
+	m->suspended_on = sq_col_text(st, 22, a);
 	return (m->number && m->kind && m->summary && m->status && m->stage && m->holder_unit_id && m->filed_at &&
 		m->updated_at)
 		       ? OK
@@ -103,6 +104,7 @@ static void bind_matter(sqlite3_stmt *st, const store_matter *m)
 	sqlite3_bind_int(st, 18, m->returns);
 	sqlite3_bind_int(st, 19, m->transfer_returns);
 	sqlite3_bind_int(st, 20, m->green);
+	sq_bind_text(st, 21, m->suspended_on);
 }
 
 int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *e)
@@ -110,7 +112,7 @@ int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *
 	static const char sql[] =
 		"INSERT INTO matters(number,kind,summary,status,stage,procedure,holder_unit_id,holder_area_code,"
 		"holder_league_code,filed_unit_id,filed_at,stage_started_on,rule_id,due_on,closed_at,updated_at,"
-		"extensions,returns,transfer_returns,green) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+		"extensions,returns,transfer_returns,green,suspended_on) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_note_write(db, e);
 	if (rc == OK)
@@ -129,7 +131,7 @@ int store_matter_update(store *db, const store_matter *m, err *e)
 	static const char sql[] =
 		"UPDATE matters SET number=?,kind=?,summary=?,status=?,stage=?,procedure=?,holder_unit_id=?,"
 		"holder_area_code=?,holder_league_code=?,filed_unit_id=?,filed_at=?,stage_started_on=?,rule_id=?,"
-		"due_on=?,closed_at=?,updated_at=?,extensions=?,returns=?,transfer_returns=?,green=?,version=version+1 "
+		"due_on=?,closed_at=?,updated_at=?,extensions=?,returns=?,transfer_returns=?,green=?,suspended_on=?,version=version+1 "
 		"WHERE id=? AND version=?";
 	sqlite3_stmt *st;
 	int rc = sq_note_write(db, e);
@@ -138,8 +140,8 @@ int store_matter_update(store *db, const store_matter *m, err *e)
 	if (rc)
 		return rc;
 	bind_matter(st, m);
-	sqlite3_bind_int64(st, 21, m->id);
-	sqlite3_bind_int64(st, 22, m->version);
+	sqlite3_bind_int64(st, 22, m->id);
+	sqlite3_bind_int64(st, 23, m->version);
 	if ((rc = sq_step_done(db, st, e, "matter update")))
 		return rc;
 	if (sqlite3_changes(db->h) != 1)
@@ -476,9 +478,9 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		qb_add(&b, " AND m.filed_at<=?", arena_strdup(a, pattern));
 	}
 	if (q->due_before)
-		qb_add(&b, " AND m.status='open' AND m.due_on<?", q->due_before);
+		qb_add(&b, " AND m.status='open' AND m.suspended_on IS NULL AND m.due_on<?", q->due_before);
 	if (q->due_from)
-		qb_add(&b, " AND m.status='open' AND m.due_on>=?", q->due_from);
+		qb_add(&b, " AND m.status='open' AND m.suspended_on IS NULL AND m.due_on>=?", q->due_from);
 	if (q->due_to)
 		qb_add(&b, " AND m.status='open' AND m.due_on<=?", q->due_to);
 	if (q->number) {
@@ -542,16 +544,19 @@ int store_supervision_counts(store *db, const char *group_by, const char *area_c
 {
 	/* One statement per grouping level; area_code restricts to the level above. */
 	static const char m_league[] =
-		"SELECT holder_league_code, count(*), sum(due_on<?1), sum(due_on>=?1 AND due_on<=?2),"
-		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1) FROM matters"
+		"SELECT holder_league_code, count(*), sum(due_on<?1 AND suspended_on IS NULL),"
+		" sum(due_on>=?1 AND due_on<=?2 AND suspended_on IS NULL),"
+		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1 AND suspended_on IS NULL) FROM matters"
 		" WHERE status='open' GROUP BY 1";
 	static const char m_area[] =
-		"SELECT holder_area_code, count(*), sum(due_on<?1), sum(due_on>=?1 AND due_on<=?2),"
-		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1) FROM matters"
+		"SELECT holder_area_code, count(*), sum(due_on<?1 AND suspended_on IS NULL),"
+		" sum(due_on>=?1 AND due_on<=?2 AND suspended_on IS NULL),"
+		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1 AND suspended_on IS NULL) FROM matters"
 		" WHERE status='open' AND holder_league_code=?3 GROUP BY 1";
 	static const char m_unit[] =
-		"SELECT holder_unit_id, count(*), sum(due_on<?1), sum(due_on>=?1 AND due_on<=?2),"
-		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1) FROM matters"
+		"SELECT holder_unit_id, count(*), sum(due_on<?1 AND suspended_on IS NULL),"
+		" sum(due_on>=?1 AND due_on<=?2 AND suspended_on IS NULL),"
+		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1 AND suspended_on IS NULL) FROM matters"
 		" WHERE status='open' AND holder_area_code=?3 GROUP BY 1";
 	static const char t_league[] = "SELECT to_league_code, count(*), sum(green) FROM transfers"
 				       " WHERE status='sent' AND accept_due_on<?1 GROUP BY 1";

@@ -163,6 +163,7 @@ typedef struct store_matter {
 	const char *number, *kind, *summary, *status, *stage, *procedure;
 	const char *holder_unit_id, *holder_area_code, *holder_league_code, *filed_unit_id, *filed_at;
 	const char *stage_started_on, *rule_id, *due_on, *closed_at, *updated_at;
+	const char *suspended_on; /* the clock is stopped since this day; NULL = running */
 	int extensions, returns, transfer_returns, green;
 	int64_t version; /* optimistic concurrency: update succeeds only if unchanged */
 } store_matter;

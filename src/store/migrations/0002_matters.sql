@@ -23,6 +23,7 @@ CREATE TABLE matters (
   returns            INTEGER NOT NULL DEFAULT 0, -- returns for supplementary investigation
   transfer_returns   INTEGER NOT NULL DEFAULT 0, -- transfers the receiver sent back
   green              INTEGER NOT NULL DEFAULT 0, -- green_channel or enterprise_related
+  suspended_on       TEXT,              -- YYYY-MM-DD the clock stopped (中止); NULL = running
   closed_at          TEXT,
   version            INTEGER NOT NULL DEFAULT 1,
   updated_at         TEXT NOT NULL,
