@@ -74,3 +74,12 @@ int audit_change_str(json_t *payload, const char *field, const char *old_value, 
 	json_decref(n);
 	return rc;
 }
+
+int audit_change_int(json_t *payload, const char *field, long long old_value, long long new_value)
+{
+	json_t *o = json_integer(old_value), *n = json_integer(new_value);
+	int rc = o && n ? audit_change(payload, field, o, n) : E_NOMEM;
+	json_decref(o);
+	json_decref(n);
+	return rc;
+}

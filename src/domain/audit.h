@@ -29,6 +29,8 @@ int audit_record_subject(store *db, const principal *who, const char *entity_typ
 /* Add {"old":old,"new":new} under payload["changes"][field]; values borrowed (NULL -> null).
  * Equal values are skipped. Returns OK or E_NOMEM. */
 int audit_change(json_t *payload, const char *field, json_t *old_value, json_t *new_value);
+/* Integer convenience for audit_change. */
+int audit_change_int(json_t *payload, const char *field, long long old_value, long long new_value);
 /* String convenience for audit_change. */
 int audit_change_str(json_t *payload, const char *field, const char *old_value, const char *new_value);
 

@@ -37,12 +37,12 @@ const char *dossier_sniff(const unsigned char *h, size_t n)
 		return "audio/mpeg";
 	/* plain text: valid UTF-8 without control bytes other than tab, CR, LF (the head may cut a
 	 * character in two at its end: allow 3 bytes of slack) */
-	size_t m = n > 3 ? n - 3 : n;
 	for (size_t i = 0; i < n; i++)
 		if (h[i] < 0x20 && h[i] != '\t' && h[i] != '\n' && h[i] != '\r')
 			return NULL;
-	if (n && util_utf8_valid((const char *)h, m))
-		return "text/plain";
+	for (size_t cut = 0; n && cut < 4 && cut < n; cut++)
+		if (util_utf8_valid((const char *)h, n - cut))
+			return "text/plain";
 	return NULL;
 }
 

@@ -777,7 +777,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		}
 		if (s->flags & FLOW_COUNTS_RETURN) {
 			m.returns++;
-			if (audit_change(p, "returns", json_integer(m.returns - 1), json_integer(m.returns))) {
+			if (audit_change_int(p, "returns", m.returns - 1, m.returns)) {
 				rc = nomem(e);
 				goto done;
 			}
@@ -803,7 +803,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		type = "transfer.returned";
 		m.transfer_returns++;
 		if (audit_change_str(p, "reason", NULL, reason) ||
-		    audit_change(p, "transfer_returns", json_integer(m.transfer_returns - 1), json_integer(m.transfer_returns))) {
+		    audit_change_int(p, "transfer_returns", m.transfer_returns - 1, m.transfer_returns)) {
 			rc = nomem(e);
 			goto done;
 		}
@@ -947,7 +947,7 @@ int matter_extension_decide(store *db, const principal *who, int64_t extension_i
 		if ((rc = set_deadline(&m, m.rule_id, m.stage_started_on, a, e)))
 			goto done;
 		if (audit_change_str(p, "due_on", old_due, m.due_on) ||
-		    audit_change(p, "extensions", json_integer(m.extensions - 1), json_integer(m.extensions))) {
+		    audit_change_int(p, "extensions", m.extensions - 1, m.extensions)) {
 			rc = nomem(e);
 			goto done;
 		}
@@ -1016,7 +1016,7 @@ static int suspension(store *db, const principal *who, int64_t id, int suspend, 
 		long days = cal_days_between(from, to);
 		legal_format(cal_date_add_days(due, days), nd);
 		if (audit_change_str(p, "suspended_on", m.suspended_on, NULL) || audit_change_str(p, "due_on", old_due, nd) ||
-		    audit_change(p, "days_suspended", NULL, json_integer(days))) {
+		    audit_change_int(p, "days_suspended", 0, days)) {
 			rc = nomem(e);
 			goto done;
 		}

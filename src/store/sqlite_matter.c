@@ -6,6 +6,7 @@
 #include "core/util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MATTER_COLS                                                                                         \
@@ -420,6 +421,13 @@ struct qb {
 	int n;
 };
 
+static void qb_bind(struct qb *b, const char *value)
+{
+	if (b->n < 24)
+		b->binds[b->n++] = value; /* NULL binds SQL NULL */
+}
+
+/* Append a fragment; a non-NULL value is bound to its one parameter (use qb_bind for more, or NULL). */
 static void qb_add(struct qb *b, const char *frag, const char *value)
 {
 	size_t fl = strlen(frag);
@@ -450,7 +458,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		qb_add(&b, " AND m.id IN (SELECT matter_id FROM matter_units WHERE unit_id=?)", q->unit_id);
 	if (q->area_code) {
 		qb_add(&b, " AND (m.holder_area_code=? OR m.holder_league_code=?", q->area_code);
-		b.binds[b.n++] = q->area_code;
+		qb_bind(&b, q->area_code);
 		qb_add(&b, " OR ?='150000')", q->area_code);
 	}
 	if (q->tag)
@@ -461,12 +469,13 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		qb_add(&b, " AND m.id IN (SELECT mu.matter_id FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
 			   " JOIN areas ar ON ar.code=u.area_code WHERE u.id=? OR u.id LIKE ?",
 		       q->vis_unit_id ? q->vis_unit_id : "");
-		b.binds[b.n++] = arena_strdup(a, sub);
+		qb_bind(&b, arena_strdup(a, sub));
 		if (q->vis_area_code) {
-			qb_add(&b, " OR ((? IS NULL OR u.kind=?)", q->vis_kind);
-			b.binds[b.n++] = q->vis_kind;
+			qb_add(&b, " OR ((? IS NULL OR u.kind=?)", NULL);
+			qb_bind(&b, q->vis_kind);
+			qb_bind(&b, q->vis_kind);
 			qb_add(&b, " AND (u.area_code=? OR ar.parent_code=?", q->vis_area_code);
-			b.binds[b.n++] = q->vis_area_code;
+			qb_bind(&b, q->vis_area_code);
 			qb_add(&b, " OR ?='150000'))", q->vis_area_code);
 		}
 		qb_add(&b, ")", NULL);
@@ -485,7 +494,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		qb_add(&b, " AND m.status='open' AND m.due_on<=?", q->due_to);
 	if (q->number) {
 		qb_add(&b, " AND (m.number=? OR m.id IN (SELECT matter_id FROM case_numbers WHERE number=?))", q->number);
-		b.binds[b.n++] = q->number;
+		qb_bind(&b, q->number);
 	}
 	if (q->id_number)
 		qb_add(&b, " AND m.id IN (SELECT matter_id FROM parties WHERE id_number=?)", q->id_number);
@@ -501,7 +510,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
 			   "WHERE g.gram=? AND p.name LIKE ?)",
 		       gram);
-		b.binds[b.n++] = like;
+		qb_bind(&b, like);
 	}
 	/* count */
 	char csql[2200];
