@@ -39,7 +39,7 @@ int api_log_sth(req *r)
 	if (rc)
 		return rc;
 	if (size)
-		rc = store_tlog_head_get(r->db, size, r->a, &h, &r->e);
+		rc = tlog_head_of_size(r->db, size, r->a, &h, &r->e);
 	else
 		rc = tlog_sign_head(r->db, 0, r->a, &h, &r->e); /* on demand: a new head when the log grew */
 	if (rc)
@@ -64,14 +64,14 @@ int api_log_inclusion(req *r)
 		size_t ll;
 		if (codec_hex_decode(leaf, lh, 32, &ll) || ll != 32)
 			return err_set(&r->e, E_INVALID, "leaf_hash", "leaf_hash 应为 64 位十六进制");
-		if ((rc = store_event_by_leaf(r->db, lh, r->a, &ev, &r->e)))
+		if ((rc = tlog_entry_by_leaf(r->db, lh, r->a, &ev, &r->e)))
 			return rc;
 		index = ev.seq - 1;
 	} else if ((rc = req_query_int(r, "index", -1, 0, INT64_MAX, &index))) {
 		return rc;
 	} else if (index < 0) {
 		return err_set(&r->e, E_INVALID, "index", "请给出 index 或 leaf_hash");
-	} else if ((rc = store_event_get(r->db, index + 1, r->a, &ev, &r->e))) {
+	} else if ((rc = tlog_entry(r->db, index, r->a, &ev, &r->e))) {
 		return rc;
 	}
 	if (!size) {
@@ -112,14 +112,14 @@ int api_log_entries(req *r)
 	int rc;
 	store_event *ev;
 	size_t k;
-	if ((rc = store_event_count(r->db, &n, &r->e)) || (rc = req_query_int(r, "start", 0, 0, INT64_MAX, &start)) ||
+	if ((rc = tlog_size(r->db, &n, &r->e)) || (rc = req_query_int(r, "start", 0, 0, INT64_MAX, &start)) ||
 	    (rc = req_query_int(r, "end", start + 99, 0, INT64_MAX, &end)))
 		return rc;
 	if (end < start)
 		return err_set(&r->e, E_INVALID, "end", "end 不能小于 start");
 	if (end - start >= 1000)
 		end = start + 999;
-	if ((rc = store_event_range(r->db, start + 1, end + 1, r->a, &ev, &k, &r->e)))
+	if ((rc = tlog_entries(r->db, start, end, r->a, &ev, &k, &r->e)))
 		return rc;
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < k; i++) {
@@ -143,7 +143,7 @@ static int evidence(req *r, const char *sha_hex)
 	store_tlog_head h;
 	unsigned char path[64][32], priv[32];
 	size_t n;
-	int rc = store_event_by_subject(r->db, sha_hex, r->a, &ev, &r->e);
+	int rc = tlog_registration(r->db, sha_hex, r->a, &ev, &r->e);
 	if (rc == E_NOTFOUND)
 		return req_reply_json(r, 200, json_pack("{s:b,s:s}", "registered", 0, "sha256", sha_hex));
 	if (rc || (rc = tlog_sign_head(r->db, 0, r->a, &h, &r->e)))

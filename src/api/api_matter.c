@@ -13,6 +13,7 @@
 #include "domain/legal.h"
 #include "domain/matter.h"
 #include "domain/org.h"
+#include "domain/supervision.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -243,86 +244,39 @@ int api_transfer_withdraw(req *r)
 	return reply_matter(r, 200, mid);
 }
 
-static json_t *transfer_json(const store_transfer *t, arena *a)
-{
-	(void)a;
-	const org_unit *to = org_unit_find(t->to_unit_id), *from = org_unit_find(t->from_unit_id);
-	char today[11];
-	legal_today(today);
-	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:b,s:b}", "id", (json_int_t)t->id,
-			 "matter_id", (json_int_t)t->matter_id, "action", t->action, "to_stage", t->to_stage,
-			 "from_unit_id", t->from_unit_id, "from_unit_name", from ? from->name : "", "to_unit_id",
-			 t->to_unit_id, "to_unit_name", to ? to->name : "", "status", t->status, "sent_at", t->sent_at,
-			 "accept_due_on", t->accept_due_on, "reason", t->reason, "answered_at", t->answered_at, "green",
-			 t->green, "overdue", !strcmp(t->status, "sent") && strcmp(t->accept_due_on, today) < 0);
-}
-
 int api_transfer_list(req *r)
 {
-	const char *box = req_query(r, "box"), *status = req_query(r, "status");
 	int64_t page;
+	json_t *v;
 	int rc = req_query_int(r, "page", 1, 1, 100000, &page);
-	if (rc)
+	if (rc || (rc = transfer_list(r->db, r->who, req_query(r, "box"), req_query(r, "status"), page, r->a, &v, &r->e)))
 		return rc;
-	if (box && strcmp(box, "inbox") && strcmp(box, "outbox"))
-		return err_set(&r->e, E_INVALID, "box", "box 应为 inbox（待我签收）或 outbox（我发出的）");
-	if (status && *status && strcmp(status, "sent") && strcmp(status, "accepted") && strcmp(status, "returned") &&
-	    strcmp(status, "withdrawn"))
-		return err_set(&r->e, E_INVALID, "status", "status 应为 sent、accepted、returned 或 withdrawn");
-	store_transfer_query q = {.status = status && *status ? status : NULL, .limit = 50, .offset = (int)((page - 1) * 50)};
-	if (box && !strcmp(box, "outbox"))
-		q.from_unit_id = r->who->unit_id;
-	else
-		q.to_unit_id = r->who->unit_id;
-	store_transfer *v;
-	size_t n;
-	int64_t total;
-	if ((rc = store_transfer_list(r->db, &q, r->a, &v, &n, &total, &r->e)))
-		return rc;
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++)
-		json_array_append_new(arr, transfer_json(&v[i], r->a));
-	return req_reply_json(r, 200, json_pack("{s:o,s:I}", "transfers", arr, "total", (json_int_t)total));
+	return req_reply_json(r, 200, v);
 }
 
 int api_workbench(req *r)
 {
-	store_transfer_query tq = {.to_unit_id = r->who->unit_id, .status = "sent", .limit = 100};
-	store_transfer *tv;
-	size_t tn;
-	int64_t ttotal;
-	int rc = store_transfer_list(r->db, &tq, r->a, &tv, &tn, &ttotal, &r->e);
-	if (rc)
+	json_t *v;
+	int rc = workbench_view(r->db, r->who, r->a, &v, &r->e);
+	return rc ? rc : req_reply_json(r, 200, v);
+}
+
+int api_supervision(req *r)
+{
+	json_t *v;
+	int rc = supervision_view(r->db, r->who, req_query(r, "area"), r->a, &v, &r->e);
+	return rc ? rc : req_reply_json(r, 200, v);
+}
+
+int api_supervision_list(req *r)
+{
+	int64_t page;
+	json_t *v;
+	int rc = req_query_int(r, "page", 1, 1, 100000, &page);
+	if (rc || (rc = supervision_list(r->db, r->who, req_query(r, "area"), req_query(r, "metric"), req_query(r, "unit"),
+					 page, r->a, &v, &r->e)))
 		return rc;
-	json_t *inbox = json_array();
-	for (size_t i = 0; inbox && i < tn; i++) {
-		json_t *t = transfer_json(&tv[i], r->a);
-		store_matter m;
-		char today[11];
-		legal_today(today);
-		if (store_matter_get(r->db, tv[i].matter_id, r->a, &m, NULL) == OK)
-			json_object_set_new(t, "matter", matter_row_json(&m, today));
-		json_array_append_new(inbox, t);
-	}
-	store_matter_query mq = {.holder_unit_id = r->who->unit_id, .status = "open", .order_urgency = 1, .limit = 100};
-	json_t *mine;
-	if ((rc = matter_search(r->db, r->who, &mq, r->a, &mine, &r->e))) {
-		json_decref(inbox);
-		return rc;
-	}
-	store_transfer_query oq = {.from_unit_id = r->who->unit_id, .status = "sent", .limit = 100};
-	if ((rc = store_transfer_list(r->db, &oq, r->a, &tv, &tn, &ttotal, &r->e))) {
-		json_decref(inbox);
-		json_decref(mine);
-		return rc;
-	}
-	json_t *outbox = json_array();
-	for (size_t i = 0; outbox && i < tn; i++)
-		json_array_append_new(outbox, transfer_json(&tv[i], r->a));
-	const org_unit *u = org_unit_find(r->who->unit_id);
-	return req_reply_json(r, 200,
-			      json_pack("{s:{s:s,s:s},s:o,s:o,s:o}", "unit", "id", r->who->unit_id, "name", u ? u->name : "",
-					"transfers_to_accept", inbox, "my_matters", mine, "transfers_sent", outbox));
+	return req_reply_json(r, 200, v);
 }
 
 int api_extension_request(req *r)
@@ -414,193 +368,30 @@ int api_file_download(req *r)
 	int rc = param_id(r, 0, "id", &id);
 	if (rc || (rc = authorize_matter(r, id, &sc)))
 		return rc;
-	const char *sha = r->params[1];
-	store_matter_file *files;
-	size_t n;
+	const char *sha = r->params[1], *name, *mime;
 	if (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64)
 		return err_set(&r->e, E_NOTFOUND, "sha256", "文件不存在");
-	if ((rc = store_matter_file_list(r->db, id, r->a, &files, &n, &r->e)))
+	if ((rc = dossier_find(r->db, id, sha, r->a, &name, &mime, &r->e)))
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(files[i].sha256, sha))
-			continue;
-		char *path = arena_alloc(r->a, 800);
-		if (!path)
-			return err_set(&r->e, E_NOMEM, NULL, "out of memory");
-		dossier_path(api_config()->data_dir, sha, path, 800);
-		r->out_file = path;
-		r->out_type = files[i].mime;
-		/* RFC 6266 filename*: percent-encode everything but unreserved characters */
-		char enc[800];
-		size_t o = 0;
-		for (const unsigned char *s = (const unsigned char *)files[i].name; *s && o + 4 < sizeof enc; s++) {
-			if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-			    strchr("-._~", *s))
-				enc[o++] = (char)*s;
-			else
-				o += (size_t)snprintf(enc + o, sizeof enc - o, "%%%02X", *s);
-		}
-		enc[o] = 0;
-		r->out_disposition = arena_printf(r->a, "attachment; filename*=UTF-8''%s", enc);
-		r->status = 200;
-		return OK;
-	}
-	return err_set(&r->e, E_NOTFOUND, "sha256", "本案卷宗中没有这个文件");
-}
-
-/* ---- supervision ---- */
-static const char *const metrics[] = {"overdue", "due_soon", "unanswered_transfers", "returned_twice", "green_misses"};
-
-int api_supervision(req *r)
-{
-	const org_unit *mine = org_unit_find(r->who->unit_id);
-	if (!mine)
-		return err_set(&r->e, E_FORBIDDEN, NULL, "无权执行此操作");
-	const char *area = req_query(r, "area");
-	if (!area || !*area)
-		area = mine->area_code;
-	const org_area *ar = org_area_find(area);
-	if (!ar)
-		return err_set(&r->e, E_INVALID, "area", "区划代码 %s 不存在", area);
-	authz_scope sc = {.area_code = area};
-	if (!org_area_within(area, mine->area_code))
-		return err_set(&r->e, E_FORBIDDEN, "area", "只能查看本辖区（%s）及下级", org_area_find(mine->area_code)->name);
-	(void)sc;
-	const char *group = ar->level == LEVEL_PROVINCE ? "league" : ar->level == LEVEL_PREFECTURE ? "area" : "unit";
-	char today[11], soon[11];
-	legal_today(today);
-	cal_date t = legal_today_date();
-	legal_format(cal_date_add_days(t, 3), soon);
-	store_supervision_row *rows;
-	size_t n;
-	int rc = store_supervision_counts(r->db, group, ar->level == LEVEL_PROVINCE ? NULL : area, today, soon, r->a,
-					  &rows, &n, &r->e);
-	if (rc)
-		return rc;
-	/* every child (area or unit) gets a row, also with zeros */
-	json_t *out = json_array(), *totals = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "open", 0, "overdue", 0, "due_soon",
-							0, "unanswered_transfers", 0, "returned_twice", 0, "green_misses", 0);
-	org_area *areas;
-	org_unit *units;
-	size_t na = 0, nu = 0;
-	if (!strcmp(group, "unit")) {
-		if ((rc = org_unit_list(area, NULL, 0, r->a, &units, &nu, &r->e)))
-			return rc;
-	} else if ((rc = org_area_list(r->a, &areas, &na, &r->e))) {
-		return rc;
-	}
-	size_t count = !strcmp(group, "unit") ? nu : na;
-	/* rows: the children, then the area's own level (本级: units of the league or region itself) */
-	for (size_t i = 0; i <= count; i++) {
-		const char *code, *name;
-		if (i == count) {
-			if (!strcmp(group, "unit"))
-				break;
-			code = area;
-			name = "本级";
-		} else if (!strcmp(group, "unit")) {
-			code = units[i].id;
-			name = units[i].name;
-		} else {
-			if (strcmp(areas[i].parent_code, area))
-				continue;
-			code = areas[i].code;
-			name = areas[i].name;
-		}
-		store_supervision_row z = {0};
-		const store_supervision_row *row = &z;
-		for (size_t k = 0; k < n; k++)
-			if (rows[k].group && !strcmp(rows[k].group, code))
-				row = &rows[k];
-		int64_t vals[6] = {row->open, row->overdue, row->due_soon, row->unanswered_transfers, row->returned_twice,
-				   row->green_misses};
-		const char *keys[6] = {"open", "overdue", "due_soon", "unanswered_transfers", "returned_twice", "green_misses"};
-		json_t *j = json_pack("{s:s,s:s,s:s}", group[0] == 'u' ? "unit_id" : "area_code", code,
-				      group[0] == 'u' ? "unit_name" : "area_name", name, "level", group);
-		for (int k = 0; k < 6; k++) {
-			json_object_set_new(j, keys[k], json_integer(vals[k]));
-			json_object_set_new(totals, keys[k],
-					    json_integer(json_integer_value(json_object_get(totals, keys[k])) + vals[k]));
-		}
-		json_array_append_new(out, j);
-	}
-	/* the region's own units hold matters too: counted in totals via their own rows at unit level */
-	return req_reply_json(r, 200, json_pack("{s:{s:s,s:s,s:s},s:s,s:o,s:o,s:s}", "area", "code", ar->code, "name",
-						ar->name, "level", group, "today", today, "rows", out, "totals", totals,
-						"group_by", group));
-}
-
-int api_supervision_list(req *r)
-{
-	const org_unit *mine = org_unit_find(r->who->unit_id);
-	const char *area = req_query(r, "area"), *metric = req_query(r, "metric"), *unit = req_query(r, "unit");
-	int64_t page;
-	int rc = req_query_int(r, "page", 1, 1, 100000, &page);
-	if (rc)
-		return rc;
-	if (!mine)
-		return err_set(&r->e, E_FORBIDDEN, NULL, "无权执行此操作");
-	if (!area || !*area)
-		area = mine->area_code;
-	if (!org_area_find(area))
-		return err_set(&r->e, E_INVALID, "area", "区划代码 %s 不存在", area);
-	if (!org_area_within(area, mine->area_code))
-		return err_set(&r->e, E_FORBIDDEN, "area", "只能查看本辖区及下级");
-	size_t mi = 0;
-	while (metric && mi < 5 && strcmp(metrics[mi], metric))
-		mi++;
-	if (!metric || mi == 5)
-		return err_set(&r->e, E_INVALID, "metric",
-			       "metric 应为 overdue、due_soon、unanswered_transfers、returned_twice 或 green_misses");
-	char today[11], soon[11];
-	legal_today(today);
-	legal_format(cal_date_add_days(legal_today_date(), 3), soon);
-	if (mi == 2) {
-		store_transfer_query q = {.status = "sent", .area_code = area, .due_before = today, .to_unit_id = unit && *unit ? unit : NULL,
-					  .limit = 50, .offset = (int)((page - 1) * 50)};
-		store_transfer *v;
-		size_t n;
-		int64_t total;
-		if ((rc = store_transfer_list(r->db, &q, r->a, &v, &n, &total, &r->e)))
-			return rc;
-		json_t *arr = json_array();
-		for (size_t i = 0; arr && i < n; i++)
-			json_array_append_new(arr, transfer_json(&v[i], r->a));
-		return req_reply_json(r, 200, json_pack("{s:s,s:o,s:I}", "metric", metric, "transfers", arr, "total", (json_int_t)total));
-	}
-	store_matter_query q = {.status = "open", .area_code = area, .holder_unit_id = unit && *unit ? unit : NULL,
-				.order_urgency = 1, .limit = 50, .offset = (int)((page - 1) * 50)};
-	if (mi == 0)
-		q.due_before = today;
-	else if (mi == 1) {
-		q.due_from = today;
-		q.due_to = soon;
-	} else if (mi == 4) {
-		q.due_before = today;
-		q.tag = NULL;
-	}
-	json_t *v;
-	if ((rc = matter_search(r->db, r->who, &q, r->a, &v, &r->e)))
-		return rc;
-	if (mi == 3 || mi == 4) {
-		/* returned twice / green misses: filter the page by the flag (the store has no index for
-		 * these rare conditions) */
-		json_t *arr = json_object_get(v, "matters"), *keep = json_array();
-		size_t i;
-		json_t *x;
-		json_array_foreach(arr, i, x)
-		{
-			if (mi == 4 && !json_is_true(json_object_get(x, "green")))
-				continue;
-			json_array_append(keep, x);
-		}
-		if (mi == 4)
-			json_object_set_new(v, "matters", keep);
+	char *path = arena_alloc(r->a, 800);
+	if (!path)
+		return err_set(&r->e, E_NOMEM, NULL, "out of memory");
+	dossier_path(api_config()->data_dir, sha, path, 800);
+	r->out_file = path;
+	r->out_type = mime;
+	/* RFC 6266 filename*: percent-encode everything but unreserved characters */
+	char enc[800];
+	size_t o = 0;
+	for (const unsigned char *s = (const unsigned char *)name; *s && o + 4 < sizeof enc; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("-._~", *s))
+			enc[o++] = (char)*s;
 		else
-			json_decref(keep);
+			o += (size_t)snprintf(enc + o, sizeof enc - o, "%%%02X", *s);
 	}
-	json_object_set_new(v, "metric", json_string(metric));
-	return req_reply_json(r, 200, v);
+	enc[o] = 0;
+	r->out_disposition = arena_printf(r->a, "attachment; filename*=UTF-8''%s", enc);
+	r->status = 200;
+	return OK;
 }
 
 /* ---- the period calculator (public) ---- */
@@ -642,18 +433,9 @@ int api_calendar_due(req *r)
 /* ---- the holiday calendar ---- */
 int api_calendar_holidays(req *r)
 {
-	store_holiday *v;
-	size_t n;
-	int first, last;
-	int rc = legal_refresh(r->db, &r->e);
-	if (rc || (rc = store_holiday_list(r->db, r->a, &v, &n, &r->e)))
-		return rc;
-	legal_calendar_years(&first, &last);
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "date", v[i].date, "kind", v[i].kind, "name",
-						     v[i].name, "source", v[i].source));
-	return req_reply_json(r, 200, json_pack("{s:o,s:i,s:i}", "days", arr, "first_year", first, "last_year", last));
+	json_t *v;
+	int rc = legal_holidays(r->db, r->a, &v, &r->e);
+	return rc ? rc : req_reply_json(r, 200, v);
 }
 
 int api_calendar_import(req *r)

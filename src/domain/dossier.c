@@ -150,3 +150,20 @@ done:
 	arena_free(a);
 	return rc;
 }
+
+int dossier_find(store *db, int64_t matter_id, const char *sha256_hex, arena *a, const char **out_name,
+		 const char **out_mime, err *e)
+{
+	store_matter_file *files;
+	size_t n;
+	int rc = store_matter_file_list(db, matter_id, a, &files, &n, e);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(files[i].sha256, sha256_hex)) {
+			*out_name = files[i].name;
+			*out_mime = files[i].mime;
+			return OK;
+		}
+	return err_set(e, E_NOTFOUND, "sha256", "本案卷宗中没有这个文件");
+}

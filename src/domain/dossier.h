@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "domain/principal.h"
+#include "core/mem.h"
 #include "store/store.h"
 
 #include <stdint.h>
@@ -29,6 +30,10 @@ const char *dossier_sniff(const unsigned char *head, size_t len);
 /* Register an upload in a matter held by who's unit. *out_seq gets the registration event. */
 int dossier_add(store *db, const principal *who, const char *data_dir, int64_t matter_id, const dossier_upload *up,
 		int64_t *out_seq, err *e);
+
+/* A file of a matter's dossier: its name and type (arena strings), or E_NOTFOUND. */
+int dossier_find(store *db, int64_t matter_id, const char *sha256_hex, arena *a, const char **out_name,
+		 const char **out_mime, err *e);
 
 /* Path of a stored file into out. */
 void dossier_path(const char *data_dir, const char *sha256_hex, char *out, size_t cap);

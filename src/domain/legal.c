@@ -233,3 +233,20 @@ cal_date legal_today_date(void)
 }
 
 void legal_format(cal_date d, char out[11]) { snprintf(out, 11, "%04d-%02d-%02d", d.y, d.m, d.d); }
+
+int legal_holidays(store *db, arena *a, json_t **out, err *e)
+{
+	store_holiday *v;
+	size_t n;
+	int first, last;
+	int rc = legal_refresh(db, e);
+	if (rc || (rc = store_holiday_list(db, a, &v, &n, e)))
+		return rc;
+	legal_calendar_years(&first, &last);
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "date", v[i].date, "kind", v[i].kind, "name",
+						     v[i].name, "source", v[i].source));
+	*out = json_pack("{s:o,s:i,s:i}", "days", arr, "first_year", first, "last_year", last);
+	return *out ? OK : err_set(e, E_NOMEM, NULL, "out of memory");
+}

@@ -12,6 +12,8 @@
 #include "domain/principal.h"
 #include "store/store.h"
 
+#include <jansson.h>
+
 /* Load the calendar (the store's holiday table, or the built-in one) and the rules. Idempotent. */
 int legal_init(store *db, err *e);
 void legal_free(void);
@@ -29,6 +31,8 @@ int legal_import_holidays(store *db, const principal *who, const char *csv_text,
 			  err *e);
 /* Reload the calendar if another process imported holidays since it was loaded (cheap: one read). */
 int legal_refresh(store *db, err *e);
+/* The holiday calendar as JSON: {days:[{date,kind,name,source}], first_year, last_year}. */
+int legal_holidays(store *db, arena *a, json_t **out, err *e);
 /* The years the calendar covers. */
 void legal_calendar_years(int *out_first, int *out_last);
 /* Today in Asia/Shanghai as YYYY-MM-DD, and as a date. */

@@ -247,6 +247,34 @@ int tlog_prove_consistency(store *db, uint64_t m, uint64_t n, unsigned char (*ou
 	return rc;
 }
 
+/* ---- reading ---- */
+int tlog_size(store *db, int64_t *out, err *e) { return store_event_count(db, out, e); }
+
+int tlog_entry(store *db, int64_t index, arena *a, store_event *out, err *e)
+{
+	return store_event_get(db, index + 1, a, out, e);
+}
+
+int tlog_entry_by_leaf(store *db, const unsigned char leaf[32], arena *a, store_event *out, err *e)
+{
+	return store_event_by_leaf(db, leaf, a, out, e);
+}
+
+int tlog_entries(store *db, int64_t first, int64_t last, arena *a, store_event **out, size_t *out_n, err *e)
+{
+	return store_event_range(db, first + 1, last + 1, a, out, out_n, e);
+}
+
+int tlog_registration(store *db, const char *subject, arena *a, store_event *out, err *e)
+{
+	return store_event_by_subject(db, subject, a, out, e);
+}
+
+int tlog_head_of_size(store *db, int64_t size, arena *a, store_tlog_head *out, err *e)
+{
+	return store_tlog_head_get(db, size, a, out, e);
+}
+
 /* ---- signed tree heads ---- */
 size_t tlog_head_message(const store_tlog_head *h, unsigned char *out, size_t cap)
 {

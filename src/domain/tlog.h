@@ -51,6 +51,15 @@ json_t *tlog_head_json(const store_tlog_head *h);
 /* The public key (PEM), its id and algorithm, as JSON. */
 json_t *tlog_key_json(void);
 
+/* Reading the log (the API's only way to it). Indexes are 0-based leaf indexes (seq - 1). */
+int tlog_size(store *db, int64_t *out, err *e);
+int tlog_entry(store *db, int64_t index, arena *a, store_event *out, err *e);
+int tlog_entry_by_leaf(store *db, const unsigned char leaf[32], arena *a, store_event *out, err *e);
+int tlog_entries(store *db, int64_t first, int64_t last, arena *a, store_event **out, size_t *out_n, err *e);
+/* The first registration of a subject (a file's SHA-256), or E_NOTFOUND. */
+int tlog_registration(store *db, const char *subject, arena *a, store_event *out, err *e);
+int tlog_head_of_size(store *db, int64_t size, arena *a, store_tlog_head *out, err *e);
+
 /* Proofs from the stored nodes. */
 int tlog_prove_inclusion(store *db, uint64_t index, uint64_t size, unsigned char (*out)[32], size_t cap,
 			 size_t *out_n, err *e);
