@@ -101,7 +101,7 @@ int cli_open_data(const char *data_dir, store **out, err *e)
 	if (rc == OK)
 		rc = org_cache_load(db, e);
 	if (rc == OK)
-		rc = legal_init(db, e);
+		rc = legal_init(db, data_dir, e);
 	if (rc == OK) {
 		/* an initialised store has its log algorithm and key; a new one gets them from init */
 		arena *a = arena_new();

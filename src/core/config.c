@@ -40,8 +40,6 @@ static const struct setting {
 	 "seconds a connection may stay idle"},
 	{"sth-interval", T_INT, offsetof(config, sth_interval), 0, "10", 1, 86400,
 	 "seconds between signed tree heads while events arrive"},
-	{"transfer-accept-days", T_INT, offsetof(config, transfer_accept_days), 0, "3", 0, 30,
-	 "working days a receiving unit has to accept a transfer (green channel: same day)"},
 };
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
 

@@ -54,9 +54,35 @@ static void read_version(store *db, char out[40])
 	arena_free(a);
 }
 
-int legal_init(store *db, err *e)
+static int apply_overrides(deadline_rules *r, const char *data_dir, err *e)
 {
-	(void)db;
+	char path[700];
+	if (!data_dir)
+		return OK;
+	snprintf(path, sizeof path, "%s/%s", data_dir, LEGAL_OVERRIDES_FILE);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return OK;
+	char *text = NULL;
+	long n = -1;
+	if (fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	int rc = OK;
+	if (n < 0 || n > (1 << 20) || fseek(f, 0, SEEK_SET) != 0 || !(text = mem_alloc((size_t)n + 1)) ||
+	    fread(text, 1, (size_t)n, f) != (size_t)n)
+		rc = err_set(e, E_IO, "time_limit_overrides", "cannot read %s", path);
+	fclose(f);
+	if (rc == OK) {
+		text[n] = 0;
+		if ((rc = deadline_rules_override_csv(r, text, e)))
+			err_set(e, rc, "time_limit_overrides", "%s: %s", path, e ? e->message : "invalid");
+	}
+	mem_free(text);
+	return rc;
+}
+
+int legal_init(store *db, const char *data_dir, err *e)
+{
 	int rc = OK;
 	calendar *c = NULL;
 	deadline_rules *r = NULL;
@@ -64,7 +90,7 @@ int legal_init(store *db, err *e)
 	if (cal && rules)
 		goto done;
 	if ((db ? (rc = build_from_store(db, &c, e)) : (rc = calendar_load_default(&c, e))) ||
-	    (rc = deadline_rules_load_default(&r, e)))
+	    (rc = deadline_rules_load_default(&r, e)) || (rc = apply_overrides(r, data_dir, e)))
 		goto done;
 	if (db)
 		read_version(db, cal_version);

@@ -14,8 +14,12 @@
 
 #include <jansson.h>
 
-/* Load the calendar (the store's holiday table, or the built-in one) and the rules. Idempotent. */
-int legal_init(store *db, err *e);
+#define LEGAL_OVERRIDES_FILE "time_limit_overrides.csv"
+
+/* Load the calendar (the store's holiday table, or the built-in one) and the rules: the built-in table
+ * (data/time_limit_rules.csv) with a deployment's overrides from <data_dir>/time_limit_overrides.csv
+ * when that file exists (same columns; e.g. a longer transfer_acceptance limit). Idempotent. */
+int legal_init(store *db, const char *data_dir, err *e);
 void legal_free(void);
 
 /* The rule with this id, or NULL. Rules live as long as the process. */
