@@ -46,21 +46,23 @@ $(BUILD)/%.o: %.c
 
 $(GEN_C): scripts/embed.sh $(EMBED_IN)
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh $(EMBED_IN) > $@.tmp && mv $@.tmp $@
+	@sh scripts/embed.sh $(EMBED_IN) > $@.tmp && mv $@.tmp $@
 
 $(GEN_O): $(GEN_C)
-	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -Wno-overlength-strings -c $< -o $@
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -Wno-overlength-strings -c $< -o $@
 
 $(LIB): $(OBJ) $(GEN_O)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BIN): $(BUILD)/src/main.o $(LIB)
-	$(CC) $(LDFLAGS_ALL) $^ $(LIBS) -o $@
+	@echo "LINK $@"
+	@$(CC) $(LDFLAGS_ALL) $^ $(LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/unit $< $(LIB) $(LIBS) -lcmocka $(LDFLAGS_ALL) -o $@
+	@echo "LINK $@"
+	@$(CC) $(CFLAGS_ALL) -Itests/unit $< $(LIB) $(LIBS) -lcmocka $(LDFLAGS_ALL) -o $@
 
 -include $(OBJ:.o=.d) $(BUILD)/src/main.d
 
@@ -86,6 +88,7 @@ run: deps
 # ---- tests ----------------------------------------------------------------------------------------
 TEST_BUILD := build/asan
 test: deps
+	@$(MAKE) --no-print-directory web
 	@$(MAKE) --no-print-directory MODE=asan BUILD=$(TEST_BUILD) $(TEST_BUILD)/casebridge test-bins
 	@sh tests/run.sh $(TEST_BUILD)
 
