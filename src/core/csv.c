@@ -71,6 +71,10 @@ int csv_next(csv_reader *r)
 			if (bad)
 				break;
 		}
+		if (o >= sizeof r->buf) { /* no room for the terminator: the row is too long */
+			bad = 1;
+			break;
+		}
 		r->buf[o++] = 0;
 		if (*r->p == ',') {
 			r->p++;
