@@ -501,6 +501,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return queue_result(r);
 }
 
+/* The path as a log value. MHD has decoded %XX, so a path could carry a newline, a space or a quote
+ * and forge log lines or keys: such bytes (and '%' itself) are encoded again. */
+static const char *log_path(req *r)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	size_t n = strlen(r->path), o = 0;
+	char *out = arena_alloc(r->a, 3 * n + 1);
+	if (!out)
+		return "-";
+	for (const unsigned char *p = (const unsigned char *)r->path; *p; p++) {
+		if (*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || *p == '%') {
+			out[o++] = '%';
+			out[o++] = hx[*p >> 4];
+			out[o++] = hx[*p & 15];
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = 0;
+	return out;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
@@ -511,7 +533,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	double ms = (double)(now_ns() - r->t_start_ns) / 1e6;
 	int level = r->status >= 500 ? LOG_ERROR : LOG_INFO;
 	log_event(level, "request", "id=%s method=%s path=%s status=%d ms=%.2f user=%s%s%s%s", r->request_id,
-		  r->method, r->path, r->status, ms, r->who ? r->who->username : "-",
+		  r->method, log_path(r), r->status, ms, r->who ? r->who->username : "-",
 		  r->e.code ? " error=" : "", r->e.code ? err_code_name(r->e.code) : "",
 		  toe != MHD_REQUEST_TERMINATED_COMPLETED_OK ? " terminated=1" : "");
 	req_free(r);
