@@ -586,13 +586,15 @@ int server_start(const config *cfg, server **out, err *e)
 	long threads = cfg->threads ? (long)cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
+	/* The logger comes first so that MHD never writes to stderr in its own format. */
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-				on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+				(struct sockaddr *)&sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned int)cfg->request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 				(size_t)cfg->max_header_bytes, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-				NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+				(unsigned int)1, MHD_OPTION_END);
 	if (!s->d) {
 		mem_free(s);
 		return err_set(e, E_IO, "listen", "无法监听 %s（端口被占用？）", cfg->listen);
