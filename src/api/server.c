@@ -431,8 +431,10 @@ static int finish(req *r)
 			r->who = &r->who_buf;
 		else if (se.code != E_UNAUTHORIZED)
 			return err_set(&r->e, se.code, NULL, "%s", se.message);
-		else if (r->route->perm != PERM_PUBLIC)
+		else if (r->route->perm != PERM_PUBLIC) {
+			authz_decide(NULL, r->route->perm, NULL, &r->e); /* logs the denial like any other */
 			return err_set(&r->e, E_UNAUTHORIZED, NULL, "%s", se.message);
+		}
 	}
 	if ((rc = authz_decide(r->who, r->route->perm, NULL, &r->e)))
 		return rc;
