@@ -313,7 +313,7 @@ static int begin(req *r)
 	r->route = router_match(r->method, r->path, r, &path_matched);
 	if (!r->route) {
 		if (path_matched)
-			return err_set(&r->e, E_INVALID, NULL, "此路径不支持 %s 方法", r->method);
+			return err_set(&r->e, E_METHOD, NULL, "此路径不支持 %s 方法", r->method);
 		return OK; /* 404 or a static file, decided at the end */
 	}
 	const char *cl = req_header(r, "Content-Length");
