@@ -313,7 +313,7 @@ static int begin(req *r)
 	r->route = router_match(r->method, r->path, r, &path_matched);
 	if (!r->route) {
 		if (path_matched)
-			return err_set(&r->e, E_INVALID, NULL, "此路径不支持 %s 方法", r->method);
+			return err_set(&r->e, E_METHOD, NULL, "此路径不支持 %s 方法", r->method);
 		return OK; /* 404 or a static file, decided at the end */
 	}
 	const char *cl = req_header(r, "Content-Length");
@@ -431,8 +431,10 @@ static int finish(req *r)
 			r->who = &r->who_buf;
 		else if (se.code != E_UNAUTHORIZED)
 			return err_set(&r->e, se.code, NULL, "%s", se.message);
-		else if (r->route->perm != PERM_PUBLIC)
+		else if (r->route->perm != PERM_PUBLIC) {
+			authz_decide(NULL, r->route->perm, NULL, &r->e); /* logs the denial like any other */
 			return err_set(&r->e, E_UNAUTHORIZED, NULL, "%s", se.message);
+		}
 	}
 	if ((rc = authz_decide(r->who, r->route->perm, NULL, &r->e)))
 		return rc;
@@ -501,6 +503,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return queue_result(r);
 }
 
+/* The path as a log value. MHD has decoded %XX, so a path could carry a newline, a space or a quote
+ * and forge log lines or keys: such bytes (and '%' itself) are encoded again. */
+static const char *log_path(req *r)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	size_t n = strlen(r->path), o = 0;
+	char *out = arena_alloc(r->a, 3 * n + 1);
+	if (!out)
+		return "-";
+	for (const unsigned char *p = (const unsigned char *)r->path; *p; p++) {
+		if (*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || *p == '%') {
+			out[o++] = '%';
+			out[o++] = hx[*p >> 4];
+			out[o++] = hx[*p & 15];
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = 0;
+	return out;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
@@ -511,7 +535,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	double ms = (double)(now_ns() - r->t_start_ns) / 1e6;
 	int level = r->status >= 500 ? LOG_ERROR : LOG_INFO;
 	log_event(level, "request", "id=%s method=%s path=%s status=%d ms=%.2f user=%s%s%s%s", r->request_id,
-		  r->method, r->path, r->status, ms, r->who ? r->who->username : "-",
+		  r->method, log_path(r), r->status, ms, r->who ? r->who->username : "-",
 		  r->e.code ? " error=" : "", r->e.code ? err_code_name(r->e.code) : "",
 		  toe != MHD_REQUEST_TERMINATED_COMPLETED_OK ? " terminated=1" : "");
 	req_free(r);
@@ -564,13 +588,14 @@ int server_start(const config *cfg, server **out, err *e)
 	long threads = cfg->threads ? (long)cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
+	/* The logger comes first so that MHD never writes to stderr in its own format. */
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-				on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+				(struct sockaddr *)&sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned int)cfg->request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 				(size_t)cfg->max_header_bytes, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-				NULL, MHD_OPTION_END);
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!s->d) {
 		mem_free(s);
 		return err_set(e, E_IO, "listen", "无法监听 %s（端口被占用？）", cfg->listen);

@@ -29,14 +29,15 @@ int cli_load_config(int argc, char **argv, config *cfg, int *out_n_rest, char **
 	const char *config_file = NULL;
 	int n_rest = 0;
 	config_defaults(cfg);
-	/* First pass: find --data-dir and --config so the file is read before flags override it. */
+	config_load_env(cfg, &e);
+	/* First pass: find --data-dir and --config so the file is read before flags override it. After
+	 * the environment, so that a --data-dir flag also outranks CASEBRIDGE_DATA_DIR in choosing the file. */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config_file = argv[i + 1];
 		if (!strcmp(argv[i], "--data-dir") && i + 1 < argc)
 			config_set(cfg, "data-dir", argv[i + 1], NULL);
 	}
-	config_load_env(cfg, &e);
 	char path[700];
 	if (!config_file) {
 		snprintf(path, sizeof path, "%s/casebridge.conf", cfg->data_dir);

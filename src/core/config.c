@@ -142,8 +142,11 @@ int config_load_env(config *cfg, err *e)
 		const char *v = getenv(env);
 		if (v) {
 			int rc = config_set(cfg, settings[i].name, v, e);
-			if (rc)
-				return err_set(e, rc, env, "environment %s: %s", env, e ? e->message : "invalid");
+			if (rc) {
+				char msg[ERR_MESSAGE_MAX]; /* e->message cannot be both source and destination */
+				util_strlcpy(msg, e ? e->message : "invalid", sizeof msg);
+				return err_set(e, rc, env, "environment %s: %s", env, msg);
+			}
 		}
 	}
 	return OK;

@@ -23,7 +23,6 @@ typedef struct config {
 	int64_t max_header_bytes; /* per connection header/memory cap */
 	int64_t request_timeout;  /* seconds a connection may idle */
 	int64_t sth_interval;     /* seconds between signed tree heads while entries arrive */
-	int64_t transfer_accept_days; /* working days a receiver has to accept a transfer */
 } config;
 
 /* Defaults into cfg. */

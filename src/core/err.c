@@ -26,6 +26,7 @@ static const struct {
 	[E_IO] = {"io_error", 500},
 	[E_BUSY] = {"busy", 503},
 	[E_INTERNAL] = {"internal", 500},
+	[E_METHOD] = {"method_not_allowed", 405},
 };
 
 int err_set(err *e, int code, const char *field, const char *fmt, ...)

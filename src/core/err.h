@@ -27,6 +27,7 @@ enum {
 	E_IO,           /* file system failed */
 	E_BUSY,         /* try again later */
 	E_INTERNAL,     /* a bug: an invariant did not hold */
+	E_METHOD,       /* the path exists, but not with this HTTP method */
 	E__COUNT
 };
 

@@ -100,7 +100,7 @@ void *arena_alloc(arena *a, size_t n)
 {
 	const size_t al = _Alignof(max_align_t);
 	size_t need = (n + al - 1) & ~(al - 1);
-	if (need < n)
+	if (need < n || need > SIZE_MAX - sizeof(struct block)) /* rounding or the block header would wrap */
 		return NULL;
 	struct block *b = a->head;
 	if (!b || b->cap - b->used < need) {

@@ -82,7 +82,7 @@ int util_random_hex(char *out, size_t n)
 
 int util_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-	if (!s || !*s)
+	if (!s || (*s != '-' && (*s < '0' || *s > '9'))) /* strtoll would skip spaces and take '+' */
 		return E_INVALID;
 	errno = 0;
 	char *end;

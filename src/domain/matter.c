@@ -196,7 +196,15 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 	int64_t serial;
 	char abbr[16], number[128], now[32];
 	int year = year_of(on);
-	int rc = store_case_serial_next(db, u->id, type, year, &serial, e);
+	/* a sub-unit (交警大队) numbers in its organ's series: the text carries no unit, so one series */
+	const org_unit *organ = u;
+	for (int d = 0; organ->parent_id[0] && d < 8; d++) {
+		const org_unit *up = org_unit_find(organ->parent_id);
+		if (!up)
+			break;
+		organ = up;
+	}
+	int rc = store_case_serial_next(db, organ->id, type, year, &serial, e);
 	if (rc)
 		return rc;
 	area_abbr(u->area_code, abbr, sizeof abbr);

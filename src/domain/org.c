@@ -6,6 +6,7 @@
 
 #include "core/csv.h"
 #include "core/embedded.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "domain/audit.h"
 
@@ -50,9 +51,10 @@ static int level_parse(const char *s)
 	return 0;
 }
 
-static int push(void ***v, size_t *n, size_t *cap, void *item)
+/* Room for one more item in *v. */
+static int reserve(void ***v, size_t n, size_t *cap)
 {
-	if (*n == *cap) {
+	if (n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 256;
 		void **nv = mem_realloc(*v, nc * sizeof *nv);
 		if (!nv)
@@ -60,6 +62,13 @@ static int push(void ***v, size_t *n, size_t *cap, void *item)
 		*v = nv;
 		*cap = nc;
 	}
+	return OK;
+}
+
+static int push(void ***v, size_t *n, size_t *cap, void *item)
+{
+	if (reserve(v, *n, cap))
+		return E_NOMEM;
 	(*v)[(*n)++] = item;
 	return OK;
 }
@@ -422,8 +431,22 @@ int org_unit_add(store *db, const principal *who, const char *parent_id, const c
 	if ((size_t)snprintf(id, sizeof id, "%s.%s", parent->id, suffix) >= sizeof id)
 		return err_set(e, E_INVALID, "suffix", "单位层级过深");
 	store_unit su = {id, name, parent->kind, parent->area_code, parent->id, NULL};
-	if ((rc = store_tx_begin(db, e)))
+	/* The cache entry and its slot are had before the commit: after it nothing may fail, or the
+	 * caller would be told of a failure that was in fact recorded. */
+	org_unit *x = mem_calloc(1, sizeof *x);
+	if (x) {
+		pthread_rwlock_wrlock(&lock);
+		rc = reserve((void ***)&units, n_units, &cap_units);
+		pthread_rwlock_unlock(&lock);
+	}
+	if (!x || rc) {
+		mem_free(x);
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	}
+	if ((rc = store_tx_begin(db, e))) {
+		mem_free(x);
 		return rc;
+	}
 	rc = record_unit(db, who, &su, e);
 	if (rc == E_CONFLICT)
 		rc = err_set(e, E_CONFLICT, "suffix", "单位 %s 已存在", id);
@@ -431,20 +454,19 @@ int org_unit_add(store *db, const principal *who, const char *parent_id, const c
 		rc = store_tx_commit(db, e);
 	if (rc) {
 		store_tx_rollback(db);
+		mem_free(x);
 		return rc;
 	}
 	if (out)
 		unit_from_row(out, &su);
-	org_unit *x = mem_calloc(1, sizeof *x);
-	if (!x)
-		return org_cache_load(db, e);
 	unit_from_row(x, &su);
 	pthread_rwlock_wrlock(&lock);
-	rc = push((void ***)&units, &n_units, &cap_units, x);
+	rc = push((void ***)&units, &n_units, &cap_units, x); /* cannot fail unless a concurrent add took the slot */
 	pthread_rwlock_unlock(&lock);
 	if (rc) {
 		mem_free(x);
-		rc = org_cache_load(db, e);
+		if (org_cache_load(db, NULL) != OK)
+			log_event(LOG_ERROR, "org_cache_stale", "unit=%s", id);
 	}
-	return rc;
+	return OK;
 }

@@ -16,6 +16,10 @@ import assert from 'node:assert/strict';
 export const BIN = process.env.CASEBRIDGE_BIN || path.resolve('build/asan/casebridge');
 export const DEMO_PASSWORD = 'casebridge-demo';
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+/* The newest schema migration (src/store/migrations/NNNN_name.sql): the version a new database has. */
+export const LATEST_MIGRATION = Math.max(
+	...fs.readdirSync(path.join(ROOT, 'src/store/migrations')).map((f) => Number.parseInt(f, 10)).filter(Number.isFinite),
+);
 
 const tmpRoots = [];
 process.on('exit', () => {
@@ -126,7 +130,13 @@ export async function startServer({ dataDir, args = [], env = {} } = {}) {
 			}
 			if (opts.token) headers.authorization = `Bearer ${opts.token}`;
 			if (opts.cookie) headers.cookie = opts.cookie;
-			const res = await fetch(base + p, { method, headers, body, redirect: 'manual' });
+			let res;
+			try {
+				res = await fetch(base + p, { method, headers, body, redirect: 'manual' });
+			} catch (e) {
+				const c = e.cause;
+				throw new Error(`${method} ${p}: ${e.message}: ${c?.code ?? ''} ${c?.message ?? c ?? ''}; server exit ${child.exitCode ?? '-'} ${child.signalCode ?? ''}`);
+			}
 			const text = await res.text();
 			let json;
 			if ((res.headers.get('content-type') || '').startsWith('application/json') && text) json = JSON.parse(text);

@@ -1,0 +1,442 @@
+// authz_matrix.test.mjs - the authorization matrix, generated from the route table
+// (`casebridge routes --json`). Every route is tried as five principals:
+//
+//   right      a user holding one of the route's roles, in the unit whose jurisdiction holds the object
+//   wrongRole  a user of that same unit holding none of the route's roles
+//   sameArea   a user of another unit of the same area, holding one of the route's roles
+//   other      a user of another jurisdiction (an area neither above nor below), holding the role
+//   anonymous  no session
+//
+// and the expected outcome follows from the route's permission and mode alone:
+//
+//   principal  | public | role | area            | read                  | act
+//   right      | ok     | ok   | ok              | ok                    | ok
+//   wrongRole  | ok     | 403  | 403             | 403                   | 403
+//   sameArea   | ok     | ok   | ok              | fixture.sameAreaReads | 403
+//   other      | ok     | ok   | 403 (or a list  | 403 (or 404: hidden)  | 403
+//              |        |      | filtered to it) |                       |
+//
+// A search (fixture.visible) answers 200 to everyone with the role, and only the right user (and
+// sameArea when sameAreaReads) finds the right user's object in it.
+//   anonymous  | ok     | 401  | 401             | 401                   | 401
+//
+// Every denial must carry nothing but the error object, write nothing, and be logged as an
+// access_denied line. The fixtures below only say who the principals are and how to build a request
+// for an object in the right user's jurisdiction; the test checks that the named users really are
+// what their category says (roles, unit, area). A route without a fixture FAILS: a new route is
+// covered the day it is added, or the developer is told to add its fixture.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, routeTable, assertErrorShape, DEMO_PASSWORD } from './lib.mjs';
+
+const ALL_ROLES = ['admin', 'clerk', 'handler', 'reviewer', 'fund_officer', 'supervisor', 'auditor'];
+const CATEGORIES = ['right', 'wrongRole', 'sameArea', 'other', 'anonymous'];
+
+let seq = 0;
+const next = () => ++seq;
+
+/* Principals for routes any signed-in user may call. */
+const anyUser = { right: 'zxbq.court.clerk', wrongRole: null, sameArea: 'zxbq.police.clerk', other: 'hhht.police.clerk' };
+/* Principals for administration of 正镶白旗 (152529). zxbq.police.admin is created in before(). */
+const admins = { right: 'zxbq.admin', wrongRole: 'zxbq.committee', sameArea: 'zxbq.police.admin', other: 'hhht.admin' };
+/* Case-flow principals: objects are held by 正镶白旗's police or procuratorate. zxbq.police.admin,
+ * zxbq.procuratorate.admin, zxbq.traffic.handler (a police sub-unit) and the auditors are created in
+ * before(). A sub-unit acts for its parent unit's matters, so sameArea for "act" routes is another organ. */
+const police = { right: 'zxbq.police.handler', wrongRole: 'zxbq.police.admin', sameArea: 'zxbq.procuratorate.handler', other: 'hmq.police.handler' };
+const policeReviewers = { right: 'zxbq.police.reviewer', wrongRole: 'zxbq.police.handler', sameArea: 'zxbq.procuratorate.reviewer', other: 'hmq.police.reviewer' };
+const procuratorate = { right: 'zxbq.procuratorate.handler', wrongRole: 'zxbq.procuratorate.admin', sameArea: 'zxbq.police.handler', other: 'hmq.procuratorate.handler' };
+const procuratorateReviewers = { right: 'zxbq.procuratorate.reviewer', wrongRole: 'zxbq.procuratorate.handler', sameArea: 'zxbq.police.reviewer', other: 'hmq.procuratorate.reviewer' };
+const supervisors = { right: 'zxbq.committee', wrongRole: 'zxbq.admin', sameArea: 'zxbq.police.reviewer', other: 'hhht.committee' };
+
+/* Objects for the case-flow fixtures, built in before(): pools.NAME is a list, one entry per attempt. */
+const pools = {};
+const take = (name) => {
+	const v = pools[name]?.shift();
+	if (v === undefined) throw new Error(`pool ${name} is empty: build more objects in before()`);
+	return v;
+};
+const criminalMatter = (summary) => ({ kind: 'criminal', summary, parties: [{ type: 'person', name: '矩阵', role: 'suspect' }] });
+
+// One fixture per "METHOD /path" of the route table. Fields:
+//   right, wrongRole, sameArea, other   demo usernames (wrongRole: null only when every role holds
+//                                       the permission, or the route is public)
+//   request()                           {method, path, json?} for an object in right's jurisdiction;
+//                                       called once per principal, so make names unique with next()
+//   ok                                  the success status
+//   fresh                               log in anew for each call (the request ends the session)
+//   list                                for an area route that filters instead of refusing: returns
+//                                       the unit ids of the items in a response
+//   sameAreaReads                       read mode only: whether another unit of the area sees it
+const FIXTURES = {
+	'GET /healthz': { ...anyUser, request: () => ({ method: 'GET', path: '/healthz' }), ok: 200 },
+	'GET /api/v1/openapi.yaml': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/openapi.yaml' }), ok: 200 },
+	'POST /api/v1/session': {
+		...anyUser,
+		request: () => ({ method: 'POST', path: '/api/v1/session', json: { username: 'zxbq.court.reviewer', password: DEMO_PASSWORD } }),
+		ok: 201,
+	},
+	'DELETE /api/v1/session': { ...anyUser, request: () => ({ method: 'DELETE', path: '/api/v1/session' }), ok: 204, fresh: true },
+	'GET /api/v1/me': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/me' }), ok: 200 },
+	'GET /api/v1/areas': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/areas' }), ok: 200 },
+	'GET /api/v1/units': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/units?area=152529' }), ok: 200 },
+	'POST /api/v1/units': {
+		...admins,
+		request: () => ({ method: 'POST', path: '/api/v1/units', json: { parent_id: '152529.court', suffix: `m${next()}`, name: '矩阵测试部门' } }),
+		ok: 201,
+	},
+	'GET /api/v1/users': {
+		...admins,
+		request: () => ({ method: 'GET', path: '/api/v1/users' }),
+		ok: 200,
+		list: (json) => json.users.map((u) => u.unit_id),
+	},
+	'POST /api/v1/users': {
+		...admins,
+		request: () => ({
+			method: 'POST',
+			path: '/api/v1/users',
+			json: { username: `zxbq.matrix${next()}`, display_name: '矩阵测试', unit_id: '152529.court', roles: ['clerk'], password: 'matrix test password' },
+		}),
+		ok: 201,
+	},
+	// ---- the case flow (objects come from pools built in before(): one fresh object per attempt) ----
+	'GET /api/v1/calendar/due': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/calendar/due?start=2024-09-27&days=7' }), ok: 200 },
+	'GET /api/v1/calendar/holidays': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/calendar/holidays' }), ok: 200 },
+	'POST /api/v1/calendar/holidays': {
+		...admins,
+		request: () => ({ method: 'POST', path: '/api/v1/calendar/holidays', json: { csv: 'date,kind,name,source\n2027-01-01,holiday,元旦,矩阵测试\n' } }),
+		ok: 200,
+	},
+	'POST /api/v1/matters': {
+		right: 'zxbq.police.handler', wrongRole: 'zxbq.police.reviewer', sameArea: 'zxbq.traffic.handler', other: 'hmq.police.handler',
+		request: () => ({ method: 'POST', path: '/api/v1/matters', json: criminalMatter(`矩阵测试立案${next()}`) }),
+		ok: 201,
+	},
+	'GET /api/v1/matters': {
+		...police, sameAreaReads: false,
+		request: () => ({ method: 'GET', path: '/api/v1/matters?status=open&per_page=100&order=urgency' }),
+		ok: 200,
+		visible: (json) => json.matters.some((m) => m.id === pools.visible),
+	},
+	'GET /api/v1/matters/{id}': { ...police, sameAreaReads: false, request: () => ({ method: 'GET', path: `/api/v1/matters/${pools.visible}` }), ok: 200 },
+	'GET /api/v1/matters/{id}/history': { ...police, sameAreaReads: false, request: () => ({ method: 'GET', path: `/api/v1/matters/${pools.visible}/history` }), ok: 200 },
+	'POST /api/v1/matters/{id}/actions': {
+		...police,
+		request: () => ({ method: 'POST', path: `/api/v1/matters/${take('act')}/actions`, json: { action: 'transfer_for_prosecution' } }),
+		ok: 200,
+	},
+	'POST /api/v1/matters/{id}/tags': {
+		...policeReviewers,
+		request: () => ({ method: 'POST', path: `/api/v1/matters/${pools.visible}/tags`, json: { tag: 'enterprise_related', on: true } }),
+		ok: 200,
+	},
+	'POST /api/v1/matters/{id}/suspend': {
+		...policeReviewers,
+		request: () => ({ method: 'POST', path: `/api/v1/matters/${take('suspend')}/suspend`, json: { reason: '矩阵测试中止', basis: '刑事诉讼法第206条' } }),
+		ok: 200,
+	},
+	'POST /api/v1/matters/{id}/resume': {
+		...policeReviewers,
+		request: () => ({ method: 'POST', path: `/api/v1/matters/${take('resume')}/resume` }),
+		ok: 200,
+	},
+	'POST /api/v1/matters/{id}/files': {
+		...police,
+		request: () => ({ method: 'POST', path: `/api/v1/matters/${pools.visible}/files?name=m.txt`, body: `矩阵测试卷宗 ${next()} ${Date.now()}\n` }),
+		ok: 201,
+	},
+	'GET /api/v1/matters/{id}/files/{sha256}': {
+		...police, sameAreaReads: false,
+		request: () => ({ method: 'GET', path: `/api/v1/matters/${pools.visible}/files/${pools.fileSha}` }),
+		ok: 200,
+	},
+	'POST /api/v1/matters/{id}/extensions': {
+		...procuratorate,
+		request: () => ({ method: 'POST', path: `/api/v1/matters/${take('review')}/extensions`, json: { reason: '矩阵测试延期' } }),
+		ok: 201,
+	},
+	'POST /api/v1/extensions/{id}/approve': {
+		...procuratorateReviewers,
+		request: () => ({ method: 'POST', path: `/api/v1/extensions/${take('extApprove')}/approve`, json: {} }),
+		ok: 200,
+	},
+	'POST /api/v1/extensions/{id}/refuse': {
+		...procuratorateReviewers,
+		request: () => ({ method: 'POST', path: `/api/v1/extensions/${take('extRefuse')}/refuse`, json: { note: '不予延长' } }),
+		ok: 200,
+	},
+	'GET /api/v1/transfers': { ...police, request: () => ({ method: 'GET', path: '/api/v1/transfers?box=outbox' }), ok: 200 },
+	'POST /api/v1/transfers/{id}/accept': {
+		...procuratorate,
+		sameArea: 'zxbq.police.handler', // the sender may not accept its own transfer
+		request: () => ({ method: 'POST', path: `/api/v1/transfers/${take('accept')}/accept` }),
+		ok: 200,
+	},
+	'POST /api/v1/transfers/{id}/return': {
+		...procuratorate,
+		sameArea: 'zxbq.police.handler',
+		request: () => ({ method: 'POST', path: `/api/v1/transfers/${take('return')}/return`, json: { reason: '矩阵测试退回' } }),
+		ok: 200,
+	},
+	'POST /api/v1/transfers/{id}/withdraw': {
+		...police,
+		sameArea: 'zxbq.procuratorate.handler', // the receiver may not withdraw it
+		request: () => ({ method: 'POST', path: `/api/v1/transfers/${take('withdraw')}/withdraw` }),
+		ok: 200,
+	},
+	'GET /api/v1/workbench': { ...police, request: () => ({ method: 'GET', path: '/api/v1/workbench' }), ok: 200 },
+	'GET /api/v1/supervision': { ...supervisors, request: () => ({ method: 'GET', path: '/api/v1/supervision' }), ok: 200 },
+	'GET /api/v1/supervision/list': { ...supervisors, request: () => ({ method: 'GET', path: '/api/v1/supervision/list?metric=overdue' }), ok: 200 },
+	// ---- the verifiable log ----
+	'GET /api/v1/log/sth': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/log/sth' }), ok: 200 },
+	'GET /api/v1/log/key': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/log/key' }), ok: 200 },
+	'GET /api/v1/log/proof/inclusion': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/log/proof/inclusion?index=0' }), ok: 200 },
+	'GET /api/v1/log/proof/consistency': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/log/proof/consistency?first=1&second=2' }), ok: 200 },
+	'GET /api/v1/log/entries': {
+		right: 'zxbq.auditor', wrongRole: 'zxbq.committee', sameArea: 'zxbq.police.auditor', other: 'hmq.auditor',
+		request: () => ({ method: 'GET', path: '/api/v1/log/entries?start=0&end=9' }),
+		ok: 200,
+	},
+	'POST /api/v1/evidence/verify': { ...anyUser, request: () => ({ method: 'POST', path: '/api/v1/evidence/verify', json: { sha256: pools.fileSha } }), ok: 200 },
+	'POST /api/v1/evidence/verify-file': { ...anyUser, request: () => ({ method: 'POST', path: '/api/v1/evidence/verify-file', body: 'any bytes' }), ok: 200 },
+};
+
+const routes = routeTable();
+let srv;
+const who = new Map(); // username -> /me
+const tokens = new Map();
+let parentOf; // area code -> parent code
+let areaOfUnit; // unit id -> area code
+
+before(async () => {
+	srv = await startServer();
+	const nmg = await srv.login('nmg.admin');
+	const r = await srv.post(
+		'/api/v1/users',
+		{ username: 'zxbq.police.admin', display_name: '正镶白旗公安局管理员', unit_id: '152529.police', roles: ['admin'], password: DEMO_PASSWORD },
+		{ token: nmg.token },
+	);
+	assert.equal(r.status, 201, r.text);
+	const areas = await srv.get('/api/v1/areas', { token: nmg.token });
+	parentOf = new Map();
+	const walk = (n, parent) => {
+		parentOf.set(n.code, parent);
+		n.children.forEach((c) => walk(c, n.code));
+	};
+	areas.json.areas.forEach((a) => walk(a, null));
+	const sub = await srv.post('/api/v1/units', { parent_id: '152529.police', suffix: 'traffic', name: '正镶白旗公安局交警大队' }, { token: nmg.token });
+	assert.equal(sub.status, 201, sub.text);
+	for (const [username, unit_id, roles] of [
+		['zxbq.traffic.handler', '152529.police.traffic', ['handler']],
+		['zxbq.procuratorate.admin', '152529.procuratorate', ['admin']],
+		['zxbq.auditor', '152529.committee', ['auditor']],
+		['zxbq.police.auditor', '152529.police', ['auditor']],
+		['hmq.auditor', '150103.committee', ['auditor']],
+	]) {
+		const u = await srv.post('/api/v1/users', { username, display_name: '矩阵测试', unit_id, roles, password: DEMO_PASSWORD }, { token: nmg.token });
+		assert.equal(u.status, 201, u.text);
+	}
+	await loadUnits(nmg.token);
+	await buildPools();
+});
+
+/* Every pool gets 5 objects: one per principal that might succeed. */
+async function buildPools() {
+	const P = (await srv.login('zxbq.police.handler')).token;
+	const Q = (await srv.login('zxbq.procuratorate.handler')).token;
+	const PR = (await srv.login('zxbq.police.reviewer')).token;
+	const file = async () => {
+		const r = await srv.post('/api/v1/matters', criminalMatter(`矩阵测试对象${next()}`), { token: P });
+		assert.equal(r.status, 201, r.text);
+		return r.json.id;
+	};
+	const send = async (id) => {
+		const r = await srv.post(`/api/v1/matters/${id}/actions`, { action: 'transfer_for_prosecution' }, { token: P });
+		assert.equal(r.status, 200, r.text);
+		return r.json.pending_transfer.id;
+	};
+	const review = async () => {
+		const tid = await send(await file());
+		const r = await srv.request('POST', `/api/v1/transfers/${tid}/accept`, { token: Q });
+		assert.equal(r.status, 200, r.text);
+		return r.json.id;
+	};
+	const extension = async () => {
+		const id = await review();
+		const r = await srv.post(`/api/v1/matters/${id}/extensions`, { reason: '矩阵测试' }, { token: Q });
+		assert.equal(r.status, 201, r.text);
+		return r.json.extensions.find((x) => x.status === 'pending').id;
+	};
+	pools.visible = await file();
+	const up = await srv.request('POST', `/api/v1/matters/${pools.visible}/files?name=a.txt`, { token: P, body: '矩阵测试的卷宗文件\n' });
+	assert.equal(up.status, 201, up.text);
+	pools.fileSha = up.json.files[0].sha256;
+	const many = async (n, f) => { const v = []; for (let i = 0; i < n; i++) v.push(await f()); return v; };
+	pools.act = await many(5, file);
+	pools.suspend = await many(5, file);
+	pools.resume = await many(5, async () => {
+		const id = await file();
+		const r = await srv.post(`/api/v1/matters/${id}/suspend`, { reason: '矩阵测试', basis: '刑事诉讼法第206条' }, { token: PR });
+		assert.equal(r.status, 200, r.text);
+		return id;
+	});
+	pools.review = await many(5, review);
+	pools.extApprove = await many(5, extension);
+	pools.extRefuse = await many(5, extension);
+	pools.accept = await many(5, async () => send(await file()));
+	pools.return = await many(5, async () => send(await file()));
+	pools.withdraw = await many(5, async () => send(await file()));
+}
+after(() => srv?.kill());
+
+async function loadUnits(token) {
+	const units = await srv.get('/api/v1/units', { token });
+	areaOfUnit = new Map(units.json.units.map((u) => [u.id, u.area_code]));
+}
+
+const within = (code, ancestor) => {
+	for (let c = code; c; c = parentOf.get(c)) if (c === ancestor) return true;
+	return false;
+};
+
+async function tokenFor(user, fresh) {
+	if (fresh) return (await srv.login(user)).token;
+	if (!tokens.has(user)) tokens.set(user, (await srv.login(user)).token);
+	return tokens.get(user);
+}
+
+async function me(user) {
+	if (!who.has(user)) {
+		const r = await srv.get('/api/v1/me', { token: await tokenFor(user) });
+		assert.equal(r.status, 200, `${user}: ${r.text}`);
+		who.set(user, r.json);
+	}
+	return who.get(user);
+}
+
+const holds = (m, roles) => m.roles.some((r) => roles.includes(r));
+
+/* The named users are what their category says. */
+async function checkPrincipals(key, route, fx) {
+	const pub = route.perm === 'public';
+	for (const cat of ['right', 'sameArea', 'other']) assert.ok(fx[cat], `${key}: fixture needs a '${cat}' user`);
+	const right = await me(fx.right);
+	if (!pub) assert.ok(holds(right, route.roles), `${key}: right user ${fx.right} must hold one of ${route.roles}`);
+	if (fx.wrongRole === null) {
+		assert.ok(pub || ALL_ROLES.every((r) => route.roles.includes(r)), `${key}: wrongRole may be null only when every role holds ${route.perm}`);
+	} else {
+		assert.ok(fx.wrongRole, `${key}: fixture needs a 'wrongRole' user (or null when every role holds the permission)`);
+		const w = await me(fx.wrongRole);
+		assert.equal(w.unit.id, right.unit.id, `${key}: wrongRole ${fx.wrongRole} must be of ${fx.right}'s unit`);
+		assert.ok(!holds(w, route.roles), `${key}: wrongRole ${fx.wrongRole} must hold none of ${route.roles}`);
+	}
+	const same = await me(fx.sameArea);
+	assert.notEqual(same.unit.id, right.unit.id, `${key}: sameArea ${fx.sameArea} must be another unit`);
+	assert.equal(same.unit.area_code, right.unit.area_code, `${key}: sameArea ${fx.sameArea} must be of ${right.unit.area_code}`);
+	const other = await me(fx.other);
+	const a = other.unit.area_code;
+	const b = right.unit.area_code;
+	assert.ok(!within(a, b) && !within(b, a), `${key}: other ${fx.other} (${a}) must be of another jurisdiction than ${b}`);
+	if (!pub) {
+		assert.ok(holds(same, route.roles), `${key}: sameArea ${fx.sameArea} must hold one of ${route.roles}`);
+		assert.ok(holds(other, route.roles), `${key}: other ${fx.other} must hold one of ${route.roles}`);
+	}
+	if (route.mode === 'read') assert.equal(typeof fx.sameAreaReads, 'boolean', `${key}: a read route's fixture says whether sameArea reads`);
+}
+
+/* What the table above expects for a principal: 'ok', 401, 403 or 'filtered'. */
+function expected(route, fx, cat) {
+	if (route.perm === 'public') return 'ok';
+	if (cat === 'anonymous') return 401;
+	if (cat === 'wrongRole') return 403;
+	if (cat === 'right') return 'ok';
+	const m = route.mode;
+	if (fx.visible) return 'visible'; // a search: 200 for everyone with the role, filtered to what each may see
+	if (cat === 'sameArea') return m === 'act' ? 403 : m === 'read' ? (fx.sameAreaReads ? 'ok' : 403) : 'ok';
+	if (cat === 'other') {
+		if (m === 'role') return 'ok';
+		if (m === 'area' && fx.list) return 'filtered';
+		return 403;
+	}
+	throw new Error(`no expectation for ${cat} on mode ${m}`);
+}
+
+async function attempt(key, route, fx, cat) {
+	const user = cat === 'anonymous' ? null : fx[cat];
+	const token = user ? await tokenFor(user, fx.fresh) : undefined;
+	const want = expected(route, fx, cat);
+	const rq = fx.request();
+	assert.equal(rq.method, route.method, `${key}: the fixture's request uses another method`);
+	const eventsBefore = await srv.events();
+	const off = srv.logOffset();
+	const r = await srv.request(rq.method, rq.path, { token, json: rq.json, body: rq.body });
+	if (r.json?.token) srv.secret(r.json.token);
+	const label = `${key} as ${cat} (${user ?? 'anonymous'})`;
+	if (want === 'visible') {
+		assert.equal(r.status, fx.ok, `${label}: expected ${fx.ok}, got ${r.status} ${r.text.slice(0, 300)}`);
+		const sees = fx.visible(r.json);
+		const should = cat === 'right' || (cat === 'sameArea' && fx.sameAreaReads);
+		assert.equal(sees, should, `${label}: ${should ? 'must' : 'must not'} see the right user's object`);
+		return;
+	}
+	if (want === 'ok' || want === 'filtered') {
+		assert.equal(r.status, fx.ok, `${label}: expected ${fx.ok}, got ${r.status} ${r.text.slice(0, 300)}`);
+		if (fx.list) {
+			const mine = (await me(user)).unit.area_code;
+			const ids = fx.list(r.json);
+			if (cat === 'right') assert.ok(ids.length > 0, `${label}: the right user sees the objects`);
+			if (ids.some((id) => !areaOfUnit.has(id))) await loadUnits(await tokenFor('nmg.admin'));
+			const outside = ids.filter((id) => !within(areaOfUnit.get(id), mine));
+			assert.deepEqual(outside, [], `${label}: the list holds objects outside ${mine}`);
+		}
+		return;
+	}
+	if (want === 403 && route.mode === 'read' && r.status === 404) {
+		// an object the caller may not read is answered like one that does not exist
+		assertErrorShape(r, { code: 'not_found' });
+	} else {
+		assert.equal(r.status, want, `${label}: expected ${want}, got ${r.status} ${r.text.slice(0, 300)}`);
+		assertErrorShape(r, { code: want === 401 ? 'unauthorized' : 'forbidden' });
+	}
+	assert.equal(await srv.events(), eventsBefore, `${label}: a denial wrote an event`);
+	const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	await srv.waitForLog(new RegExp(`event=access_denied user=${esc(user ?? '-')} unit=\\S+ perm=${esc(route.perm)} reason=`), off);
+}
+
+test('every fixture belongs to a route of the table (remove fixtures of removed routes)', () => {
+	const keys = new Set(routes.map((r) => `${r.method} ${r.path}`));
+	const stale = Object.keys(FIXTURES).filter((k) => !keys.has(k));
+	assert.deepEqual(stale, [], `fixtures without a route in tests/api/authz_matrix.test.mjs: ${stale.join(', ')}`);
+});
+
+for (const route of routes) {
+	const key = `${route.method} ${route.path}`;
+	test(`authorization matrix: ${key} (${route.perm}, ${route.mode})`, async (t) => {
+		const fx = FIXTURES[key];
+		assert.ok(
+			fx,
+			`no authorization fixture for ${key}: add one to FIXTURES in tests/api/authz_matrix.test.mjs ` +
+				'(the users for right/wrongRole/sameArea/other and a request for an object in the right user\'s jurisdiction)',
+		);
+		await checkPrincipals(key, route, fx);
+		for (const cat of CATEGORIES) {
+			if (cat === 'wrongRole' && fx.wrongRole === null) {
+				// checkPrincipals proved no such user can exist: say so rather than pass quietly.
+				await t.test(cat, { skip: route.perm === 'public' ? 'public route' : `every role holds ${route.perm}` }, () => {});
+				continue;
+			}
+			await t.test(cat, () => attempt(key, route, fx, cat));
+		}
+	});
+}
+
+test('the matrix ran against the real permission table', () => {
+	assert.ok(routes.some((r) => r.mode === 'area'), 'some routes are area-scoped');
+	assert.ok(routes.some((r) => r.perm === 'public'), 'some routes are public');
+});
+
+test('denials and grants were logged without secrets; the server stops cleanly', async () => {
+	for (const t of tokens.values()) srv.secret(t);
+	srv.secret('matrix test password');
+	await srv.stop();
+});
