@@ -97,10 +97,10 @@ int demo_print_logins(store *db, FILE *f, err *e)
 	if (rc || (rc = auth_user_list(db, a, &v, &n, e)))
 		goto done;
 	fprintf(f, "\nDemo logins (password for all: %s)\n", DEMO_PASSWORD);
-	fprintf(f, "  %-26s %-14s %s\n", "username", "roles", "unit");
+	fprintf(f, "  %-28s %-14s %s\n", "username", "roles", "unit");
 	for (size_t i = 0; i < n; i++) {
 		const org_unit *u = org_unit_find(v[i].unit_id);
-		fprintf(f, "  %-26s %-14s %s\n", v[i].username, v[i].roles, u ? u->name : v[i].unit_id);
+		fprintf(f, "  %-28s %-14s %s\n", v[i].username, v[i].roles, u ? u->name : v[i].unit_id);
 	}
 	fprintf(f, "\nTry: curl -s -X POST http://127.0.0.1:8080/api/v1/session -H 'Content-Type: application/json' "
 		   "-d '{\"username\":\"xlgl.committee\",\"password\":\"%s\"}'\n\n",
