@@ -51,13 +51,21 @@ int api_log_key(req *r) { return req_reply_json(r, 200, tlog_key_json()); }
 
 int api_log_inclusion(req *r)
 {
-	int64_t index, size;
+	int64_t index, size, n;
 	unsigned char path[64][32], root[32];
-	size_t n;
+	size_t np;
 	store_event ev;
 	int rc = req_query_int(r, "size", 0, 0, INT64_MAX, &size);
-	if (rc)
+	if (rc || (rc = tlog_size(r->db, &n, &r->e)))
 		return rc;
+	if (!size) {
+		store_tlog_head h;
+		if ((rc = tlog_sign_head(r->db, 0, r->a, &h, &r->e)))
+			return rc;
+		size = h.tree_size;
+	}
+	if (size > n)
+		return err_set(&r->e, E_INVALID, "size", "size 不能超过日志的大小 %lld", (long long)n);
 	const char *leaf = req_query(r, "leaf_hash");
 	if (leaf && *leaf) {
 		unsigned char lh[32];
@@ -67,24 +75,23 @@ int api_log_inclusion(req *r)
 		if ((rc = tlog_entry_by_leaf(r->db, lh, r->a, &ev, &r->e)))
 			return rc;
 		index = ev.seq - 1;
-	} else if ((rc = req_query_int(r, "index", -1, 0, INT64_MAX, &index))) {
-		return rc;
-	} else if (index < 0) {
-		return err_set(&r->e, E_INVALID, "index", "请给出 index 或 leaf_hash");
-	} else if ((rc = tlog_entry(r->db, index, r->a, &ev, &r->e))) {
-		return rc;
-	}
-	if (!size) {
-		store_tlog_head h;
-		if ((rc = tlog_sign_head(r->db, 0, r->a, &h, &r->e)))
+		if (index >= size)
+			return err_set(&r->e, E_INVALID, "size", "该叶子在大小为 %lld 的树之后才加入", (long long)size);
+	} else {
+		if ((rc = req_query_int(r, "index", -1, 0, INT64_MAX, &index)))
 			return rc;
-		size = h.tree_size;
+		if (index < 0)
+			return err_set(&r->e, E_INVALID, "index", "请给出 index 或 leaf_hash");
+		if (index >= size)
+			return err_set(&r->e, E_INVALID, "index", "index 应小于树的大小 %lld", (long long)size);
+		if ((rc = tlog_entry(r->db, index, r->a, &ev, &r->e)))
+			return rc;
 	}
-	if ((rc = tlog_prove_inclusion(r->db, (uint64_t)index, (uint64_t)size, path, 64, &n, &r->e)) ||
+	if ((rc = tlog_prove_inclusion(r->db, (uint64_t)index, (uint64_t)size, path, 64, &np, &r->e)) ||
 	    (rc = tlog_root(r->db, (uint64_t)size, root, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, json_pack("{s:I,s:I,s:o,s:o,s:o,s:s}", "index", (json_int_t)index, "tree_size",
-						(json_int_t)size, "leaf_hash", hex32(ev.leaf_hash), "path", hex_array(path, n),
+						(json_int_t)size, "leaf_hash", hex32(ev.leaf_hash), "path", hex_array(path, np),
 						"root_hash", hex32(root), "hash_alg", tlog_hash_alg_name()));
 }
 
