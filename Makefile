@@ -9,11 +9,16 @@ DATA_DIR ?= var/demo
 LISTEN  ?= 127.0.0.1:8080
 
 PKGS    := libmicrohttpd jansson sqlite3 libcrypto
-WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wno-format-truncation -Wvla -Werror
+WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wvla -Werror
+ifeq ($(findstring clang,$(CC)),)
+  WARN += -Wno-format-truncation
+endif
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN) -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -largon2 -lm -pthread
 
-ifeq ($(MODE),asan)
+ifeq ($(MODE),fuzz)
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+else ifeq ($(MODE),asan)
   OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 else ifeq ($(MODE),debug)
   OPT := -O0 -g
@@ -101,6 +106,26 @@ test-unit:
 test-api:
 	@$(MAKE) --no-print-directory MODE=asan BUILD=$(TEST_BUILD) $(TEST_BUILD)/casebridge
 	@SUITES=api sh tests/run.sh $(TEST_BUILD)
+
+# ---- fuzzing (libFuzzer, clang): make fuzz [FUZZ_SECONDS=60] runs every driver in tests/fuzz ------------
+FUZZ_BUILD := build/fuzz
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 30
+.PHONY: fuzz fuzz-bins
+fuzz:
+	@sh scripts/deps.sh clang libclang-rt-14-dev
+	@$(MAKE) --no-print-directory CC=clang MODE=fuzz BUILD=$(FUZZ_BUILD) fuzz-bins
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+		echo "fuzz $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $(FUZZ_BUILD)/corpus/$$n tests/fuzz/seeds 2>&1 | tail -n 2 || exit 1; done
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "LINK $@"
+	@$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer $< $(LIB) $(LIBS) -o $@
 
 bench: casebridge
 	@sh bench/run.sh

@@ -560,7 +560,7 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, err *e)
 	return OK;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	char msg[512];

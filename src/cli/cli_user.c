@@ -46,7 +46,7 @@ int cli_user(int argc, char **argv)
 	const char *sub = argv[1];
 	if (cli_load_config(argc - 1, argv + 1, &cfg, &n_rest, rest))
 		return 2;
-	for (int i = 0; i < n_rest; i++) {
+	for (int i = 0; i < n_rest; i += 2) { /* flag, value */
 		const char *a = rest[i], *v = i + 1 < n_rest ? rest[i + 1] : NULL;
 		if (!strcmp(a, "--help"))
 			return usage(stdout), 0;
@@ -66,7 +66,6 @@ int cli_user(int argc, char **argv)
 			fprintf(stderr, "error: unknown argument %s (see casebridge user --help)\n", a);
 			return 2;
 		}
-		i++;
 	}
 	if (!username) {
 		fprintf(stderr, "error: --username is required\n");

@@ -37,7 +37,7 @@ void *arena_alloc(arena *a, size_t n);
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+char *arena_vprintf(arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Bytes handed out so far (for limits and tests). */
 size_t arena_used(const arena *a);
 
