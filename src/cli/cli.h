@@ -28,6 +28,10 @@ int cli_calendar(int argc, char **argv);
 int cli_load_config(int argc, char **argv, config *cfg, int *out_n_rest, char **rest);
 /* Open <data-dir>/casebridge.db (creating the directory), migrate, load the organisation cache. */
 int cli_open_data(const char *data_dir, store **out, err *e);
+/* 1 if the arguments ask for help (--help or -h anywhere). */
+int cli_wants_help(int argc, char **argv);
+/* Close what cli_open_data opened (the store and the process-wide caches); NULL is fine. */
+void cli_close_data(store *db);
 /* Print "error: message (field)" to stderr and return 1. */
 int cli_fail(const err *e);
 

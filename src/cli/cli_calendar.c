@@ -67,9 +67,6 @@ int cli_calendar(int argc, char **argv)
 		printf("the calendar covers %d-%d; later dates count weekends only and say so\n", first, last);
 	}
 	free(text);
-	store_close(db);
-	org_cache_free();
-	legal_free();
-	tlog_free();
+	cli_close_data(db);
 	return rc ? cli_fail(&e) : 0;
 }

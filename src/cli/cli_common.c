@@ -14,6 +14,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
+int cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+void cli_close_data(store *db)
+{
+	store_close(db);
+	org_cache_free();
+	legal_free();
+	tlog_free();
+}
+
 int cli_fail(const err *e)
 {
 	if (e->field[0])

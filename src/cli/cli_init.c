@@ -34,9 +34,8 @@ int cli_init(int argc, char **argv)
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return init_usage(stdout), 0;
+	if (cli_wants_help(argc, argv))
+		return init_usage(stdout), 0;
 	if (cli_load_config(argc, argv, &cfg, &n_rest, rest))
 		return 2;
 	for (int i = 0; i < n_rest; i++) {
@@ -113,9 +112,7 @@ int cli_init(int argc, char **argv)
 	printf("initialised %s: 116 areas, 580 units, %lld events, log hash %s%s\n", cfg.data_dir, (long long)n,
 	       hash_alg, demo ? ", demo users and 200 demo matters" : "");
 done:
-	store_close(db);
-	org_cache_free();
-	tlog_free();
+	cli_close_data(db);
 	return rc ? cli_fail(&e) : 0;
 }
 
@@ -128,12 +125,11 @@ int cli_migrate(int argc, char **argv)
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: casebridge migrate --data-dir DIR\n\nApplies the schema migrations that are "
-			       "missing (serve also does this at start) and prints the schema version.\n");
-			return 0;
-		}
+	if (cli_wants_help(argc, argv)) {
+		printf("usage: casebridge migrate --data-dir DIR\n\nApplies the schema migrations that are "
+		       "missing (serve also does this at start) and prints the schema version.\n");
+		return 0;
+	}
 	if (cli_load_config(argc, argv, &cfg, &n_rest, rest))
 		return 2;
 	if (n_rest) {
@@ -145,8 +141,7 @@ int cli_migrate(int argc, char **argv)
 		return cli_fail(&e);
 	}
 	printf("schema version %d\n", v);
-	store_close(db);
-	org_cache_free();
+	cli_close_data(db);
 	return 0;
 }
 
@@ -159,18 +154,16 @@ int cli_demo_logins(int argc, char **argv)
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: casebridge demo-logins --data-dir DIR\n\nPrints the demo users of a database "
-			       "created with init --demo.\n");
-			return 0;
-		}
+	if (cli_wants_help(argc, argv)) {
+		printf("usage: casebridge demo-logins --data-dir DIR\n\nPrints the demo users of a database "
+		       "created with init --demo.\n");
+		return 0;
+	}
 	if (cli_load_config(argc, argv, &cfg, &n_rest, rest))
 		return 2;
 	int rc = cli_open_data(cfg.data_dir, &db, &e);
 	if (rc == OK)
 		rc = demo_print_logins(db, stdout, &e);
-	store_close(db);
-	org_cache_free();
+	cli_close_data(db);
 	return rc ? cli_fail(&e) : 0;
 }

@@ -31,15 +31,14 @@ int cli_verify(int argc, char **argv)
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: casebridge verify --data-dir DIR\n"
-			       "       casebridge verify --export DIR\n\n"
-			       "Recomputes the Merkle tree from the events and checks every stored node and every signed\n"
-			       "tree head (root and signature); names the first entry that diverges. With --export it\n"
-			       "checks an export made by `casebridge export --log` with neither database nor server.\n");
-			return 0;
-		}
+	if (cli_wants_help(argc, argv)) {
+		printf("usage: casebridge verify --data-dir DIR\n"
+		       "       casebridge verify --export DIR\n\n"
+		       "Recomputes the Merkle tree from the events and checks every stored node and every signed\n"
+		       "tree head (root and signature); names the first entry that diverges. With --export it\n"
+		       "checks an export made by `casebridge export --log` with neither database nor server.\n");
+		return 0;
+	}
 	if (cli_load_config(argc, argv, &cfg, &n_rest, rest))
 		return 2;
 	for (int i = 0; i < n_rest; i++) {
@@ -56,8 +55,7 @@ int cli_verify(int argc, char **argv)
 		rc = cli_open_data(cfg.data_dir, &db, &e);
 		if (rc == OK)
 			rc = tlog_verify_store(db, cfg.data_dir, stdout, &e);
-		store_close(db);
-		org_cache_free();
+		cli_close_data(db);
 	}
 	tlog_free();
 	if (rc) {
@@ -78,14 +76,13 @@ int cli_export(int argc, char **argv)
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: casebridge export --log DIR --data-dir DATA\n\n"
-			       "Writes the verifiable log to DIR: events.jsonl (every entry with its fields and leaf hash),\n"
-			       "heads.jsonl (signed tree heads), public_key.pem and log.json (algorithms). Check it with\n"
-			       "`casebridge verify --export DIR` anywhere.\n");
-			return 0;
-		}
+	if (cli_wants_help(argc, argv)) {
+		printf("usage: casebridge export --log DIR --data-dir DATA\n\n"
+		       "Writes the verifiable log to DIR: events.jsonl (every entry with its fields and leaf hash),\n"
+		       "heads.jsonl (signed tree heads), public_key.pem and log.json (algorithms). Check it with\n"
+		       "`casebridge verify --export DIR` anywhere.\n");
+		return 0;
+	}
 	if (cli_load_config(argc, argv, &cfg, &n_rest, rest))
 		return 2;
 	for (int i = 0; i < n_rest; i++) {
@@ -103,9 +100,7 @@ int cli_export(int argc, char **argv)
 	rc = cli_open_data(cfg.data_dir, &db, &e);
 	if (rc == OK)
 		rc = tlog_export(db, dir, stdout, &e);
-	store_close(db);
-	org_cache_free();
-	tlog_free();
+	cli_close_data(db);
 	return rc ? cli_fail(&e) : 0;
 }
 

@@ -30,9 +30,8 @@ int cli_serve(int argc, char **argv)
 	err e = {0};
 	if (argc > 64)
 		return 2;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return usage(stdout), 0;
+	if (cli_wants_help(argc, argv))
+		return usage(stdout), 0;
 	if (cli_load_config(argc, argv, &cfg, &n_rest, rest))
 		return 2;
 	if (n_rest) {

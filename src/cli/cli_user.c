@@ -111,8 +111,7 @@ int cli_user(int argc, char **argv)
 		rc = cli_fail(&e);
 out:
 	memset(password, 0, sizeof password);
-	store_close(db);
-	org_cache_free();
+	cli_close_data(db);
 	return rc;
 }
 
