@@ -128,3 +128,30 @@ export async function login(page, url, username, password = PASSWORD) {
   await page.getByLabel('密码', { exact: true }).fill(password)
   await page.getByRole('button', { name: '登录', exact: true }).click()
 }
+
+// A page signed in as `username` (the context's cookies are cleared first: one user at a time).
+export async function signedIn(browser, url, username) {
+  const page = await browser.newPage()
+  await login(page, url, username)
+  await page.getByTestId('user-name').waitFor()
+  return page
+}
+
+// An API session for set-up and checks made outside the browser: { token, get(path) }.
+export async function apiSession(url, username, password = PASSWORD) {
+  const r = await fetch(`${url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (!r.ok) throw new Error(`login ${username}: ${r.status} ${await r.text()}`)
+  const { token } = await r.json()
+  return {
+    token,
+    async get(path) {
+      const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } })
+      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`)
+      return res.json()
+    },
+  }
+}
