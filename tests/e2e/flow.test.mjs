@@ -259,7 +259,7 @@ test('7. the league committee: the dashboard counts the matter; drill down and o
   await drawer.getByText(`共 ${n} 件案件`).waitFor()
   assert.equal(await drawer.getByTestId('deadline-badge').count(), n)
   for (const s of await drawer.getByTestId('deadline-badge').evaluateAll((els) => els.map((e) => e.dataset.status))) assert.equal(s, 'overdue')
-  await screenshot(page, 'supervision-list')
+  await screenshot(page, 'supervision-list', { fullPage: false })
   await page.close()
 })
 

@@ -115,10 +115,12 @@ export async function startBrowser() {
   }
 }
 
-export async function screenshot(page, name) {
+// The whole page, or with { fullPage: false } what is on screen (drawers and dialogs are fixed to the
+// window and look wrong on a full-page capture).
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true })
   await page.waitForTimeout(350) // let transitions and charts settle
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage })
 }
 
 // Log in through the form.
