@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { startServer, startBrowser, screenshot, signedIn, apiSession } from './harness.mjs'
+import { startServer, startBrowser, screenshot, signedIn, apiSession, unlabelledFields } from './harness.mjs'
 
 let server, browser, url
 let openBefore // the committee's open count for 正镶白旗 before the matter is filed
@@ -62,7 +62,10 @@ async function acceptOnWorkbench(page, screenshotName) {
   await page.goto(`${url}/workbench`)
   const row = page.getByTestId('inbox').locator('.el-table__row', { hasText: matterNumber })
   await row.waitFor()
-  if (screenshotName) await screenshot(page, screenshotName)
+  if (screenshotName) {
+    assert.deepEqual(await unlabelledFields(page), [])
+    await screenshot(page, screenshotName)
+  }
   await row.getByRole('button', { name: '签收' }).click()
   await page.getByText(`已签收：${matterNumber}`).waitFor()
   await row.waitFor({ state: 'detached' })
@@ -74,9 +77,9 @@ test('1. police: the 立案 form checks ID numbers as typed, maps a server field
   const page = await signedIn(browser, url, 'zxbq.police.handler')
   await page.locator('nav[aria-label="主菜单"]').getByRole('link', { name: '立案' }).click()
   await page.getByRole('heading', { name: '立案' }).waitFor()
-  await page.locator('#new-summary').fill(SUMMARY)
+  await page.getByLabel('案情摘要').fill(SUMMARY) // fields are found by their visible labels
 
-  await page.locator('#party-name-0').fill('巴图')
+  await page.getByTestId('party-0').getByLabel('姓名').fill('巴图')
   await page.locator('#party-id-0').fill('150927198902266131') // the check character is wrong
   await page.getByTestId('party-id-msg-0').getByText('校验位错误：按前17位应为0，实际为1').waitFor()
   await page.locator('#party-id-0').fill('150927198902306130') // 30 February
@@ -107,6 +110,7 @@ test('1. police: the 立案 form checks ID numbers as typed, maps a server field
   await page.getByTestId('file-submit').click()
   const nameItem = page.getByTestId('party-1').locator('.el-form-item.is-error')
   await nameItem.getByText('同一案件中当事人姓名重复，请核对').waitFor()
+  assert.deepEqual(await unlabelledFields(page), [], 'every field of the form is labelled')
   await screenshot(page, 'matter-new')
   await page.unroute('**/api/v1/matters')
 
@@ -209,7 +213,19 @@ test('6. court: accepts, judges; the timeline names every unit and a 核验 pass
   await openMatter(page)
   assert.equal(await page.getByTestId('matter-stage').innerText(), '一审')
   assert.ok((await page.getByTestId('case-number').allInnerTexts()).some((t) => /内2529刑初\d+号/.test(t)), 'the court numbered it')
-  await step(page, 'judge', { note: '当庭宣判' })
+  // keyboard only: the step's button, the dialog's note field has focus, Tab to 确定, Enter
+  await page.locator('[data-action="judge"]').focus()
+  await page.keyboard.press('Enter')
+  const dialog = page.getByRole('dialog')
+  await dialog.waitFor()
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'step-note')
+  assert.deepEqual(await unlabelledFields(page), [], 'the dialog and the page behind it are labelled')
+  await page.keyboard.type('当庭宣判')
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Tab')
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /确定宣判/)
+  await page.keyboard.press('Enter')
+  await dialog.waitFor({ state: 'hidden' })
   await page.getByTestId('matter-stage').getByText('上诉期').waitFor()
   assert.match(await page.getByTestId('deadline-basis').innerText(), /第230条/)
 
@@ -234,6 +250,58 @@ test('6. court: accepts, judges; the timeline names every unit and a 核验 pass
   await page.close()
 })
 
+test('6b. court: an extension asked by the handler, approved by the reviewer; the reviewer stops and restarts the clock', async () => {
+  const handler = await apiSession(url, 'zxbq.court.handler')
+  const rows = (await handler.get('/api/v1/matters?stage=first_instance&status=open&unit=152529.court&per_page=50')).matters
+  let target = null
+  for (const r of rows) {
+    const full = await handler.get(`/api/v1/matters/${r.id}`)
+    if (full.can.request_extension) {
+      target = full
+      break
+    }
+  }
+  assert.ok(target, 'a first-instance matter of the court that may be extended')
+  let page = await signedIn(browser, url, 'zxbq.court.handler')
+  await page.goto(`${url}/matters/${target.id}`)
+  await page.getByTestId('deadline-card').getByRole('button', { name: '申请延长' }).click()
+  let dialog = page.getByRole('dialog')
+  await dialog.getByLabel('申请理由').fill('案情复杂，需调取补充证据')
+  await dialog.getByTestId('dialog-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await page.getByTestId('deadline-card').getByText('待审批').waitFor()
+  await page.close()
+
+  page = await signedIn(browser, url, 'zxbq.court.reviewer')
+  await page.goto(`${url}/matters/${target.id}`)
+  const card = page.getByTestId('deadline-card')
+  await card.getByRole('button', { name: '批准', exact: true }).click()
+  dialog = page.getByRole('dialog')
+  await dialog.getByLabel('审批意见（可选）').fill('同意延长')
+  await dialog.getByTestId('dialog-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await card.getByText('已批准').waitFor()
+  const due = await card.getByTestId('due-date').innerText()
+  assert.ok(due > target.deadline.due, `the due date moved: ${target.deadline.due} → ${due}`)
+  assert.match(await card.innerText(), /已延长 1 次/)
+
+  await card.getByRole('button', { name: '中止计算' }).click()
+  dialog = page.getByRole('dialog')
+  await dialog.getByTestId('dialog-submit').click()
+  await dialog.getByText('请填写理由').waitFor()
+  await dialog.getByLabel('中止理由').fill('当事人下落不明')
+  await dialog.getByLabel('法律依据').fill('民事诉讼法第153条')
+  await dialog.getByTestId('dialog-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await card.locator('[data-testid="deadline-badge"][data-status="suspended"]').waitFor()
+  await page.getByTestId('no-actions').getByText('期限中止期间').waitFor()
+  await card.getByRole('button', { name: '恢复计算' }).click()
+  await card.locator('[data-testid="deadline-badge"]:not([data-status="suspended"])').waitFor()
+  const steps = await page.getByTestId('timeline').innerText()
+  for (const t of ['申请延长期限', '批准延长期限', '中止计算期限', '恢复计算期限']) assert.match(steps, new RegExp(t))
+  await page.close()
+})
+
 test('7. the league committee: the dashboard counts the matter; drill down and open a list', async () => {
   const page = await signedIn(browser, url, 'xlgl.committee')
   await page.goto(`${url}/supervision`)
@@ -243,6 +311,7 @@ test('7. the league committee: the dashboard counts the matter; drill down and o
   assert.equal(await row.locator('[data-metric="open"]').innerText(), String(openBefore + 1), 'the new matter is counted as open')
   await page.getByTestId('league-map').locator('canvas').waitFor()
   assert.ok(await table.getByText('本级').isVisible(), 'the league’s own units have their row')
+  assert.deepEqual(await unlabelledFields(page), [])
   await screenshot(page, 'supervision')
 
   // drill down to the banner's units; the court holds the matter now
@@ -276,6 +345,7 @@ test('8. a visitor proves the uploaded file registered; the proof and signature 
   assert.match(text, /日志条目/)
   assert.match(text, /登记对象/)
   assert.match(text, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}（北京时间）/)
+  assert.deepEqual(await unlabelledFields(page), [])
   await screenshot(page, 'evidence')
   await page.close()
 })
@@ -308,6 +378,7 @@ test('10. 案件查询 finds the matter by a party name and by its court case nu
   await page.getByRole('button', { name: '查询', exact: true }).click()
   await page.waitForURL(/party=/)
   await page.getByTestId('matter-table').getByText(matterNumber).waitFor()
+  assert.deepEqual(await unlabelledFields(page), [])
   await screenshot(page, 'matters')
   // by a case number, through the address (reload keeps the search)
   await page.goto(`${url}/matters?number=${encodeURIComponent(matterNumber)}`)

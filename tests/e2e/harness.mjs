@@ -157,3 +157,14 @@ export async function apiSession(url, username, password = PASSWORD) {
     },
   }
 }
+
+// Form fields on the page that have no accessible name (no <label>, aria-label or aria-labelledby):
+// a list of short descriptions, empty when every visible field is labelled.
+export async function unlabelledFields(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input:not([type=hidden]), textarea, select')]
+      .filter((el) => el.offsetParent !== null || el.type === 'file')
+      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .map((el) => `${el.tagName.toLowerCase()}#${el.id || '?'}.${el.className}`),
+  )
+}

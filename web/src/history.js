@@ -82,7 +82,7 @@ export function describeEvent(ev, unitName = (x) => x) {
 
   for (const [f, c] of Object.entries(ch)) {
     if (QUIET_FIELDS.has(f)) continue
-    if (ev.type === 'transfer.sent' && f === 'action') continue // in the title
+    if (f === 'action' && (ev.type === 'transfer.sent' || ev.type === `matter.${c.new}`)) continue // in the title
     const label = fieldLabel(f)
     const isNew = c.old === null || c.old === undefined
     const text = isNew ? showValue(f, c.new, unitName) : `${showValue(f, c.old, unitName)} → ${showValue(f, c.new, unitName)}`
