@@ -64,6 +64,9 @@ async function acceptOnWorkbench(page, screenshotName) {
   await row.waitFor()
   if (screenshotName) {
     assert.deepEqual(await unlabelledFields(page), [])
+    // a time-limit badge gives its legal basis to keyboard users too
+    await page.getByTestId('my-matters').getByTestId('deadline-badge').first().focus()
+    await page.getByRole('tooltip').getByText(/依据：.*刑事诉讼法/).waitFor()
     await screenshot(page, screenshotName)
   }
   await row.getByRole('button', { name: '签收' }).click()
@@ -201,6 +204,7 @@ test('5. procuratorate: accepts and indicts under the ordinary procedure', async
   await dialog.getByText('请选择审理程序').waitFor()
   await dialog.locator('label.el-radio', { hasText: '普通程序' }).click()
   assert.ok(await dialog.getByRole('radio', { name: '普通程序' }).isChecked())
+  await screenshot(page, 'matter-step-dialog', { fullPage: false })
   await dialog.getByTestId('dialog-submit').click()
   await dialog.waitFor({ state: 'hidden' })
   await page.getByTestId('pending-transfer').getByText('正镶白旗人民法院').waitFor()
