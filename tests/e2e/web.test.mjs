@@ -242,6 +242,31 @@ describe('机构', () => {
   })
 })
 
+describe('工作台', () => {
+  test('a transfer is returned right in its row, with a reason; my matters come by urgency', async () => {
+    const page = await signedIn('zxbq.police.handler')
+    await page.goto(`${url}/workbench`)
+    const inbox = page.getByTestId('inbox')
+    const row = inbox.locator('.el-table__body .el-table__row').first()
+    await row.waitFor()
+    const number = (await row.getByRole('link').first().innerText()).trim()
+    await row.getByRole('button', { name: '退回' }).click()
+    const reason = row.getByLabel('退回理由')
+    assert.equal(await reason.evaluate((el) => el === document.activeElement), true, 'focus is in the reason')
+    await row.getByRole('button', { name: '确认退回' }).click()
+    await row.getByText('请填写退回理由').waitFor()
+    await reason.fill('批准逮捕决定书未随案移送')
+    await row.getByRole('button', { name: '确认退回' }).click()
+    await page.getByText(`已退回移送：${number}`).waitFor()
+    await inbox.getByText(number).waitFor({ state: 'detached' })
+    // urgency: overdue first, then by due date
+    const dues = await page.getByTestId('my-matters').locator('.due').allInnerTexts()
+    assert.ok(dues.length > 1)
+    assert.deepEqual(dues, [...dues].sort(), 'my matters by due date')
+    await page.close()
+  })
+})
+
 describe('督导看板', () => {
   test('the region: 12 league rows and 本级, the map coloured, drilling into a league and back', async () => {
     const page = await signedIn('nmg.committee')
