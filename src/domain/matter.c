@@ -1305,14 +1305,20 @@ int matter_history(store *db, int64_t id, const char *as_of, arena *a, json_t **
 		const char *k;
 		json_t *c;
 		json_object_foreach(changes, k, c) json_object_set(state, k, json_object_get(c, "new"));
+		/* who: the user's display name (a user never deleted; 0 is the system) */
+		const char *user_name = NULL;
+		store_user su;
+		err ue = {0};
+		if (ev[i].actor_user_id > 0 && store_user_get(db, ev[i].actor_user_id, a, &su, &ue) == OK)
+			user_name = su.display_name;
 		char leaf[65];
 		codec_hex_encode(ev[i].leaf_hash, 32, leaf);
 		leaf[64] = 0;
 		json_array_append_new(
-			events, json_pack("{s:I,s:I,s:s,s:s,s:s,s:{s:I,s:s?,s:s?},s:o}", "seq", (json_int_t)ev[i].seq,
+			events, json_pack("{s:I,s:I,s:s,s:s,s:s,s:{s:I,s:s?,s:s?,s:s?},s:o}", "seq", (json_int_t)ev[i].seq,
 					  "log_index", (json_int_t)(ev[i].seq - 1), "leaf_hash", leaf, "at", ev[i].at, "type",
-					  ev[i].event_type, "actor", "user_id", (json_int_t)ev[i].actor_user_id, "unit_id",
-					  ev[i].actor_unit_id, "unit_name", u ? u->name : NULL, "payload",
+					  ev[i].event_type, "actor", "user_id", (json_int_t)ev[i].actor_user_id, "user_name",
+					  user_name, "unit_id", ev[i].actor_unit_id, "unit_name", u ? u->name : NULL, "payload",
 					  payload ? payload : json_object()));
 	}
 	*out = json_pack("{s:o,s:o,s:s?}", "events", events, "state", state, "as_of", as_of);

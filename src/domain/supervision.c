@@ -215,30 +215,15 @@ int supervision_list(store *db, const principal *who, const char *area, const ch
 	else if (mi == 1) {
 		q.due_from = today;
 		q.due_to = soon;
+	} else if (mi == 3) {
+		q.returned_twice = 1;
 	} else if (mi == 4) {
 		q.due_before = today;
-		q.tag = NULL;
+		q.green_only = 1;
 	}
 	json_t *v;
 	if ((rc = matter_search(db, who, &q, a, &v, e)))
 		return rc;
-	if (mi == 3 || mi == 4) {
-		/* returned twice / green misses: filter the page by the flag (the store has no index for
-		 * these rare conditions) */
-		json_t *arr = json_object_get(v, "matters"), *keep = json_array();
-		size_t i;
-		json_t *x;
-		json_array_foreach(arr, i, x)
-		{
-			if (mi == 4 && !json_is_true(json_object_get(x, "green")))
-				continue;
-			json_array_append(keep, x);
-		}
-		if (mi == 4)
-			json_object_set_new(v, "matters", keep);
-		else
-			json_decref(keep);
-	}
 	json_object_set_new(v, "metric", json_string(metric));
 	return reply(out, v);
 }

@@ -492,6 +492,10 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		qb_add(&b, " AND m.status='open' AND m.suspended_on IS NULL AND m.due_on>=?", q->due_from);
 	if (q->due_to)
 		qb_add(&b, " AND m.status='open' AND m.due_on<=?", q->due_to);
+	if (q->returned_twice)
+		qb_add(&b, " AND (m.returns>=2 OR m.transfer_returns>=2)", NULL);
+	if (q->green_only)
+		qb_add(&b, " AND m.green", NULL);
 	if (q->number) {
 		qb_add(&b, " AND (m.number=? OR m.id IN (SELECT matter_id FROM case_numbers WHERE number=?))", q->number);
 		qb_bind(&b, q->number);

@@ -190,6 +190,8 @@ typedef struct store_matter_query {
 	const char *due_before;            /* open matters due before (overdue lists) */
 	const char *due_from, *due_to;     /* open matters due within [from,to] */
 	int order_urgency;                 /* green first, then due date */
+	int returned_twice;                /* returned (supplementary or transfer) twice or more */
+	int green_only;                    /* green-channel matters only */
 	/* visibility (authz_visibility_of): when vis_on, only matters held or once held by vis_unit_id or
 	 * its sub-units, or by units of vis_kind (NULL = any) whose area is within vis_area_code */
 	int vis_on;

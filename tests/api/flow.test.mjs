@@ -123,6 +123,7 @@ test('criminal matter travels from police filing to community correction', async
 	const units = new Set(h.json.events.map((e) => e.actor.unit_id));
 	for (const x of ['152529.police', '152529.procuratorate', '152529.court', '152500.court', '152529.justice_bureau'])
 		assert.ok(units.has(x), `history has a step by ${x}`);
+	assert.ok(h.json.events.some((e) => e.actor.user_name === '正镶白旗公安承办人'), 'the history names the user');
 	for (const e of h.json.events) {
 		assert.equal(e.log_index, e.seq - 1);
 		assert.match(e.leaf_hash, /^[0-9a-f]{64}$/);
@@ -413,6 +414,14 @@ test('supervision drills down league → county → unit with the lists behind t
 	for (const m of list.json.matters) assert.equal(m.deadline.status, 'overdue');
 	const unanswered = await srv.get('/api/v1/supervision/list?area=152500&metric=unanswered_transfers', { token: u['xlgl.committee'] });
 	assert.equal(unanswered.status, 200);
+	// every list holds exactly the matters its number counts (returned twice and green misses were
+	// once filtered after paging, or not at all)
+	for (const metric of ['overdue', 'due_soon', 'unanswered_transfers', 'returned_twice', 'green_misses']) {
+		const l = await srv.get(`/api/v1/supervision/list?area=152500&metric=${metric}`, { token: u['xlgl.committee'] });
+		assert.equal(l.json.total, region.json.totals[metric], `${metric}: list total = count`);
+		assert.equal((l.json.matters || l.json.transfers).length, Math.min(50, region.json.totals[metric]), metric);
+		if (metric === 'green_misses') for (const m of l.json.matters) assert.equal(m.green, true);
+	}
 	const outside = await srv.get('/api/v1/supervision?area=150100', { token: u['xlgl.committee'] });
 	assertErrorShape(outside, { status: 403, field: 'area' });
 	const badMetric = await srv.get('/api/v1/supervision/list?metric=bogus', { token: u['xlgl.committee'] });

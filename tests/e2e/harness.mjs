@@ -115,10 +115,12 @@ export async function startBrowser() {
   }
 }
 
-export async function screenshot(page, name) {
+// The whole page, or with { fullPage: false } what is on screen (drawers and dialogs are fixed to the
+// window and look wrong on a full-page capture).
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true })
   await page.waitForTimeout(350) // let transitions and charts settle
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage })
 }
 
 // Log in through the form.
@@ -127,4 +129,42 @@ export async function login(page, url, username, password = PASSWORD) {
   await page.getByLabel('用户名').fill(username)
   await page.getByLabel('密码', { exact: true }).fill(password)
   await page.getByRole('button', { name: '登录', exact: true }).click()
+}
+
+// A page signed in as `username` (the context's cookies are cleared first: one user at a time).
+export async function signedIn(browser, url, username) {
+  const page = await browser.newPage()
+  await login(page, url, username)
+  await page.getByTestId('user-name').waitFor()
+  return page
+}
+
+// An API session for set-up and checks made outside the browser: { token, get(path) }.
+export async function apiSession(url, username, password = PASSWORD) {
+  const r = await fetch(`${url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (!r.ok) throw new Error(`login ${username}: ${r.status} ${await r.text()}`)
+  const { token } = await r.json()
+  return {
+    token,
+    async get(path) {
+      const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } })
+      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`)
+      return res.json()
+    },
+  }
+}
+
+// Form fields on the page that have no accessible name (no <label>, aria-label or aria-labelledby):
+// a list of short descriptions, empty when every visible field is labelled.
+export async function unlabelledFields(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input:not([type=hidden]), textarea, select')]
+      .filter((el) => el.offsetParent !== null || el.type === 'file')
+      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .map((el) => `${el.tagName.toLowerCase()}#${el.id || '?'}.${el.className}`),
+  )
 }

@@ -94,20 +94,62 @@ export async function api(method, path, options = {}) {
       throw new ApiError({ status: res.status, code: 'bad_response', message: '服务器返回的内容无法识别', method, path })
     return data
   }
+  throw failure(res.status, data, res.headers.get('X-Request-Id'), { method, path, fields, quiet, session })
+}
+
+// The ApiError for an error answer, after telling the user (or the session-lost handler) about it.
+function failure(status, data, headerRequestId, { method, path, fields, quiet, session = true }) {
   const e = (data && data.error) || {}
   const err = new ApiError({
-    status: res.status,
-    code: e.code || `http_${res.status}`,
-    message: e.message || `请求失败（HTTP ${res.status}）`,
+    status,
+    code: e.code || `http_${status}`,
+    message: e.message || `请求失败（HTTP ${status}）`,
     field: e.field,
-    requestId: e.request_id || res.headers.get('X-Request-Id'),
+    requestId: e.request_id || headerRequestId,
     method,
     path,
   })
   if (fields && err.field) fields[err.field] = err.message
-  if (res.status === 401 && session && onSessionLost) onSessionLost(err)
+  if (status === 401 && session && onSessionLost) onSessionLost(err)
   else if (!quiet) toast('error', err.message)
-  throw err
+  return err
+}
+
+/**
+ * upload(path, file, {query, onProgress, quiet, signal}) -> Promise of the parsed JSON answer.
+ * Sends the file as the raw body (application/octet-stream) with XMLHttpRequest, because fetch cannot
+ * report upload progress: onProgress(loaded, total) is called as the bytes leave the browser.
+ * Errors are ApiErrors, handled like api()'s. `signal` aborts (rejects with an AbortError).
+ */
+export function upload(path, file, options = {}) {
+  const { query, onProgress, quiet = false, signal } = options
+  const method = 'POST'
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open(method, buildUrl(path, query))
+    xhr.withCredentials = false // same origin: the cookie goes anyway
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream')
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.upload.onprogress = (e) => onProgress && onProgress(e.loaded, e.lengthComputable ? e.total : file.size)
+    xhr.onload = () => {
+      let data = null
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null
+      } catch {
+        data = null
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && data) resolve(data)
+      else reject(failure(xhr.status, data, xhr.getResponseHeader('X-Request-Id'), { method, path, quiet }))
+    }
+    xhr.onerror = () => {
+      const err = new ApiError({ status: 0, code: 'network', message: '上传中断：无法连接服务器，请检查网络后重试', method, path })
+      if (!quiet) toast('error', err.message)
+      reject(err)
+    }
+    xhr.onabort = () => reject(new DOMException('上传已取消', 'AbortError'))
+    if (signal) signal.addEventListener('abort', () => xhr.abort(), { once: true })
+    xhr.send(file)
+  })
 }
 
 export const get = (path, options) => api('GET', path, options)

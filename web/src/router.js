@@ -19,6 +19,30 @@ const routes = [
     children: [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: '首页', menu: 'home' } },
       {
+        path: 'workbench',
+        name: 'workbench',
+        component: () => import('./views/WorkbenchView.vue'),
+        meta: { title: '工作台', menu: 'workbench', perm: 'workbench' },
+      },
+      {
+        path: 'matters',
+        name: 'matters',
+        component: () => import('./views/MattersView.vue'),
+        meta: { title: '案件查询', menu: 'matters', perm: 'matter.read' },
+      },
+      {
+        path: 'matters/new',
+        name: 'matter-new',
+        component: () => import('./views/MatterNewView.vue'),
+        meta: { title: '立案', menu: 'matter-new', perm: 'matter.create' },
+      },
+      {
+        path: 'matters/:id(\\d+)',
+        name: 'matter',
+        component: () => import('./views/MatterView.vue'),
+        meta: { title: '案件详情', perm: 'matter.read' },
+      },
+      {
         path: 'org',
         name: 'org',
         component: () => import('./views/OrgView.vue'),
