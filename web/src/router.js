@@ -61,6 +61,12 @@ const routes = [
         meta: { title: '期限计算器', menu: 'deadline' },
       },
       {
+        path: 'holidays',
+        name: 'holidays',
+        component: () => import('./views/HolidaysView.vue'),
+        meta: { title: '节假日安排', menu: 'holidays' },
+      },
+      {
         path: 'log/sth',
         name: 'sth',
         component: () => import('./views/SthView.vue'),
