@@ -54,20 +54,6 @@ static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
 
 static void now_iso(char out[32]) { util_now_iso(out, 32); }
 
-/* First two characters of an area's name: the abbreviation in unit numbers (正镶白旗 → 正镶). */
-static void area_abbr(const char *area_code, char *out, size_t cap)
-{
-	const org_area *ar = org_area_find(area_code);
-	const char *s = ar ? ar->name : "内蒙";
-	size_t n = 0, chars = 0;
-	while (s[n] && chars < 2) {
-		unsigned char c = (unsigned char)s[n];
-		n += c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
-		chars++;
-	}
-	snprintf(out, cap, "%.*s", (int)n, s);
-}
-
 static int year_of(const char *ymd) { return (ymd[0] - '0') * 1000 + (ymd[1] - '0') * 100 + (ymd[2] - '0') * 10 + (ymd[3] - '0'); }
 
 static const char *league_of(const char *area_code)
@@ -194,12 +180,12 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 	if (rc0)
 		return rc0 < 0 ? OK : rc0;
 	int64_t serial;
-	char abbr[16], number[128], now[32];
+	char abbr[48], number[160], now[32];
 	int year = year_of(on);
 	int rc = store_case_serial_next(db, u->id, type, year, &serial, e);
 	if (rc)
 		return rc;
-	area_abbr(u->area_code, abbr, sizeof abbr);
+	org_area_abbr(u->area_code, abbr, sizeof abbr);
 	snprintf(number, sizeof number, "%s%s〔%d〕%lld号", abbr, type, year, (long long)serial);
 	now_iso(now);
 	store_case_number c = {0, m->id, u->id, m->stage, number, now};

@@ -164,6 +164,39 @@ const org_unit *org_unit_find(const char *id)
 	return r;
 }
 
+static size_t utf8_prefix(const char *s, size_t chars)
+{
+	size_t n = 0;
+	for (size_t c = 0; s[n] && c < chars; c++) {
+		unsigned char b = (unsigned char)s[n];
+		size_t k = b < 0x80 ? 1 : (b & 0xe0) == 0xc0 ? 2 : (b & 0xf0) == 0xe0 ? 3 : 4;
+		for (size_t i = 0; i < k && s[n]; i++)
+			n++;
+	}
+	return n;
+}
+
+void org_area_abbr(const char *code, char *out, size_t cap)
+{
+	const org_area *ar = org_area_find(code);
+	if (!ar) {
+		snprintf(out, cap, "内蒙");
+		return;
+	}
+	const char *s = ar->name;
+	size_t n = utf8_prefix(s, 2);
+	pthread_rwlock_rdlock(&lock);
+	for (size_t chars = 2; s[n]; n = utf8_prefix(s, ++chars)) {
+		size_t i = 0;
+		while (i < n_areas && (areas[i] == ar || strncmp(areas[i]->name, s, n) != 0))
+			i++;
+		if (i == n_areas)
+			break; /* unique */
+	}
+	pthread_rwlock_unlock(&lock);
+	snprintf(out, cap, "%.*s", (int)n, s);
+}
+
 int org_area_within(const char *code, const char *ancestor)
 {
 	for (int depth = 0; code && *code && depth < 4; depth++) {

@@ -136,7 +136,7 @@ void store_close(store *db)
 		return;
 	for (int i = 0; i < db->n_cache; i++)
 		sqlite3_finalize(db->cache[i].st);
-	if (db->in_tx || db->in_read)
+	if (db->in_tx || db->in_read || db->in_batch)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db->h);
 	mem_free(db);
@@ -174,7 +174,8 @@ int store_tx_begin(store *db, err *e)
 		store_read_end(db);
 	sqlite3_stmt *st;
 	static const char sql[] = "BEGIN IMMEDIATE";
-	int rc = sq_prepare(db, sql, &st, e);
+	static const char sp[] = "SAVEPOINT tx";
+	int rc = sq_prepare(db, db->in_batch ? sp : sql, &st, e);
 	if (rc)
 		return rc;
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -192,7 +193,7 @@ void store_tx_rollback(store *db)
 {
 	if (!db->in_tx)
 		return;
-	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db->h, db->in_batch ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = 0;
 }
 
@@ -206,7 +207,8 @@ int store_tx_commit(store *db, err *e)
 	}
 	sqlite3_stmt *st;
 	static const char sql[] = "COMMIT";
-	int rc = sq_prepare(db, sql, &st, e);
+	static const char sp[] = "RELEASE tx";
+	int rc = sq_prepare(db, db->in_batch ? sp : sql, &st, e);
 	if (rc) {
 		store_tx_rollback(db);
 		return rc;
@@ -223,6 +225,49 @@ int store_tx_commit(store *db, err *e)
 }
 
 int store_in_tx(const store *db) { return db->in_tx; }
+
+int store_batch_begin(store *db, err *e)
+{
+	if (db->in_tx || db->in_batch)
+		return err_set(e, E_INTERNAL, NULL, "a batch must start outside any transaction");
+	if (db->in_read)
+		store_read_end(db);
+	int rc = exec(db, "BEGIN IMMEDIATE", e);
+	if (rc == OK)
+		db->in_batch = 1;
+	return rc;
+}
+
+int store_batch_commit(store *db, err *e)
+{
+	if (!db->in_batch || db->in_tx)
+		return err_set(e, E_INTERNAL, NULL, "no batch to commit, or a transaction is still open");
+	db->in_batch = 0;
+	int rc = exec(db, "COMMIT", e);
+	if (rc)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+void store_batch_rollback(store *db)
+{
+	if (!db->in_batch)
+		return;
+	if (db->in_tx)
+		store_tx_rollback(db);
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_batch = 0;
+}
+
+int store_bulk_mode(store *db, int on, int cache_mib, err *e)
+{
+	char sql[128];
+	if (on)
+		snprintf(sql, sizeof sql, "PRAGMA synchronous=OFF; PRAGMA cache_size=%d;", -1024 * (cache_mib > 0 ? cache_mib : 256));
+	else
+		snprintf(sql, sizeof sql, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16000;");
+	return exec(db, sql, e);
+}
 
 int store_read_begin(store *db, err *e)
 {

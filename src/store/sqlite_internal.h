@@ -20,6 +20,7 @@ struct store {
 	int n_cache;
 	int in_tx;        /* an audited write transaction is open */
 	int in_read;      /* a read snapshot is open */
+	int in_batch;     /* a generation batch is open: transactions are savepoints */
 	long n_writes;    /* writes in the open transaction */
 	long n_events;    /* events appended in the open transaction */
 };

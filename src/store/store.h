@@ -43,6 +43,17 @@ int store_tx_commit(store *db, err *e);
 void store_tx_rollback(store *db);
 int store_in_tx(const store *db);
 
+/* Batched generation (casebridge gen, not the server): one outer write transaction carries many
+ * domain transactions. Inside a batch store_tx_begin opens a SAVEPOINT and store_tx_commit releases it,
+ * with the same "no write without its event" check; store_tx_rollback undoes only its savepoint. The
+ * batch holds the write lock until store_batch_commit. */
+int store_batch_begin(store *db, err *e);
+int store_batch_commit(store *db, err *e);
+void store_batch_rollback(store *db);
+/* Bulk loading on (synchronous=OFF, a page cache of cache_mib MiB) or back off (synchronous=NORMAL and
+ * the default cache). Only for generating synthetic data: a power loss during it may corrupt the file. */
+int store_bulk_mode(store *db, int on, int cache_mib, err *e);
+
 /* Read-only snapshot for consistent multi-query reads (BEGIN DEFERRED ... COMMIT). */
 int store_read_begin(store *db, err *e);
 void store_read_end(store *db);
