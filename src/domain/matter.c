@@ -197,6 +197,16 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 	return OK;
 }
 
+/* audit_change borrows its values: the integers are ours to release. */
+static int change_int(json_t *p, const char *field, json_int_t old_value, json_int_t new_value)
+{
+	json_t *o = json_integer(old_value), *n = json_integer(new_value);
+	int rc = o && n ? audit_change(p, field, o, n) : E_NOMEM;
+	json_decref(o);
+	json_decref(n);
+	return rc;
+}
+
 static int record(store *db, const principal *who, int64_t id, const char *type, json_t *p, int64_t *out_seq, err *e)
 {
 	char sid[24];
@@ -759,7 +769,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		}
 		if (s->flags & FLOW_COUNTS_RETURN) {
 			m.returns++;
-			if (audit_change(p, "returns", json_integer(m.returns - 1), json_integer(m.returns))) {
+			if (change_int(p, "returns", m.returns - 1, m.returns)) {
 				rc = nomem(e);
 				goto done;
 			}
@@ -785,7 +795,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		type = "transfer.returned";
 		m.transfer_returns++;
 		if (audit_change_str(p, "reason", NULL, reason) ||
-		    audit_change(p, "transfer_returns", json_integer(m.transfer_returns - 1), json_integer(m.transfer_returns))) {
+		    change_int(p, "transfer_returns", m.transfer_returns - 1, m.transfer_returns)) {
 			rc = nomem(e);
 			goto done;
 		}
@@ -929,7 +939,7 @@ int matter_extension_decide(store *db, const principal *who, int64_t extension_i
 		if ((rc = set_deadline(&m, m.rule_id, m.stage_started_on, a, e)))
 			goto done;
 		if (audit_change_str(p, "due_on", old_due, m.due_on) ||
-		    audit_change(p, "extensions", json_integer(m.extensions - 1), json_integer(m.extensions))) {
+		    change_int(p, "extensions", m.extensions - 1, m.extensions)) {
 			rc = nomem(e);
 			goto done;
 		}
