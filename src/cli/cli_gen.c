@@ -161,7 +161,7 @@ int cli_gen(int argc, char **argv)
 	}
 	if ((rc = mark_demo(db, (long)n, (uint64_t)seed, &e)))
 		goto done;
-	if (!durable && (rc = store_bulk_mode(db, 1, 1024, &e)))
+	if ((rc = store_tune(db, durable ? "normal" : "off", 1024, &e)))
 		goto done;
 	struct progress pr = {.t0 = now_s(), .tty = isatty(2), .last_pct = -1};
 	gen_opts o = {.n_matters = (long)n,
@@ -173,7 +173,7 @@ int cli_gen(int argc, char **argv)
 		      .progress_ctx = &pr};
 	gen_stats st;
 	rc = gen_region(db, &o, &st, &e);
-	store_bulk_mode(db, 0, 0, NULL);
+	store_tune(db, "normal", 0, NULL);
 	if (rc)
 		goto done;
 	arena *ha = arena_new();

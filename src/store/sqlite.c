@@ -58,6 +58,35 @@ int sq_prepare(store *db, const char *sql, sqlite3_stmt **out, err *e)
 	return OK;
 }
 
+int sq_prepare_text(store *db, const char *sql, sqlite3_stmt **out, err *e)
+{
+	for (int i = 0; i < db->n_dyn; i++) {
+		if (strcmp(db->dyn[i].sql, sql) == 0) {
+			sqlite3_reset(db->dyn[i].st);
+			sqlite3_clear_bindings(db->dyn[i].st);
+			*out = db->dyn[i].st;
+			return OK;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	char *copy = mem_strdup(sql);
+	if (!copy)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		mem_free(copy);
+		return sq_fail(db, e, "prepare");
+	}
+	int slot = db->n_dyn < DYN_CACHE_MAX ? db->n_dyn++ : db->next_dyn++ % DYN_CACHE_MAX;
+	if (db->dyn[slot].st) {
+		sqlite3_finalize(db->dyn[slot].st);
+		mem_free(db->dyn[slot].sql);
+	}
+	db->dyn[slot].sql = copy;
+	db->dyn[slot].st = st;
+	*out = st;
+	return OK;
+}
+
 int sq_note_write(store *db, err *e)
 {
 	if (!db->in_tx)
@@ -136,6 +165,10 @@ void store_close(store *db)
 		return;
 	for (int i = 0; i < db->n_cache; i++)
 		sqlite3_finalize(db->cache[i].st);
+	for (int i = 0; i < db->n_dyn; i++) {
+		sqlite3_finalize(db->dyn[i].st);
+		mem_free(db->dyn[i].sql);
+	}
 	if (db->in_tx || db->in_read || db->in_batch)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db->h);
@@ -259,13 +292,12 @@ void store_batch_rollback(store *db)
 	db->in_batch = 0;
 }
 
-int store_bulk_mode(store *db, int on, int cache_mib, err *e)
+int store_tune(store *db, const char *synchronous, int cache_mib, err *e)
 {
 	char sql[128];
-	if (on)
-		snprintf(sql, sizeof sql, "PRAGMA synchronous=OFF; PRAGMA cache_size=%d;", -1024 * (cache_mib > 0 ? cache_mib : 256));
-	else
-		snprintf(sql, sizeof sql, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16000;");
+	const char *mode = !strcmp(synchronous, "off") ? "OFF" : !strcmp(synchronous, "full") ? "FULL" : "NORMAL";
+	snprintf(sql, sizeof sql, "PRAGMA synchronous=%s; PRAGMA cache_size=%d;", mode,
+		 cache_mib > 0 ? -1024 * cache_mib : -16000);
 	return exec(db, sql, e);
 }
 

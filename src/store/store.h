@@ -50,9 +50,10 @@ int store_in_tx(const store *db);
 int store_batch_begin(store *db, err *e);
 int store_batch_commit(store *db, err *e);
 void store_batch_rollback(store *db);
-/* Bulk loading on (synchronous=OFF, a page cache of cache_mib MiB) or back off (synchronous=NORMAL and
- * the default cache). Only for generating synthetic data: a power loss during it may corrupt the file. */
-int store_bulk_mode(store *db, int on, int cache_mib, err *e);
+/* Durability and page cache of this connection, for generators and benchmarks only: synchronous is
+ * "off" (bulk generation: a power loss may corrupt the file), "normal" (the default: durable at
+ * checkpoints) or "full" (every commit synced); cache_mib 0 restores the default cache. */
+int store_tune(store *db, const char *synchronous, int cache_mib, err *e);
 
 /* Read-only snapshot for consistent multi-query reads (BEGIN DEFERRED ... COMMIT). */
 int store_read_begin(store *db, err *e);
