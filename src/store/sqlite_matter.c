@@ -453,11 +453,16 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	}
 	if (q->tag)
 		qb_add(&b, " AND m.id IN (SELECT matter_id FROM matter_tags WHERE tag=?)", q->tag);
-	if (q->vis_on) {
+	/* Visibility as a correlated EXISTS over the matter's own holders (matter_units primary key): the
+	 * "m.id IN (SELECT ...)" form it replaced listed every visible matter of the whole table first, for
+	 * every search. A region-wide viewer of any kind sees every matter (each has a holder row from its
+	 * filing on), so the condition is left out for it. */
+	int sees_all = q->vis_on && !q->vis_kind && q->vis_area_code && !strcmp(q->vis_area_code, "150000");
+	if (q->vis_on && !sees_all) {
 		char sub[200];
 		snprintf(sub, sizeof sub, "%s.%%", q->vis_unit_id ? q->vis_unit_id : "");
-		qb_add(&b, " AND m.id IN (SELECT mu.matter_id FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
-			   " JOIN areas ar ON ar.code=u.area_code WHERE u.id=? OR u.id LIKE ?",
+		qb_add(&b, " AND EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
+			   " JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id=? OR u.id LIKE ?",
 		       q->vis_unit_id ? q->vis_unit_id : "");
 		b.binds[b.n++] = arena_strdup(a, sub);
 		if (q->vis_area_code) {
@@ -467,7 +472,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 			b.binds[b.n++] = q->vis_area_code;
 			qb_add(&b, " OR ?='150000'))", q->vis_area_code);
 		}
-		qb_add(&b, ")", NULL);
+		qb_add(&b, "))", NULL);
 	}
 	if (q->filed_from)
 		qb_add(&b, " AND m.filed_at>=?", q->filed_from);
@@ -505,18 +510,18 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	char csql[2200];
 	snprintf(csql, sizeof csql, "SELECT count(*)%s", b.sql);
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->h, csql, -1, &st, NULL) != SQLITE_OK)
-		return sq_fail(db, e, "search");
+	if ((rc = sq_prepare_text(db, csql, &st, e)))
+		return rc;
 	for (int i = 0; i < b.n; i++)
 		sq_bind_text(st, i + 1, b.binds[i]);
 	*out_total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	/* page */
 	char psql[2400];
 	snprintf(psql, sizeof psql, "SELECT " MATTER_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", b.sql,
 		 q->order_urgency ? "m.status='closed', m.green DESC, m.due_on, m.id" : "m.id DESC");
-	if (sqlite3_prepare_v2(db->h, psql, -1, &st, NULL) != SQLITE_OK)
-		return sq_fail(db, e, "search");
+	if ((rc = sq_prepare_text(db, psql, &st, e)))
+		return rc;
 	for (int i = 0; i < b.n; i++)
 		sq_bind_text(st, i + 1, b.binds[i]);
 	int limit = q->limit > 0 ? q->limit : 20;
@@ -528,7 +533,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	while (v && n < (size_t)limit && (s = sqlite3_step(st)) == SQLITE_ROW)
 		if (matter_row(st, a, &v[n++]))
 			v = NULL;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (!v)
 		return err_set(e, E_NOMEM, NULL, "out of memory");
 	*out = v;
