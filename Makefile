@@ -33,7 +33,7 @@ BIN      := $(BUILD)/casebridge
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run serve demo test test-unit test-api test-e2e deps deps-web web clean format bench lint
+.PHONY: all run serve demo test test-unit test-api test-e2e deps deps-web web clean format bench bench-tools lint
 all: casebridge
 
 casebridge: $(BIN)
@@ -99,8 +99,14 @@ test-api:
 	@$(MAKE) --no-print-directory MODE=asan BUILD=$(TEST_BUILD) $(TEST_BUILD)/casebridge
 	@SUITES=api sh tests/run.sh $(TEST_BUILD)
 
-bench: casebridge
+bench: casebridge bench-tools
 	@sh bench/run.sh
+
+# bench/tlog_bench: the log's append rate against plain inserts, proof times (bench/run.sh runs it)
+bench-tools: $(BUILD)/bench/tlog_bench
+$(BUILD)/bench/tlog_bench: bench/tlog_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LIBS) $(LDFLAGS_ALL) -o $@
 
 format:
 	clang-format -i $$(find src tests/unit -name '*.[ch]')
