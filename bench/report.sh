@@ -55,7 +55,7 @@ END {
 	pk = get("peak_rss", "kb") / 1024
 	printf "| server peak memory (VmHWM), whole run | %.0f MB | | | | | | < 200 MB | %s |\n", pk, (pk < 200 ? "yes" : "no")
 	printf "| server peak memory after the read runs | %.0f MB | | | | | | | |\n", get("peak_rss_reads", "kb") / 1024
-	printf "\nIds available to the write runs: %s matters to transfer, %s transfers to accept (once used up, requests repeat the first id and count as non-2xx).\n",
+	printf "\nIds available to the write runs: %s matters to transfer, %s transfers to accept (a wrk thread stops once its share is used up, so a short run means the ids ran out).\n",
 		get("ids_transfer", "n"), get("ids_accept", "n")
 	have = 0
 	for (k in R) if (k ~ /^tlog_/) have = 1

@@ -57,7 +57,7 @@ NGINX_PORT=$(free_port "$NGINX_PORT")
 sh scripts/deps.sh wrk nginx sqlite3 openssl curl build-essential pkg-config libmicrohttpd-dev \
 	libjansson-dev libsqlite3-dev libssl-dev libargon2-dev
 make --no-print-directory casebridge bench-tools >/dev/null
-BIN=$ROOT/casebridge
+BIN=${CASEBRIDGE_BIN:-$ROOT/casebridge}
 TLOG_BENCH=$ROOT/$BUILD/bench/tlog_bench
 
 SERVER_PID=""

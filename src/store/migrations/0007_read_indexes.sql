@@ -6,8 +6,7 @@ CREATE INDEX extensions_matter ON extensions(matter_id);
 
 -- Supervision counts group the open matters by league, county or unit and sum a few flags. These
 -- partial indexes hold only open matters, with every column the counts read (status too, or SQLite
--- would not count them as covering), so a count walks a
--- small ordered index and never visits a table row.
+-- would not treat them as covering), so a count walks a small ordered index and visits no table row.
 CREATE INDEX matters_open_by_league ON matters(holder_league_code, holder_area_code, due_on, green, returns,
                                                transfer_returns, status) WHERE status = 'open';
 CREATE INDEX matters_open_by_area ON matters(holder_area_code, holder_unit_id, due_on, green, returns,
