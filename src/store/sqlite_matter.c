@@ -466,7 +466,11 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		       q->vis_unit_id ? q->vis_unit_id : "");
 		b.binds[b.n++] = arena_strdup(a, sub);
 		if (q->vis_area_code) {
-			qb_add(&b, " OR ((? IS NULL OR u.kind=?)", q->vis_kind);
+			/* two binds even when vis_kind is NULL (a committee): qb_add skips NULL values, and
+			 * one missing bind shifted every later one, so committees below the region found
+			 * nothing */
+			qb_add(&b, " OR ((? IS NULL OR u.kind=?)", NULL);
+			b.binds[b.n++] = q->vis_kind;
 			b.binds[b.n++] = q->vis_kind;
 			qb_add(&b, " AND (u.area_code=? OR ar.parent_code=?", q->vis_area_code);
 			b.binds[b.n++] = q->vis_area_code;
