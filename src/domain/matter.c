@@ -87,6 +87,24 @@ int matter_scope_load(store *db, int64_t id, arena *a, matter_scope *out, err *e
 	return OK;
 }
 
+/* The scope of a matter already read (matter_view reads it once, not twice). */
+static int scope_of(store *db, const store_matter *m, arena *a, matter_scope *out, err *e)
+{
+	const char **units;
+	size_t n;
+	int rc = store_matter_unit_list(db, m->id, a, &units, &n, e);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof *out);
+	out->id = m->id;
+	out->status = m->status;
+	out->scope.holder_unit_id = m->holder_unit_id;
+	out->scope.unit_ids = units;
+	out->scope.n_units = n;
+	out->scope.area_code = m->holder_area_code;
+	return OK;
+}
+
 /* ---- stage changes ---- */
 static int set_deadline(store_matter *m, const char *rule_id, const char *on, arena *a, err *e)
 {
@@ -1060,7 +1078,7 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 	legal_today(today);
 	if ((rc = store_read_begin(db, e)))
 		return rc;
-	if ((rc = store_matter_get(db, id, a, &m, e)) || (rc = matter_scope_load(db, id, a, &sc, e)) ||
+	if ((rc = store_matter_get(db, id, a, &m, e)) || (rc = scope_of(db, &m, a, &sc, e)) ||
 	    (rc = store_party_list(db, id, a, &parties, &np, e)) ||
 	    (rc = store_case_number_list(db, id, a, &numbers, &nn, e)) ||
 	    (rc = store_matter_file_list(db, id, a, &files, &nf, e)) ||

@@ -133,8 +133,13 @@ static int exec(store *db, const char *sql, err *e)
 	return OK;
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation; CaseBridge never reads them. */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static void config_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 int store_open(const char *path, store **out, err *e)
 {
+	pthread_once(&config_once, config_sqlite);
 	int rc = OK;
 	store *db = mem_calloc(1, sizeof *db);
 	if (!db)
@@ -301,11 +306,25 @@ int store_tune(store *db, const char *synchronous, int cache_mib, err *e)
 	return exec(db, sql, e);
 }
 
+/* BEGIN and COMMIT of read snapshots are cached statements: every matter page opens one, and
+ * sqlite3_exec parsed the text each time. */
+static int step_cached(store *db, const char *sql, err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st) == SQLITE_DONE ? OK : sq_fail(db, e, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
 int store_read_begin(store *db, err *e)
 {
+	static const char sql[] = "BEGIN";
 	if (db->in_tx || db->in_read)
 		return OK;
-	int rc = exec(db, "BEGIN", e);
+	int rc = step_cached(db, sql, e);
 	if (rc == OK)
 		db->in_read = 1;
 	return rc;
@@ -313,9 +332,11 @@ int store_read_begin(store *db, err *e)
 
 void store_read_end(store *db)
 {
+	static const char sql[] = "COMMIT";
 	if (!db->in_read)
 		return;
-	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	if (step_cached(db, sql, NULL) != OK)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_read = 0;
 }
 
