@@ -458,6 +458,10 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	 * every search. A region-wide viewer of any kind sees every matter (each has a holder row from its
 	 * filing on), so the condition is left out for it. */
 	int sees_all = q->vis_on && !q->vis_kind && q->vis_area_code && !strcmp(q->vis_area_code, "150000");
+	/* A unit sees what it holds: the holder always has a matter_units row (filing and accepting add
+	 * it), so a list of the viewer's own matters (the workbench) needs no per-row check. */
+	if (q->holder_unit_id && q->vis_unit_id && !strcmp(q->holder_unit_id, q->vis_unit_id))
+		sees_all = 1;
 	if (q->vis_on && !sees_all) {
 		char sub[200];
 		snprintf(sub, sizeof sub, "%s.%%", q->vis_unit_id ? q->vis_unit_id : "");
@@ -522,8 +526,12 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	sqlite3_reset(st);
 	/* page */
 	char psql[2400];
+	/* With the status fixed, "m.status='closed'" orders nothing, and leaving it out lets a holder's
+	 * urgency list walk matters_holder (holder, status, green DESC, due_on, id) and stop at the limit. */
 	snprintf(psql, sizeof psql, "SELECT " MATTER_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", b.sql,
-		 q->order_urgency ? "m.status='closed', m.green DESC, m.due_on, m.id" : "m.id DESC");
+		 !q->order_urgency ? "m.id DESC"
+		 : q->status || q->due_before || q->due_from || q->due_to ? "m.green DESC, m.due_on, m.id"
+									  : "m.status='closed', m.green DESC, m.due_on, m.id");
 	if ((rc = sq_prepare_text(db, psql, &st, e)))
 		return rc;
 	for (int i = 0; i < b.n; i++)
