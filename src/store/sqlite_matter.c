@@ -509,10 +509,16 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		const char *like = arena_strdup(a, pattern);
 		if (!gram || !like)
 			return err_set(e, E_NOMEM, NULL, "out of memory");
-		qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
-			   "WHERE g.gram=? AND p.name LIKE ?)",
-		       gram);
-		b.binds[b.n++] = like;
+		if (!q->party[g])
+			/* one or two characters: the gram is the whole query and comes from the name, so LIKE
+			 * would confirm every candidate; skip reading the parties */
+			qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram=?)", gram);
+		else {
+			qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
+				   "WHERE g.gram=? AND p.name LIKE ?)",
+			       gram);
+			b.binds[b.n++] = like;
+		}
 	}
 	/* count */
 	char csql[2200];
