@@ -126,11 +126,13 @@ int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *
 
 int store_matter_update(store *db, const store_matter *m, err *e)
 {
+	/* Number, kind, summary, filing unit and filing time are fixed at filing and not SET here: SQLite
+	 * rewrites the entries of every index on a column in the SET list, changed or not, and the number
+	 * (UNIQUE) and filing-time indexes were two of the six each step rewrote. */
 	static const char sql[] =
-		"UPDATE matters SET number=?,kind=?,summary=?,status=?,stage=?,procedure=?,holder_unit_id=?,"
-		"holder_area_code=?,holder_league_code=?,filed_unit_id=?,filed_at=?,stage_started_on=?,rule_id=?,"
-		"due_on=?,closed_at=?,updated_at=?,extensions=?,returns=?,transfer_returns=?,green=?,version=version+1 "
-		"WHERE id=? AND version=?";
+		"UPDATE matters SET status=?4,stage=?5,procedure=?6,holder_unit_id=?7,holder_area_code=?8,"
+		"holder_league_code=?9,stage_started_on=?12,rule_id=?13,due_on=?14,closed_at=?15,updated_at=?16,"
+		"extensions=?17,returns=?18,transfer_returns=?19,green=?20,version=version+1 WHERE id=?21 AND version=?22";
 	sqlite3_stmt *st;
 	int rc = sq_note_write(db, e);
 	if (rc == OK)

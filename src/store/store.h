@@ -182,7 +182,8 @@ typedef struct store_matter {
 int store_matter_next_serial(store *db, const char *area_code, int year, int64_t *out, err *e);
 int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *e);
 int store_matter_get(store *db, int64_t id, arena *a, store_matter *out, err *e);
-/* Write every column of m; E_CONFLICT if the row's version is no longer m->version. */
+/* Write the columns of m that change after filing (not number, kind, summary, filed_unit_id,
+ * filed_at); E_CONFLICT if the row's version is no longer m->version. */
 int store_matter_update(store *db, const store_matter *m, err *e);
 int store_matter_unit_add(store *db, int64_t matter_id, const char *unit_id, const char *since, err *e);
 int store_matter_unit_list(store *db, int64_t matter_id, arena *a, const char ***out, size_t *out_n, err *e);
