@@ -38,7 +38,7 @@ BIN      := $(BUILD)/casebridge
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run serve demo test test-unit test-api test-e2e deps deps-web web clean format bench lint
+.PHONY: all run serve demo test test-unit test-api test-e2e deps deps-web web clean format bench bench-tools lint
 all: casebridge
 
 casebridge: $(BIN)
@@ -127,8 +127,14 @@ $(FUZZ_BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
 	@echo "LINK $@"
 	@$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer $< $(LIB) $(LIBS) -o $@
 
-bench: casebridge
+bench: casebridge bench-tools
 	@sh bench/run.sh
+
+# bench/tlog_bench: the log's append rate against plain inserts, proof times (bench/run.sh runs it)
+bench-tools: $(BUILD)/bench/tlog_bench
+$(BUILD)/bench/tlog_bench: bench/tlog_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LIBS) $(LDFLAGS_ALL) -o $@
 
 format:
 	clang-format -i $$(find src tests/unit -name '*.[ch]')

@@ -54,20 +54,6 @@ static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
 
 static void now_iso(char out[32]) { util_now_iso(out, 32); }
 
-/* First two characters of an area's name: the abbreviation in unit numbers (正镶白旗 → 正镶). */
-static void area_abbr(const char *area_code, char *out, size_t cap)
-{
-	const org_area *ar = org_area_find(area_code);
-	const char *s = ar ? ar->name : "内蒙";
-	size_t n = 0, chars = 0;
-	while (s[n] && chars < 2) {
-		unsigned char c = (unsigned char)s[n];
-		n += c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
-		chars++;
-	}
-	snprintf(out, cap, "%.*s", (int)n, s);
-}
-
 static int year_of(const char *ymd) { return (ymd[0] - '0') * 1000 + (ymd[1] - '0') * 100 + (ymd[2] - '0') * 10 + (ymd[3] - '0'); }
 
 static const char *league_of(const char *area_code)
@@ -98,6 +84,24 @@ int matter_scope_load(store *db, int64_t id, arena *a, matter_scope *out, err *e
 	out->scope.unit_ids = units;
 	out->scope.n_units = n;
 	out->scope.area_code = m.holder_area_code;
+	return OK;
+}
+
+/* The scope of a matter already read (matter_view reads it once, not twice). */
+static int scope_of(store *db, const store_matter *m, arena *a, matter_scope *out, err *e)
+{
+	const char **units;
+	size_t n;
+	int rc = store_matter_unit_list(db, m->id, a, &units, &n, e);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof *out);
+	out->id = m->id;
+	out->status = m->status;
+	out->scope.holder_unit_id = m->holder_unit_id;
+	out->scope.unit_ids = units;
+	out->scope.n_units = n;
+	out->scope.area_code = m->holder_area_code;
 	return OK;
 }
 
@@ -194,7 +198,7 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 	if (rc0)
 		return rc0 < 0 ? OK : rc0;
 	int64_t serial;
-	char abbr[16], number[128], now[32];
+	char abbr[48], number[160], now[32];
 	int year = year_of(on);
 	/* a sub-unit (交警大队) numbers in its organ's series: the text carries no unit, so one series */
 	const org_unit *organ = u;
@@ -207,7 +211,7 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 	int rc = store_case_serial_next(db, organ->id, type, year, &serial, e);
 	if (rc)
 		return rc;
-	area_abbr(u->area_code, abbr, sizeof abbr);
+	org_area_abbr(u->area_code, abbr, sizeof abbr);
 	snprintf(number, sizeof number, "%s%s〔%d〕%lld号", abbr, type, year, (long long)serial);
 	now_iso(now);
 	store_case_number c = {0, m->id, u->id, m->stage, number, now};
@@ -218,6 +222,7 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 		return nomem(e);
 	return OK;
 }
+
 
 static int record(store *db, const principal *who, int64_t id, const char *type, json_t *p, int64_t *out_seq, err *e)
 {
@@ -1153,7 +1158,7 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 	legal_today(today);
 	if ((rc = store_read_begin(db, e)))
 		return rc;
-	if ((rc = store_matter_get(db, id, a, &m, e)) || (rc = matter_scope_load(db, id, a, &sc, e)) ||
+	if ((rc = store_matter_get(db, id, a, &m, e)) || (rc = scope_of(db, &m, a, &sc, e)) ||
 	    (rc = store_party_list(db, id, a, &parties, &np, e)) ||
 	    (rc = store_case_number_list(db, id, a, &numbers, &nn, e)) ||
 	    (rc = store_matter_file_list(db, id, a, &files, &nf, e)) ||

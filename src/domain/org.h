@@ -53,6 +53,10 @@ void org_cache_free(void);
 
 const org_area *org_area_find(const char *code);
 const org_unit *org_unit_find(const char *id);
+/* The short name of an area used in documents' numbers: the shortest prefix of its name, at least two
+ * characters, that no other area's name starts with (正镶白旗 → 正镶, 科尔沁左翼中旗 → 科尔沁左翼中), so
+ * numbers of units in different areas never collide. "内蒙" for an unknown code. */
+void org_area_abbr(const char *code, char *out, size_t cap);
 /* 1 if area code equals ancestor or lies below it. */
 int org_area_within(const char *code, const char *ancestor);
 /* The top unit of a kind in an area (the default receiver of a transfer), or NULL. */

@@ -58,6 +58,35 @@ int sq_prepare(store *db, const char *sql, sqlite3_stmt **out, err *e)
 	return OK;
 }
 
+int sq_prepare_text(store *db, const char *sql, sqlite3_stmt **out, err *e)
+{
+	for (int i = 0; i < db->n_dyn; i++) {
+		if (strcmp(db->dyn[i].sql, sql) == 0) {
+			sqlite3_reset(db->dyn[i].st);
+			sqlite3_clear_bindings(db->dyn[i].st);
+			*out = db->dyn[i].st;
+			return OK;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	char *copy = mem_strdup(sql);
+	if (!copy)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		mem_free(copy);
+		return sq_fail(db, e, "prepare");
+	}
+	int slot = db->n_dyn < DYN_CACHE_MAX ? db->n_dyn++ : db->next_dyn++ % DYN_CACHE_MAX;
+	if (db->dyn[slot].st) {
+		sqlite3_finalize(db->dyn[slot].st);
+		mem_free(db->dyn[slot].sql);
+	}
+	db->dyn[slot].sql = copy;
+	db->dyn[slot].st = st;
+	*out = st;
+	return OK;
+}
+
 int sq_note_write(store *db, err *e)
 {
 	if (!db->in_tx)
@@ -104,8 +133,13 @@ static int exec(store *db, const char *sql, err *e)
 	return OK;
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation; CaseBridge never reads them. */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static void config_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 int store_open(const char *path, store **out, err *e)
 {
+	pthread_once(&config_once, config_sqlite);
 	int rc = OK;
 	store *db = mem_calloc(1, sizeof *db);
 	if (!db)
@@ -136,7 +170,11 @@ void store_close(store *db)
 		return;
 	for (int i = 0; i < db->n_cache; i++)
 		sqlite3_finalize(db->cache[i].st);
-	if (db->in_tx || db->in_read)
+	for (int i = 0; i < db->n_dyn; i++) {
+		sqlite3_finalize(db->dyn[i].st);
+		mem_free(db->dyn[i].sql);
+	}
+	if (db->in_tx || db->in_read || db->in_batch)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db->h);
 	mem_free(db);
@@ -174,7 +212,8 @@ int store_tx_begin(store *db, err *e)
 		store_read_end(db);
 	sqlite3_stmt *st;
 	static const char sql[] = "BEGIN IMMEDIATE";
-	int rc = sq_prepare(db, sql, &st, e);
+	static const char sp[] = "SAVEPOINT tx";
+	int rc = sq_prepare(db, db->in_batch ? sp : sql, &st, e);
 	if (rc)
 		return rc;
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -192,7 +231,7 @@ void store_tx_rollback(store *db)
 {
 	if (!db->in_tx)
 		return;
-	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db->h, db->in_batch ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = 0;
 }
 
@@ -206,7 +245,8 @@ int store_tx_commit(store *db, err *e)
 	}
 	sqlite3_stmt *st;
 	static const char sql[] = "COMMIT";
-	int rc = sq_prepare(db, sql, &st, e);
+	static const char sp[] = "RELEASE tx";
+	int rc = sq_prepare(db, db->in_batch ? sp : sql, &st, e);
 	if (rc) {
 		store_tx_rollback(db);
 		return rc;
@@ -224,11 +264,67 @@ int store_tx_commit(store *db, err *e)
 
 int store_in_tx(const store *db) { return db->in_tx; }
 
+int store_batch_begin(store *db, err *e)
+{
+	if (db->in_tx || db->in_batch)
+		return err_set(e, E_INTERNAL, NULL, "a batch must start outside any transaction");
+	if (db->in_read)
+		store_read_end(db);
+	int rc = exec(db, "BEGIN IMMEDIATE", e);
+	if (rc == OK)
+		db->in_batch = 1;
+	return rc;
+}
+
+int store_batch_commit(store *db, err *e)
+{
+	if (!db->in_batch || db->in_tx)
+		return err_set(e, E_INTERNAL, NULL, "no batch to commit, or a transaction is still open");
+	db->in_batch = 0;
+	int rc = exec(db, "COMMIT", e);
+	if (rc)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+void store_batch_rollback(store *db)
+{
+	if (!db->in_batch)
+		return;
+	if (db->in_tx)
+		store_tx_rollback(db);
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_batch = 0;
+}
+
+int store_tune(store *db, const char *synchronous, int cache_mib, err *e)
+{
+	char sql[128];
+	const char *mode = !strcmp(synchronous, "off") ? "OFF" : !strcmp(synchronous, "full") ? "FULL" : "NORMAL";
+	snprintf(sql, sizeof sql, "PRAGMA synchronous=%s; PRAGMA cache_size=%d;", mode,
+		 cache_mib > 0 ? -1024 * cache_mib : -16000);
+	return exec(db, sql, e);
+}
+
+/* BEGIN and COMMIT of read snapshots are cached statements: every matter page opens one, and
+ * sqlite3_exec parsed the text each time. */
+static int step_cached(store *db, const char *sql, err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st) == SQLITE_DONE ? OK : sq_fail(db, e, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
 int store_read_begin(store *db, err *e)
 {
+	static const char sql[] = "BEGIN";
 	if (db->in_tx || db->in_read)
 		return OK;
-	int rc = exec(db, "BEGIN", e);
+	int rc = step_cached(db, sql, e);
 	if (rc == OK)
 		db->in_read = 1;
 	return rc;
@@ -236,9 +332,11 @@ int store_read_begin(store *db, err *e)
 
 void store_read_end(store *db)
 {
+	static const char sql[] = "COMMIT";
 	if (!db->in_read)
 		return;
-	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	if (step_cached(db, sql, NULL) != OK)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_read = 0;
 }
 

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #define STMT_CACHE_MAX 256
+#define DYN_CACHE_MAX 64
 
 struct store {
 	sqlite3 *h;
@@ -18,14 +19,23 @@ struct store {
 		sqlite3_stmt *st;
 	} cache[STMT_CACHE_MAX];
 	int n_cache;
+	struct {
+		char *sql; /* heap copy: identity by text */
+		sqlite3_stmt *st;
+	} dyn[DYN_CACHE_MAX];
+	int n_dyn, next_dyn;
 	int in_tx;        /* an audited write transaction is open */
 	int in_read;      /* a read snapshot is open */
+	int in_batch;     /* a generation batch is open: transactions are savepoints */
 	long n_writes;    /* writes in the open transaction */
 	long n_events;    /* events appended in the open transaction */
 };
 
 /* A cached, reset statement for a static SQL string; E_STORE on failure. */
 int sq_prepare(store *db, const char *sql, sqlite3_stmt **out, err *e);
+/* The same for SQL assembled at run time from constant fragments (searches with optional filters):
+ * cached by text, so each combination of filters is prepared once per connection. */
+int sq_prepare_text(store *db, const char *sql, sqlite3_stmt **out, err *e);
 /* Record a write; refuses (E_INTERNAL) outside a transaction. */
 int sq_note_write(store *db, err *e);
 /* Map the connection's last error to E_STORE / E_CONFLICT (constraint) / E_BUSY. */

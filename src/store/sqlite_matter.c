@@ -129,11 +129,14 @@ int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *
 
 int store_matter_update(store *db, const store_matter *m, err *e)
 {
+	/* Number, kind, summary, filing unit and filing time are fixed at filing and not SET here: SQLite
+	 * rewrites the entries of every index on a column in the SET list, changed or not, and the number
+	 * (UNIQUE) and filing-time indexes were two of the six each step rewrote. */
 	static const char sql[] =
-		"UPDATE matters SET number=?,kind=?,summary=?,status=?,stage=?,procedure=?,holder_unit_id=?,"
-		"holder_area_code=?,holder_league_code=?,filed_unit_id=?,filed_at=?,stage_started_on=?,rule_id=?,"
-		"due_on=?,closed_at=?,updated_at=?,extensions=?,returns=?,transfer_returns=?,green=?,suspended_on=?,version=version+1 "
-		"WHERE id=? AND version=?";
+		"UPDATE matters SET status=?4,stage=?5,procedure=?6,holder_unit_id=?7,holder_area_code=?8,"
+		"holder_league_code=?9,stage_started_on=?12,rule_id=?13,due_on=?14,closed_at=?15,updated_at=?16,"
+		"extensions=?17,returns=?18,transfer_returns=?19,green=?20,suspended_on=?21,version=version+1 "
+		"WHERE id=?22 AND version=?23";
 	sqlite3_stmt *st;
 	int rc = sq_note_write(db, e);
 	if (rc == OK)
@@ -463,11 +466,20 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	}
 	if (q->tag)
 		qb_add(&b, " AND m.id IN (SELECT matter_id FROM matter_tags WHERE tag=?)", q->tag);
-	if (q->vis_on) {
+	/* Visibility as a correlated EXISTS over the matter's own holders (matter_units primary key): the
+	 * "m.id IN (SELECT ...)" form it replaced listed every visible matter of the whole table first, for
+	 * every search. A region-wide viewer of any kind sees every matter (each has a holder row from its
+	 * filing on), so the condition is left out for it. */
+	int sees_all = q->vis_on && !q->vis_kind && q->vis_area_code && !strcmp(q->vis_area_code, "150000");
+	/* A unit sees what it holds: the holder always has a matter_units row (filing and accepting add
+	 * it), so a list of the viewer's own matters (the workbench) needs no per-row check. */
+	if (q->holder_unit_id && q->vis_unit_id && !strcmp(q->holder_unit_id, q->vis_unit_id))
+		sees_all = 1;
+	if (q->vis_on && !sees_all) {
 		char sub[200];
 		snprintf(sub, sizeof sub, "%s.%%", q->vis_unit_id ? q->vis_unit_id : "");
-		qb_add(&b, " AND m.id IN (SELECT mu.matter_id FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
-			   " JOIN areas ar ON ar.code=u.area_code WHERE u.id=? OR u.id LIKE ?",
+		qb_add(&b, " AND EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
+			   " JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id=? OR u.id LIKE ?",
 		       q->vis_unit_id ? q->vis_unit_id : "");
 		qb_bind(&b, arena_strdup(a, sub));
 		if (q->vis_area_code) {
@@ -478,7 +490,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 			qb_bind(&b, q->vis_area_code);
 			qb_add(&b, " OR ?='150000'))", q->vis_area_code);
 		}
-		qb_add(&b, ")", NULL);
+		qb_add(&b, "))", NULL);
 	}
 	if (q->filed_from)
 		qb_add(&b, " AND m.filed_at>=?", q->filed_from);
@@ -511,27 +523,37 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		const char *like = arena_strdup(a, pattern);
 		if (!gram || !like)
 			return err_set(e, E_NOMEM, NULL, "out of memory");
-		qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
-			   "WHERE g.gram=? AND p.name LIKE ?)",
-		       gram);
-		qb_bind(&b, like);
+		if (!q->party[g])
+			/* one or two characters: the gram is the whole query and comes from the name, so LIKE
+			 * would confirm every candidate; skip reading the parties */
+			qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram=?)", gram);
+		else {
+			qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
+				   "WHERE g.gram=? AND p.name LIKE ?)",
+			       gram);
+			qb_bind(&b, like);
+		}
 	}
 	/* count */
 	char csql[2200];
 	snprintf(csql, sizeof csql, "SELECT count(*)%s", b.sql);
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->h, csql, -1, &st, NULL) != SQLITE_OK)
-		return sq_fail(db, e, "search");
+	if ((rc = sq_prepare_text(db, csql, &st, e)))
+		return rc;
 	for (int i = 0; i < b.n; i++)
 		sq_bind_text(st, i + 1, b.binds[i]);
 	*out_total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	/* page */
 	char psql[2400];
+	/* With the status fixed, "m.status='closed'" orders nothing, and leaving it out lets a holder's
+	 * urgency list walk matters_holder (holder, status, green DESC, due_on, id) and stop at the limit. */
 	snprintf(psql, sizeof psql, "SELECT " MATTER_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", b.sql,
-		 q->order_urgency ? "m.status='closed', m.green DESC, m.due_on, m.id" : "m.id DESC");
-	if (sqlite3_prepare_v2(db->h, psql, -1, &st, NULL) != SQLITE_OK)
-		return sq_fail(db, e, "search");
+		 !q->order_urgency ? "m.id DESC"
+		 : q->status || q->due_before || q->due_from || q->due_to ? "m.green DESC, m.due_on, m.id"
+									  : "m.status='closed', m.green DESC, m.due_on, m.id");
+	if ((rc = sq_prepare_text(db, psql, &st, e)))
+		return rc;
 	for (int i = 0; i < b.n; i++)
 		sq_bind_text(st, i + 1, b.binds[i]);
 	int limit = q->limit > 0 ? q->limit : 20;
@@ -543,7 +565,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	while (v && n < (size_t)limit && (s = sqlite3_step(st)) == SQLITE_ROW)
 		if (matter_row(st, a, &v[n++]))
 			v = NULL;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (!v)
 		return err_set(e, E_NOMEM, NULL, "out of memory");
 	*out = v;
@@ -555,12 +577,15 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 int store_supervision_counts(store *db, const char *group_by, const char *area_code, const char *today,
 			     const char *soon, arena *a, store_supervision_row **out, size_t *out_n, err *e)
 {
-	/* One statement per grouping level; area_code restricts to the level above. */
+	/* One statement per grouping level; area_code restricts to the level above. Each reads only the
+	 * partial covering indexes of open matters (migration 0007); the region-wide one names its index,
+	 * since without statistics SQLite would rather seek matters_league_due on status and visit every
+	 * open matter's row. */
 	static const char m_league[] =
 		"SELECT holder_league_code, count(*), sum(due_on<?1 AND suspended_on IS NULL),"
 		" sum(due_on>=?1 AND due_on<=?2 AND suspended_on IS NULL),"
 		" sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<?1 AND suspended_on IS NULL) FROM matters"
-		" WHERE status='open' GROUP BY 1";
+		" INDEXED BY matters_open_by_league WHERE status='open' GROUP BY 1";
 	static const char m_area[] =
 		"SELECT holder_area_code, count(*), sum(due_on<?1 AND suspended_on IS NULL),"
 		" sum(due_on>=?1 AND due_on<=?2 AND suspended_on IS NULL),"

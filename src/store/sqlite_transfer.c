@@ -127,15 +127,38 @@ int store_transfer_answer(store *db, int64_t id, const char *status, const char 
 int store_transfer_list(store *db, const store_transfer_query *q, arena *a, store_transfer **out, size_t *out_n,
 			int64_t *out_total, err *e)
 {
-	/* Optional filters as "? IS NULL OR col = ?" pairs: the transfer tables are small per unit. */
-	static const char sql[] =
-		"SELECT " TRANSFER_COLS ", count(*) OVER () FROM transfers WHERE (?1 IS NULL OR to_unit_id=?1)"
-		" AND (?2 IS NULL OR from_unit_id=?2) AND (?3 IS NULL OR status=?3) AND (?4=0 OR matter_id=?4)"
-		" AND (?5 IS NULL OR to_area_code=?5 OR to_league_code=?5 OR ?5='150000')"
-		" AND (?6 IS NULL OR accept_due_on<?6)"
-		" ORDER BY status<>'sent', green DESC, accept_due_on, id DESC LIMIT ?7 OFFSET ?8";
+	/* Only the filters that are set go into the WHERE clause (constant fragments, values bound), so
+	 * SQLite can use transfers_to / transfers_from / transfers_pending_*: the "?1 IS NULL OR col=?1"
+	 * form it replaced scanned the whole table on every workbench. Parameter numbers stay fixed. */
+	char sql[1024];
+	size_t n_sql = 0;
+	static const char head[] = "SELECT " TRANSFER_COLS ", count(*) OVER () FROM transfers WHERE 1=1";
+	static const char tail[] = " ORDER BY status<>'sent', green DESC, accept_due_on, id DESC LIMIT ?7 OFFSET ?8";
+	const char *frags[8];
+	size_t nf = 0;
+	frags[nf++] = head;
+	if (q->to_unit_id)
+		frags[nf++] = " AND to_unit_id=?1";
+	if (q->from_unit_id)
+		frags[nf++] = " AND from_unit_id=?2";
+	if (q->status)
+		frags[nf++] = " AND status=?3";
+	if (q->matter_id)
+		frags[nf++] = " AND matter_id=?4";
+	if (q->area_code)
+		frags[nf++] = " AND (to_area_code=?5 OR to_league_code=?5 OR ?5='150000')";
+	if (q->due_before)
+		frags[nf++] = " AND accept_due_on<?6";
+	frags[nf++] = tail;
+	for (size_t i = 0; i < nf; i++) {
+		size_t fl = strlen(frags[i]);
+		if (n_sql + fl + 1 > sizeof sql)
+			return err_set(e, E_INTERNAL, NULL, "transfer query too long");
+		memcpy(sql + n_sql, frags[i], fl + 1);
+		n_sql += fl;
+	}
 	sqlite3_stmt *st;
-	int rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_prepare_text(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, q->to_unit_id);

@@ -43,6 +43,18 @@ int store_tx_commit(store *db, err *e);
 void store_tx_rollback(store *db);
 int store_in_tx(const store *db);
 
+/* Batched generation (casebridge gen, not the server): one outer write transaction carries many
+ * domain transactions. Inside a batch store_tx_begin opens a SAVEPOINT and store_tx_commit releases it,
+ * with the same "no write without its event" check; store_tx_rollback undoes only its savepoint. The
+ * batch holds the write lock until store_batch_commit. */
+int store_batch_begin(store *db, err *e);
+int store_batch_commit(store *db, err *e);
+void store_batch_rollback(store *db);
+/* Durability and page cache of this connection, for generators and benchmarks only: synchronous is
+ * "off" (bulk generation: a power loss may corrupt the file), "normal" (the default: durable at
+ * checkpoints) or "full" (every commit synced); cache_mib 0 restores the default cache. */
+int store_tune(store *db, const char *synchronous, int cache_mib, err *e);
+
 /* Read-only snapshot for consistent multi-query reads (BEGIN DEFERRED ... COMMIT). */
 int store_read_begin(store *db, err *e);
 void store_read_end(store *db);
@@ -171,7 +183,8 @@ typedef struct store_matter {
 int store_matter_next_serial(store *db, const char *area_code, int year, int64_t *out, err *e);
 int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *e);
 int store_matter_get(store *db, int64_t id, arena *a, store_matter *out, err *e);
-/* Write every column of m; E_CONFLICT if the row's version is no longer m->version. */
+/* Write the columns of m that change after filing (not number, kind, summary, filed_unit_id,
+ * filed_at); E_CONFLICT if the row's version is no longer m->version. */
 int store_matter_update(store *db, const store_matter *m, err *e);
 int store_matter_unit_add(store *db, int64_t matter_id, const char *unit_id, const char *since, err *e);
 int store_matter_unit_list(store *db, int64_t matter_id, arena *a, const char ***out, size_t *out_n, err *e);

@@ -1,0 +1,24 @@
+#!/bin/sh
+# bench/plans.sh DB - EXPLAIN QUERY PLAN of the hot read queries, as the store issues them (supervision
+# counts at the three levels, the workbench's transfer lists and urgency list, a league committee's
+# party search). Run against the benchmark region: sh bench/plans.sh bench/out/run/casebridge.db
+set -eu
+DB=$1
+VIS_UNIT="EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id='150103.police' OR u.id LIKE '150103.police.%' OR (('police' IS NULL OR u.kind='police') AND (u.area_code='150103' OR ar.parent_code='150103' OR '150103'='150000'))))"
+VIS_LEAGUE="EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id='152500.committee' OR u.id LIKE '152500.committee.%' OR ((NULL IS NULL OR u.kind=NULL) AND (u.area_code='152500' OR ar.parent_code='152500' OR '152500'='150000'))))"
+plan() {
+	printf '\n-- %s\n' "$1"
+	sqlite3 "$DB" "EXPLAIN QUERY PLAN $2"
+}
+plan "supervision, region by league" "SELECT holder_league_code, count(*), sum(due_on<'2026-11-22'), sum(due_on>='2026-11-22' AND due_on<='2026-11-25'), sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<'2026-11-22') FROM matters INDEXED BY matters_open_by_league WHERE status='open' GROUP BY 1"
+plan "supervision, league by county" "SELECT holder_area_code, count(*), sum(due_on<'2026-11-22'), sum(due_on>='2026-11-22' AND due_on<='2026-11-25'), sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<'2026-11-22') FROM matters WHERE status='open' AND holder_league_code='152500' GROUP BY 1"
+plan "supervision, county by unit" "SELECT holder_unit_id, count(*), sum(due_on<'2026-11-22'), sum(due_on>='2026-11-22' AND due_on<='2026-11-25'), sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<'2026-11-22') FROM matters WHERE status='open' AND holder_area_code='152502' GROUP BY 1"
+plan "supervision, unanswered transfers by league" "SELECT to_league_code, count(*), sum(green) FROM transfers WHERE status='sent' AND accept_due_on<'2026-11-22' GROUP BY 1"
+plan "workbench, transfers to accept" "SELECT id, count(*) OVER () FROM transfers WHERE 1=1 AND to_unit_id='150103.police' AND status='sent' ORDER BY status<>'sent', green DESC, accept_due_on, id DESC LIMIT 100 OFFSET 0"
+# the workbench lists the viewer's own matters: no visibility check (store_matter_search)
+plan "workbench, my open matters by urgency (count)" "SELECT count(*) FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police'"
+plan "workbench, my open matters by urgency (page)" "SELECT m.id FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police' ORDER BY m.green DESC, m.due_on, m.id LIMIT 100 OFFSET 0"
+plan "county police lists open matters it may see, overdue first (page)" "SELECT m.id FROM matters m WHERE 1=1 AND m.status='open' AND $VIS_UNIT ORDER BY m.green DESC, m.due_on, m.id LIMIT 20 OFFSET 0"
+plan "search by a two-character party name, league committee (count)" "SELECT count(*) FROM matters m WHERE 1=1 AND $VIS_LEAGUE AND m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram='王伟')"
+plan "search by a three-character party name, league committee (page)" "SELECT m.id FROM matters m WHERE 1=1 AND $VIS_LEAGUE AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id WHERE g.gram='王伟' AND p.name LIKE '%王伟明%') ORDER BY m.id DESC LIMIT 20"
+plan "matter page: extensions of a matter" "SELECT id FROM extensions WHERE matter_id=123456 ORDER BY id"
