@@ -399,7 +399,7 @@ int assist_request_create(store *db, const principal *who, const enforce_setting
 		if ((rc = enforce_lookup_record(db, who, &l, e)))
 			goto done;
 	}
-	if (audit_change(p, "matter_id", NULL, json_integer(in->matter_id)) ||
+	if (enforce_change_int(p, "matter_id", NULL, in->matter_id) ||
 	    audit_change_str(p, "police_unit_id", NULL, police->id) || audit_change_str(p, "basis", NULL, in->basis) ||
 	    audit_change_str(p, "status", NULL, "open") || audit_change_str(p, "sent_on", NULL, on) ||
 	    (in->note && *in->note && audit_change_str(p, "note", NULL, in->note)) ||

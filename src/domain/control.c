@@ -176,7 +176,7 @@ int control_order_issue(store *db, const principal *who, const control_new *in, 
 		ident_mask_id(o.id_number, masked, sizeof masked);
 	if ((rc = store_control_order_insert(db, &o, &id, e)))
 		goto done;
-	if (audit_change(p, "matter_id", NULL, json_integer(in->matter_id)) ||
+	if (enforce_change_int(p, "matter_id", NULL, in->matter_id) ||
 	    audit_change_str(p, "kind", NULL, o.kind) || audit_change_str(p, "name", NULL, o.name) ||
 	    audit_change_str(p, "id_number", NULL, o.id_number) || audit_change_str(p, "basis", NULL, o.basis) ||
 	    audit_change_str(p, "reason", NULL, o.reason) || audit_change_str(p, "valid_from", NULL, o.valid_from) ||

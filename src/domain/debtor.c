@@ -245,14 +245,14 @@ int debtor_list(store *db, const principal *who, const debtor_listing_new *in, i
 	char masked[40];
 	if ((rc = store_listing_insert(db, &l, &id, e)))
 		goto done;
-	if (audit_change(p, "matter_id", NULL, json_integer(in->matter_id)) ||
-	    audit_change(p, "party_id", NULL, json_integer(pt->id)) || audit_change_str(p, "name", NULL, l.name) ||
+	if (enforce_change_int(p, "matter_id", NULL, in->matter_id) ||
+	    enforce_change_int(p, "party_id", NULL, pt->id) || audit_change_str(p, "name", NULL, l.name) ||
 	    audit_change_str(p, "id_number", NULL, l.id_number) || audit_change_str(p, "ground", NULL, l.ground) ||
 	    audit_change_str(p, "conduct", NULL, l.conduct) || audit_change_str(p, "obligation", NULL, l.obligation) ||
 	    audit_change_str(p, "source_doc_number", NULL, l.source_doc_number) ||
 	    audit_change_str(p, "decided_on", NULL, decided) || audit_change_str(p, "expires_on", NULL, l.expires_on) ||
 	    audit_change_str(p, "status", NULL, "listed") ||
-	    (in->extra_years && (audit_change(p, "years", NULL, json_integer(years)) ||
+	    (in->extra_years && (enforce_change_int(p, "years", NULL, years) ||
 				 audit_change_str(p, "extra_reason", NULL, in->extra_reason)))) {
 		rc = nomem(e);
 		goto done;

@@ -105,6 +105,15 @@ void enforce_add_days(const char *day, long n, char out[11])
 	legal_format(cal_date_add_days(d, n), out);
 }
 
+int enforce_change_int(json_t *payload, const char *field, const int64_t *old_value, int64_t new_value)
+{
+	json_t *o = old_value ? json_integer(*old_value) : NULL, *n = json_integer(new_value);
+	int rc = n && (o || !old_value) ? audit_change(payload, field, o, n) : E_NOMEM;
+	json_decref(o);
+	json_decref(n);
+	return rc;
+}
+
 /* ---- the enforcement context of a matter ---- */
 int enforce_matter_load(store *db, int64_t matter_id, arena *a, enforce_matter *out, err *e)
 {

@@ -71,6 +71,10 @@ void enforce_stamp(const char *day, char out[32]);
 /* day + n calendar days (YYYY-MM-DD). */
 void enforce_add_days(const char *day, long n, char out[11]);
 
+/* audit_change for integers: old NULL = no old value. OK or E_NOMEM. (audit_change borrows its
+ * values, so a fresh json_integer passed to it would leak.) */
+int enforce_change_int(json_t *payload, const char *field, const int64_t *old_value, int64_t new_value);
+
 /* Record a lookup of a person's data (row and event person.looked_up) in the caller's transaction.
  * l->actor_* and l->at are filled from who. */
 int enforce_lookup_record(store *db, const principal *who, store_person_lookup *l, err *e);

@@ -349,7 +349,7 @@ int ledger_account_open(store *db, const principal *who, int64_t matter_id, int6
 	int64_t old = acc.amount_applied;
 	if ((rc = store_ledger_account_set_applied(db, acc.id, amount_applied, e)))
 		goto done;
-	if (audit_change(p, "amount_applied", old >= 0 ? json_integer(old) : NULL, json_integer(amount_applied)) ||
+	if (enforce_change_int(p, "amount_applied", old >= 0 ? &old : NULL, amount_applied) ||
 	    json_object_set_new(p, "matter_id", json_integer(matter_id))) {
 		rc = nomem(e);
 		goto done;
@@ -458,9 +458,9 @@ int ledger_receipt(store *db, const principal *who, const enforce_settings *s, c
 				  .received_on = on, .due_on = due, .posting_id = pid, .created_at = now};
 	if ((rc = store_ledger_receipt_insert(db, &r, &rid, e)))
 		goto done;
-	if (audit_change_str(p, "source", NULL, in->source) || audit_change(p, "amount", NULL, json_integer(in->amount)) ||
+	if (audit_change_str(p, "source", NULL, in->source) || enforce_change_int(p, "amount", NULL, in->amount) ||
 	    audit_change_str(p, "received_on", NULL, on) || audit_change_str(p, "due_on", NULL, due) ||
-	    (in->matter_id && audit_change(p, "matter_id", NULL, json_integer(in->matter_id))) ||
+	    (in->matter_id && enforce_change_int(p, "matter_id", NULL, in->matter_id)) ||
 	    (in->payer && *in->payer && audit_change_str(p, "payer", NULL, in->payer)) ||
 	    (in->reference && *in->reference && audit_change_str(p, "reference", NULL, in->reference)) ||
 	    json_object_set_new(p, "posting_id", json_integer(pid)) ||
@@ -546,7 +546,7 @@ int ledger_match(store *db, const principal *who, const char *key, int64_t recei
 	if ((rc = post(db, who, r.court_unit_id, "match", key, matter_id, r.amount, today, "不明款认领", legs, 2, &pid, e)) ||
 	    (rc = store_ledger_receipt_match(db, receipt_id, matter_id, pid, today, e)))
 		goto done;
-	if (audit_change(p, "matter_id", NULL, json_integer(matter_id)) || audit_change_str(p, "matched_on", NULL, today) ||
+	if (enforce_change_int(p, "matter_id", NULL, matter_id) || audit_change_str(p, "matched_on", NULL, today) ||
 	    json_object_set_new(p, "amount", json_integer(r.amount)) || json_object_set_new(p, "posting_id", json_integer(pid)) ||
 	    json_object_set_new(p, "idempotency_key", json_string(key))) {
 		rc = nomem(e);
@@ -639,7 +639,7 @@ int ledger_disbursement_request(store *db, const principal *who, const ledger_di
 	if ((rc = store_ledger_disbursement_insert(db, &d, &id, e)))
 		goto done;
 	if (audit_change_str(p, "status", NULL, "requested") || audit_change_str(p, "kind", NULL, in->kind) ||
-	    audit_change(p, "amount", NULL, json_integer(in->amount)) ||
+	    enforce_change_int(p, "amount", NULL, in->amount) ||
 	    audit_change_str(p, "payee_name", NULL, in->payee_name) ||
 	    audit_change_str(p, "payee_account", NULL, in->payee_account) ||
 	    audit_change_str(p, "payee_bank", NULL, in->payee_bank) ||
@@ -679,9 +679,7 @@ static int allocate(store *db, int64_t matter_id, int64_t amount, arena *a, err 
 	while (amount > 0) {
 		store_ledger_receipt *v;
 		size_t n;
-		int64_t total;
-		store_ledger_receipt_query q = {.matter_id = matter_id, .outstanding = 1, .oldest_first = 1, .limit = 100};
-		int rc = store_ledger_receipt_list(db, &q, a, &v, &n, &total, e);
+		int rc = store_ledger_receipt_held(db, matter_id, 50, a, &v, &n, e);
 		if (rc)
 			return rc;
 		if (n == 0)

@@ -306,7 +306,7 @@ int store_ledger_drift(store *db, int64_t *out_n, err *e)
 
 int store_ledger_posting_max(store *db, int64_t *out_id, err *e)
 {
-	static const char sql[] = "SELECT coalesce(max(id),0) FROM ledger_postings WHERE ?1=?1";
+	static const char sql[] = "SELECT coalesce(max(id),0) FROM ledger_postings"; /* min/max shortcut: no WHERE */
 	return one_int(db, sql, 0, out_id, e);
 }
 
@@ -451,6 +451,20 @@ int store_ledger_receipt_list(store *db, const store_ledger_receipt_query *q, ar
 	sqlite3_bind_int(st, 10, limit);
 	sqlite3_bind_int(st, 11, q->offset);
 	return sq_rows(db, st, a, sizeof **out, limit, receipt_row, (void **)out, out_n, 15, out_total, e);
+}
+
+int store_ledger_receipt_held(store *db, int64_t matter_id, int limit, arena *a, store_ledger_receipt **out,
+			      size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT " RECEIPT_COLS " FROM ledger_receipts WHERE matter_id=?1 AND disbursed<amount"
+				  " AND source<>'court_fee' ORDER BY received_on, id LIMIT ?2";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, matter_id);
+	sqlite3_bind_int(st, 2, limit > 0 ? limit : 100);
+	return sq_rows(db, st, a, sizeof **out, limit, receipt_row, (void **)out, out_n, -1, NULL, e);
 }
 
 int store_ledger_receipt_match(store *db, int64_t id, int64_t matter_id, int64_t posting_id, const char *on, err *e)

@@ -472,6 +472,9 @@ typedef struct store_ledger_receipt_query {
 } store_ledger_receipt_query;
 int store_ledger_receipt_list(store *db, const store_ledger_receipt_query *q, arena *a, store_ledger_receipt **out,
 			      size_t *out_n, int64_t *out_total, err *e);
+/* The matter's case-funds receipts still (partly) held, oldest first (disbursement allocation). */
+int store_ledger_receipt_held(store *db, int64_t matter_id, int limit, arena *a, store_ledger_receipt **out,
+			      size_t *out_n, err *e);
 /* Unidentified -> matter; E_CONFLICT when it was matched already. */
 int store_ledger_receipt_match(store *db, int64_t id, int64_t matter_id, int64_t posting_id, const char *on, err *e);
 int store_ledger_receipt_add_disbursed(store *db, int64_t id, int64_t amount, err *e);

@@ -75,6 +75,9 @@ CREATE TABLE ledger_receipts (
 CREATE INDEX ledger_receipts_court ON ledger_receipts(court_unit_id, received_on);
 CREATE INDEX ledger_receipts_matter ON ledger_receipts(matter_id, received_on);
 CREATE INDEX ledger_receipts_unidentified ON ledger_receipts(court_unit_id) WHERE matter_id IS NULL;
+-- case funds still (partly) held, oldest first: where a disbursement is allocated
+CREATE INDEX ledger_receipts_held ON ledger_receipts(matter_id, received_on, id)
+  WHERE disbursed < amount AND source <> 'court_fee';
 
 -- Payments out: requested by a fund officer, approved by a reviewer of the same court who is not the
 -- requester (the CHECK holds that even against a bug), and posted at approval.
