@@ -52,6 +52,16 @@ static const char *const procedures[] = {"ordinary", "summary", "fast_track", "s
 
 static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
 
+/* audit_change for a counter that went up by one (audit_change borrows its values). */
+static int change_count(json_t *p, const char *field, int now)
+{
+	json_t *o = json_integer(now - 1), *n = json_integer(now);
+	int rc = o && n ? audit_change(p, field, o, n) : E_NOMEM;
+	json_decref(o);
+	json_decref(n);
+	return rc;
+}
+
 static void now_iso(char out[32]) { util_now_iso(out, 32); }
 
 /* First two characters of an area's name: the abbreviation in unit numbers (正镶白旗 → 正镶). */
@@ -773,7 +783,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		}
 		if (s->flags & FLOW_COUNTS_RETURN) {
 			m.returns++;
-			if (audit_change(p, "returns", json_integer(m.returns - 1), json_integer(m.returns))) {
+			if (change_count(p, "returns", m.returns)) {
 				rc = nomem(e);
 				goto done;
 			}
@@ -799,7 +809,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		type = "transfer.returned";
 		m.transfer_returns++;
 		if (audit_change_str(p, "reason", NULL, reason) ||
-		    audit_change(p, "transfer_returns", json_integer(m.transfer_returns - 1), json_integer(m.transfer_returns))) {
+		    change_count(p, "transfer_returns", m.transfer_returns)) {
 			rc = nomem(e);
 			goto done;
 		}
@@ -943,7 +953,7 @@ int matter_extension_decide(store *db, const principal *who, int64_t extension_i
 		if ((rc = set_deadline(&m, m.rule_id, m.stage_started_on, a, e)))
 			goto done;
 		if (audit_change_str(p, "due_on", old_due, m.due_on) ||
-		    audit_change(p, "extensions", json_integer(m.extensions - 1), json_integer(m.extensions))) {
+		    change_count(p, "extensions", m.extensions)) {
 			rc = nomem(e);
 			goto done;
 		}
