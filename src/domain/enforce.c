@@ -324,10 +324,16 @@ int enforce_workbench(store *db, const principal *who, arena *a, json_t **out, e
 		json_object_set_new(v, "assistance_overdue", json_pack("{s:o,s:I}", "items", over, "total", (json_int_t)total));
 	} else if (!strcmp(top->kind, "court")) {
 		store_assist_query q = {.court_unit_id = who->unit_id, .status = "open", .today = today, .limit = 100};
-		json_t *reqs = NULL, *unid = NULL, *overdue = NULL, *awaiting = NULL;
+		store_assist_query lq = q;
+		lq.overdue_only = 1;
+		json_t *reqs = NULL, *late = NULL, *unid = NULL, *overdue = NULL, *awaiting = NULL;
 		if ((rc = assist_request_list(db, &q, a, &reqs, e)))
 			goto done;
 		json_object_set_new(v, "assistance_sent", reqs);
+		/* requests the police have not answered in time, for the court to chase */
+		if ((rc = assist_request_list(db, &lq, a, &late, e)))
+			goto done;
+		json_object_set_new(v, "assistance_overdue", late);
 		store_ledger_receipt_query uq = {.court_unit_id = top->id, .unidentified = 1, .limit = 100};
 		store_ledger_receipt_query oq = {.court_unit_id = top->id, .overdue_before = today, .oldest_first = 1,
 						 .limit = 100};
@@ -522,15 +528,10 @@ int enforce_metrics(store *db, const char *area_code, const char *court_unit_id,
 		rc = nomem(e);
 		goto done;
 	}
-	/* which acceptances are enforcement cases: filed as enforcement, or applied for enforcement */
+	/* acceptances: filed as enforcement, or applied for enforcement (the store keeps only those) */
 	for (size_t i = 0; i < nacc; i++) {
-		if (!strcmp(acc[i].event_type, "matter.filed")) {
-			store_matter mm;
-			if (store_matter_get(db, acc[i].matter_id, a, &mm, NULL) != OK || strcmp(mm.kind, "enforcement"))
-				acc[i].on = NULL;
-		}
 		const org_unit *c = enforce_top_unit(acc[i].unit_id);
-		if (!acc[i].on || !court_in_scope(c, area_code, court_unit_id))
+		if (!court_in_scope(c, area_code, court_unit_id))
 			continue;
 		if ((from && strcmp(acc[i].on, from) < 0) || (to && strcmp(acc[i].on, to) > 0))
 			continue;
@@ -559,11 +560,19 @@ int enforce_metrics(store *db, const char *area_code, const char *court_unit_id,
 				cm->closed_recovered += received < applied ? received : applied;
 			}
 		}
-		/* days from acceptance (the latest before closing) to closing */
+		/* days from acceptance (the latest before closing) to closing; acceptances are sorted by
+		 * matter, so a binary search finds the matter's */
 		const char *accepted = NULL;
-		for (size_t k = 0; k < nacc; k++)
-			if (acc[k].matter_id == cls[i].matter_id && acc[k].on && strcmp(acc[k].on, cls[i].on) <= 0 &&
-			    (!accepted || strcmp(acc[k].on, accepted) > 0))
+		size_t lo = 0, hi = nacc;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (acc[mid].matter_id < cls[i].matter_id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < nacc && acc[k].matter_id == cls[i].matter_id; k++)
+			if (strcmp(acc[k].on, cls[i].on) <= 0)
 				accepted = acc[k].on;
 		cal_date d0, d1;
 		if (accepted && cal_date_parse(accepted, NULL, &d0, NULL) == OK &&

@@ -177,7 +177,7 @@ int store_control_order_list(store *db, const store_control_order_query *q, aren
 		" AND (?3 IS NULL OR (status='active' AND valid_from<=?3 AND (valid_to IS NULL OR valid_to>=?3)))"
 		" ORDER BY id DESC LIMIT ?4 OFFSET ?5";
 	static const char by_matter[] =
-		"SELECT " ORDER_COLS " FROM control_orders WHERE (?1=0 OR matter_id=?1) AND (?2 IS NULL OR kind=?2)"
+		"SELECT " ORDER_COLS " FROM control_orders WHERE matter_id=?1 AND (?2 IS NULL OR kind=?2)"
 		" AND (?3 IS NULL OR (status='active' AND valid_from<=?3 AND (valid_to IS NULL OR valid_to>=?3)))"
 		" ORDER BY id DESC LIMIT ?4 OFFSET ?5";
 	sqlite3_stmt *st;
@@ -669,9 +669,11 @@ int store_listing_list(store *db, const store_listing_query *q, arena *a, store_
 		"SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE id_number=?1 AND (?9 IS NULL OR name=?9)" LISTING_FILTERS;
 	static const char by_name[] =
 		"SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE name=?1" LISTING_FILTERS;
+	static const char by_matter[] =
+		"SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE ?1 IS NULL AND matter_id=?2" LISTING_FILTERS;
 	static const char other[] =
 		"SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE ?1 IS NULL" LISTING_FILTERS;
-	const char *sql = q->id_number ? by_id : q->name ? by_name : other;
+	const char *sql = q->id_number ? by_id : q->name ? by_name : q->matter_id ? by_matter : other;
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -798,10 +800,12 @@ int store_enforce_events(store *db, const char *const *event_types, size_t n_typ
 	/* The business date of a matter step is the stage_started_on it set (demo data and late entries
 	 * are dated by the step, not by the moment they were typed in). */
 	static const char sql[] =
-		"SELECT * FROM (SELECT CAST(entity_id AS INTEGER), actor_unit_id,"
-		" coalesce(json_extract(payload,'$.changes.stage_started_on.new'), substr(at,1,10)) AS d, event_type"
-		" FROM events WHERE event_type IN (?1,?2,?3,?4,?5,?6) AND entity_type='matter')"
-		" WHERE (?7 IS NULL OR d>=?7) AND (?8 IS NULL OR d<=?8)";
+		"SELECT * FROM (SELECT CAST(e.entity_id AS INTEGER) AS mid, e.actor_unit_id,"
+		" coalesce(json_extract(e.payload,'$.changes.stage_started_on.new'), substr(e.at,1,10)) AS d, e.event_type"
+		" FROM events e JOIN matters m ON m.id=CAST(e.entity_id AS INTEGER)"
+		" WHERE e.event_type IN (?1,?2,?3,?4,?5,?6) AND e.entity_type='matter'"
+		" AND (e.event_type<>'matter.filed' OR m.kind='enforcement'))"
+		" WHERE (?7 IS NULL OR d>=?7) AND (?8 IS NULL OR d<=?8) ORDER BY mid, d";
 	if (n_types > 6)
 		return err_set(e, E_INTERNAL, NULL, "at most 6 event types");
 	sqlite3_stmt *st;

@@ -398,8 +398,9 @@ typedef struct store_enforce_count {
 } store_enforce_count;
 int store_enforce_counts(store *db, const char *area_code, const char *today, arena *a, store_enforce_count **out,
 			 size_t *out_n, err *e);
-/* Enforcement events of a kind in [from, to] (business dates in the payload), one row per event:
- * matter id, the acting unit, the date, and the matter's kind. For the metrics. */
+/* Matter events of the given types in [from, to] (business dates from the payload), one row per event,
+ * ordered by matter and date: the matter, the acting unit, the date, the type. A matter.filed event
+ * counts only for matters of kind enforcement. For the metrics. */
 typedef struct store_enforce_event {
 	int64_t matter_id;
 	const char *unit_id, *on, *event_type;

@@ -170,6 +170,10 @@ test('overdue and unidentified funds show on the workbench', async () => {
 	assert.ok(wb.json.funds_overdue.receipts.length >= 1);
 	assert.ok(wb.json.funds_overdue.receipts.every((r) => r.overdue && r.due_on < day(0)));
 	assert.ok(wb.json.funds_unidentified.receipts.length >= 1);
+	// the court chases the police for answers past due
+	const cw = await srv.get('/api/v1/enforcement/workbench', court);
+	assert.ok(cw.json.assistance_overdue.requests.length >= 1);
+	assert.ok(cw.json.assistance_overdue.requests.every((r) => r.n_overdue > 0));
 });
 
 test('the server stops cleanly', async () => {
