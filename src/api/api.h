@@ -67,4 +67,46 @@ int api_log_entries(req *r);
 int api_evidence_verify(req *r);
 int api_evidence_verify_file(req *r);
 
+/* ---- enforcement (api_enforce.c) and case funds (api_ledger.c) ---- */
+int api_assist_create(req *r);
+int api_assist_list(req *r);
+int api_assist_get(req *r);
+int api_assist_answer(req *r);
+int api_assist_file(req *r);
+int api_assist_stats(req *r);
+int api_control_create(req *r);
+int api_control_list(req *r);
+int api_control_get(req *r);
+int api_control_revoke(req *r);
+int api_person_check(req *r);
+int api_debtor_public(req *r);
+int api_debtor_removals(req *r);
+int api_restriction_check(req *r);
+int api_listing_create(req *r);
+int api_listing_list(req *r);
+int api_listing_get(req *r);
+int api_listing_notice(req *r);
+int api_listing_remove(req *r);
+int api_query_log(req *r);
+int api_person_lookups(req *r);
+int api_enforce_workbench(req *r);
+int api_enforce_supervision(req *r);
+int api_enforce_metrics(req *r);
+int api_ledger_account_open(req *r);
+int api_ledger_accounts(req *r);
+int api_ledger_account_get(req *r);
+int api_ledger_receipt(req *r);
+int api_ledger_receipts(req *r);
+int api_ledger_unidentified(req *r);
+int api_ledger_match(req *r);
+int api_ledger_disbursement(req *r);
+int api_ledger_disbursements(req *r);
+int api_ledger_approve(req *r);
+int api_ledger_refuse(req *r);
+int api_ledger_postings(req *r);
+int api_ledger_reconcile(req *r);
+int api_ledger_reconciliations(req *r);
+int api_ledger_bank_import(req *r);
+int api_ledger_bank_import_get(req *r);
+
 #endif

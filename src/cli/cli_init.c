@@ -99,7 +99,8 @@ int cli_init(int argc, char **argv)
 	}
 	if ((rc = legal_import_holidays(db, principal_system(), hol->data, NULL, NULL, &e)))
 		goto done;
-	if (demo && ((rc = demo_seed(db, &e)) || (rc = demo_seed_matters(db, 200, 2026, &e))))
+	if (demo && ((rc = demo_seed(db, &e)) || (rc = demo_seed_matters(db, 200, 2026, &e)) ||
+		     (rc = demo_seed_enforcement(db, &e))))
 		goto done;
 	store_tlog_head head;
 	arena *ha = arena_new();

@@ -23,6 +23,13 @@ typedef struct config {
 	int64_t max_header_bytes; /* per connection header/memory cap */
 	int64_t request_timeout;  /* seconds a connection may idle */
 	int64_t sth_interval;     /* seconds between signed tree heads while entries arrive */
+	/* enforcement (src/domain/enforce.h): time limits of assistance requests per kind, in working days
+	 * (0 = the same day); case funds; the dishonest-debtor list; the query log */
+	int64_t assist_locate_days, assist_consumption_days, assist_movement_days, assist_vehicles_days;
+	int64_t assist_detain_days, assist_seize_days;
+	int64_t funds_due_days;       /* days from a receipt's arrival to its disbursement */
+	int64_t debtor_grace_days;    /* days from the notice to the debtor to publication */
+	int64_t query_log_delay_days; /* days before a person sees a lookup in their query log */
 } config;
 
 /* Defaults into cfg. */

@@ -34,6 +34,8 @@ static const struct {
 	[PERM_POLICE_ACT] = {"police.act", ROLE_HANDLER | ROLE_CLERK, AUTHZ_ACT},
 	[PERM_FUNDS_ACT] = {"funds.act", ROLE_FUND_OFFICER, AUTHZ_ACT},
 	[PERM_FUNDS_APPROVE] = {"funds.approve", ROLE_REVIEWER, AUTHZ_ACT},
+	[PERM_RESTRICTION_CHECK] = {"restriction.check", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER | ROLE_SUPERVISOR,
+				    AUTHZ_ROLE},
 };
 
 const char *authz_perm_name(int perm) { return perm >= 0 && perm < PERM__COUNT ? perms[perm].name : "?"; }

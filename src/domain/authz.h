@@ -40,6 +40,7 @@ enum perm {
 	PERM_POLICE_ACT,     /* answer assistance requests, check persons */
 	PERM_FUNDS_ACT,      /* ledger postings */
 	PERM_FUNDS_APPROVE,  /* second approval of disbursements */
+	PERM_RESTRICTION_CHECK, /* ask whether a person or company is restricted (other agencies) */
 	PERM__COUNT
 };
 

@@ -4,8 +4,12 @@
 #include "domain/demo.h"
 
 #include "core/util.h"
+#include "domain/assist.h"
 #include "domain/auth.h"
+#include "domain/control.h"
+#include "domain/debtor.h"
 #include "domain/flow.h"
+#include "domain/ledger.h"
 #include "domain/legal.h"
 #include "domain/matter.h"
 #include "domain/synth.h"
@@ -286,5 +290,212 @@ int demo_seed_matters(store *db, int n, unsigned seed, err *e)
 			arena_free(b);
 		}
 	}
+	return rc;
+}
+
+/* ---- enforcement demo data ---- */
+static int demo_user(store *db, const char *username, arena *a, principal *out, err *e)
+{
+	store_user u;
+	char bad[32];
+	int rc = store_user_get_by_name(db, username, a, &u, e);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof *out);
+	out->user_id = u.id;
+	util_strlcpy(out->username, u.username, sizeof out->username);
+	util_strlcpy(out->display_name, u.display_name, sizeof out->display_name);
+	util_strlcpy(out->unit_id, u.unit_id, sizeof out->unit_id);
+	out->roles = role_parse_list(u.roles, bad, sizeof bad);
+	return OK;
+}
+
+/* A demo enforcement matter at the court: a person creditor and a debtor (person or company). */
+static int demo_enforcement_matter(store *db, const principal *court, synth_rng *r, const char *filed, int org,
+				   const char *summary, int64_t *out_id, int64_t *out_debtor, err *e)
+{
+	char cname[64], dname[64], cid[19], did[19], text[200];
+	synth_person_name(r, cname, sizeof cname);
+	synth_resident_id(r, "152529", 1960, 1995, cid);
+	if (org) {
+		synth_org_name(r, dname, sizeof dname);
+		synth_credit_code(r, "152529", did);
+	} else {
+		synth_person_name(r, dname, sizeof dname);
+		synth_resident_id(r, "152529", 1965, 1998, did);
+	}
+	matter_party_in parties[2] = {{"person", cname, "creditor", "resident_id", cid},
+				      {org ? "organization" : "person", dname, "debtor", org ? "credit_code" : "resident_id",
+				       did}};
+	snprintf(text, sizeof text, "%s申请执行%s%s", cname, dname, summary);
+	matter_new in = {.kind = "enforcement", .summary = text, .parties = parties, .n_parties = 2, .filed_on = filed};
+	int rc = matter_file(db, court, &in, out_id, NULL, e);
+	if (rc)
+		return rc;
+	arena *a = arena_new();
+	store_party *pv;
+	size_t np;
+	if (!a)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	if ((rc = store_party_list(db, *out_id, a, &pv, &np, e)) == OK)
+		for (size_t i = 0; i < np; i++)
+			if (!strcmp(pv[i].role, "debtor"))
+				*out_debtor = pv[i].id;
+	arena_free(a);
+	return rc;
+}
+
+static int demo_receipt(store *db, const principal *fund, const enforce_settings *s, const char *key, int64_t matter,
+			const char *source, int64_t amount, const char *payer, const char *ref, const char *on, err *e)
+{
+	json_t *out = NULL;
+	int replayed;
+	ledger_receipt_in in = {.key = key, .court_unit_id = "152529.court", .matter_id = matter, .source = source,
+				.amount = amount, .payer = payer, .reference = ref, .received_on = on};
+	int rc = ledger_receipt(db, fund, s, &in, &out, &replayed, e);
+	json_decref(out);
+	return rc;
+}
+
+int demo_seed_enforcement(store *db, err *e)
+{
+	arena *a = arena_new();
+	principal handler, fund, reviewer, police;
+	enforce_settings s;
+	synth_rng r;
+	char d[8][11];
+	int rc;
+	if (!a)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	enforce_settings_default(&s);
+	synth_seed(&r, 152529);
+	cal_date today = legal_today_date();
+	static const long back[8] = {60, 40, 35, 20, 12, 8, 3, 0};
+	for (int i = 0; i < 8; i++)
+		date_plus(today, -back[i], d[i]);
+	int64_t ma, mb, mc, da, db_, dc, req_id, order_id, lid;
+	json_t *out = NULL;
+	int replayed;
+	if ((rc = demo_user(db, "zxbq.court.handler", a, &handler, e)) || (rc = demo_user(db, "zxbq.court.fund", a, &fund, e)) ||
+	    (rc = demo_user(db, "zxbq.court.reviewer", a, &reviewer, e)) ||
+	    (rc = demo_user(db, "zxbq.police.handler", a, &police, e)))
+		goto done;
+	/* A: a loan judgment; money partly in, one receipt held too long, the debtor listed and published */
+	if ((rc = demo_enforcement_matter(db, &handler, &r, d[0], 0, "民间借贷纠纷一案生效判决", &ma, &da, e)) ||
+	    (rc = ledger_account_open(db, &handler, ma, 5000000, a, &out, e)))
+		goto done;
+	json_decref(out);
+	out = NULL;
+	if ((rc = demo_receipt(db, &fund, &s, "demo-receipt-a1", ma, "debtor_payment", 2000000, "被执行人交款", "ZXBQ-REF-0001", d[2], e)) ||
+	    (rc = demo_receipt(db, &fund, &s, "demo-receipt-a2", ma, "bank_deduction", 1000000, "银行扣划", "ZXBQ-REF-0002", d[3], e)) ||
+	    (rc = demo_receipt(db, &fund, &s, "demo-fee-a", ma, "court_fee", 50000, "申请执行费预交", "ZXBQ-FEE-0001", d[1], e)))
+		goto done;
+	ledger_disbursement_in dis = {.key = "demo-disb-a1", .matter_id = ma, .kind = "creditor", .amount = 1000000,
+				      .payee_name = "申请执行人", .payee_account = "6228480012345678901", .payee_bank = "中国农业银行正镶白旗支行"};
+	if ((rc = ledger_disbursement_request(db, &fund, &dis, &out, &replayed, e)))
+		goto done;
+	int64_t disb_id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	out = NULL;
+	if ((rc = ledger_disbursement_approve(db, &reviewer, "demo-approve-a1", disb_id, "核对无误", d[5], &out, &replayed, e)))
+		goto done;
+	json_decref(out);
+	out = NULL;
+	/* the police asked to locate the debtor, list vehicles and consumption; two answered (one late), one overdue */
+	const char *kinds_a[] = {"locate", "vehicles", "consumption"};
+	assist_debtor_in deb_a = {.party_id = da, .kinds = kinds_a, .n_kinds = 3};
+	assist_new req_a = {.matter_id = ma, .police_unit_id = "152529.police", .basis = "（2026）执行裁定书、协助执行通知书",
+			    .note = "被执行人下落不明，请协助查找", .debtors = &deb_a, .n_debtors = 1, .on = d[4]};
+	if ((rc = assist_request_create(db, &handler, &s, &req_a, &req_id, e)))
+		goto done;
+	{
+		store_assist_item *items;
+		size_t ni;
+		if ((rc = store_assist_item_list(db, req_id, a, &items, &ni, e)))
+			goto done;
+		json_t *f1 = json_pack("{s:s,s:s}", "address", "正镶白旗明安图镇某嘎查", "seen_on", d[5]);
+		json_t *f2 = json_pack("{s:[{s:s,s:s,s:s}]}", "records", "date", d[4], "merchant", "锡林浩特某酒店", "kind", "住宿");
+		assist_answer_in ans1 = {.item_id = items[0].id, .found = 1, .findings = f1};
+		assist_answer_in ans2 = {.item_id = items[2].id, .found = 1, .findings = f2};
+		rc = assist_answer(db, &police, req_id, &ans1, 1, d[5], e);
+		if (rc == OK)
+			rc = assist_answer(db, &police, req_id, &ans2, 1, d[7], e);
+		json_decref(f1);
+		json_decref(f2);
+		if (rc)
+			goto done;
+	}
+	debtor_listing_new la = {.matter_id = ma, .party_id = da, .ground = "refuses_despite_ability",
+				 .conduct = "有履行能力而拒不履行生效判决确定的还款义务", .obligation = "偿还借款本金及利息",
+				 .source_doc_number = "（2025）内2529民初88号", .source_doc_issuer = "正镶白旗人民法院",
+				 .decided_on = d[5]};
+	if ((rc = debtor_list(db, &handler, &la, &lid, e)) ||
+	    (rc = debtor_notice(db, &handler, &s, lid, d[5], "直接送达", e)))
+		goto done;
+	/* B: obstruction; detention in force, consumption restriction, listed for two years, notice just served */
+	if ((rc = demo_enforcement_matter(db, &handler, &r, d[1], 0, "买卖合同纠纷一案生效判决", &mb, &db_, e)))
+		goto done;
+	control_new det = {.matter_id = mb, .kind = "detention", .party_id = db_, .basis = "（2026）内2529司惩1号",
+			   .reason = "以暴力方法阻碍执行人员执行职务", .valid_from = d[6]};
+	char until[11];
+	date_plus(today, 11, until);
+	det.valid_to = until;
+	control_new cons = {.matter_id = mb, .kind = "consumption_restriction", .party_id = db_,
+			    .basis = "（2026）内2529执限1号", .reason = "未按执行通知履行义务", .valid_from = d[3]};
+	int64_t cons_id;
+	if ((rc = control_order_issue(db, &handler, &det, &order_id, e)) ||
+	    (rc = control_order_issue(db, &handler, &cons, &cons_id, e)))
+		goto done;
+	const char *kinds_b[] = {"locate", "detain"};
+	assist_debtor_in deb_b = {.party_id = db_, .kinds = kinds_b, .n_kinds = 2, .order_id = order_id};
+	assist_new req_b = {.matter_id = mb, .police_unit_id = "152529.police", .basis = "（2026）内2529司惩1号拘留决定书",
+			    .debtors = &deb_b, .n_debtors = 1, .on = d[7]};
+	if ((rc = assist_request_create(db, &handler, &s, &req_b, &req_id, e)))
+		goto done;
+	debtor_listing_new lb = {.matter_id = mb, .party_id = db_, .ground = "obstructs_by_violence",
+				 .conduct = "以暴力方法阻碍执行人员查封财产", .obligation = "支付货款及违约金",
+				 .source_doc_number = "（2025）内2529民初102号", .source_doc_issuer = "正镶白旗人民法院",
+				 .extra_years = 1, .extra_reason = "以暴力方法妨碍执行，情节严重", .decided_on = d[6]};
+	if ((rc = debtor_list(db, &handler, &lb, &lid, e)) ||
+	    (rc = debtor_notice(db, &handler, &s, lid, d[7], "直接送达", e)))
+		goto done;
+	/* C: a company paid in full; the disbursement waits for the reviewer */
+	if ((rc = demo_enforcement_matter(db, &handler, &r, d[4], 1, "拖欠牧民草场流转费一案仲裁裁决", &mc, &dc, e)) ||
+	    (rc = ledger_account_open(db, &handler, mc, 800000, a, &out, e)))
+		goto done;
+	json_decref(out);
+	out = NULL;
+	if ((rc = demo_receipt(db, &fund, &s, "demo-receipt-c1", mc, "debtor_payment", 800000, "被执行单位转账", "ZXBQ-REF-0003", d[6], e)))
+		goto done;
+	ledger_disbursement_in dis_c = {.key = "demo-disb-c1", .matter_id = mc, .kind = "creditor", .amount = 800000,
+					.payee_name = "申请执行人", .payee_account = "6217000012345678", .payee_bank = "中国建设银行正镶白旗支行"};
+	if ((rc = ledger_disbursement_request(db, &fund, &dis_c, &out, &replayed, e)))
+		goto done;
+	json_decref(out);
+	out = NULL;
+	const char *kinds_c[] = {"vehicles"};
+	assist_debtor_in deb_c = {.party_id = dc, .kinds = kinds_c, .n_kinds = 1};
+	assist_new req_c = {.matter_id = mc, .police_unit_id = "152529.police", .basis = "（2026）执行裁定书",
+			    .debtors = &deb_c, .n_debtors = 1, .on = d[4]};
+	if ((rc = assist_request_create(db, &handler, &s, &req_c, &req_id, e)))
+		goto done;
+	{
+		store_assist_item *items;
+		size_t ni;
+		if ((rc = store_assist_item_list(db, req_id, a, &items, &ni, e)))
+			goto done;
+		json_t *f = json_pack("{s:[{s:s,s:s}]}", "vehicles", "plate", "蒙H·A1234", "model", "重型半挂牵引车");
+		assist_answer_in ans = {.item_id = items[0].id, .found = 1, .findings = f};
+		rc = assist_answer(db, &police, req_id, &ans, 1, d[5], e);
+		json_decref(f);
+		if (rc)
+			goto done;
+	}
+	/* money that came in without a case: unidentified until someone matches it */
+	if ((rc = demo_receipt(db, &fund, &s, "demo-unidentified-1", 0, "debtor_payment", 300000, "王某某", "ZXBQ-REF-0004", d[6], e)))
+		goto done;
+done:
+	json_decref(out);
+	arena_free(a);
 	return rc;
 }

@@ -21,6 +21,12 @@ int demo_seed(store *db, err *e);
  * matters. */
 int demo_seed_matters(store *db, int n, unsigned seed, err *e);
 
+/* Add enforcement demo data at 正镶白旗人民法院 and 正镶白旗公安局: three enforcement matters with
+ * assistance requests (one item overdue, one answered late), a detention and a consumption
+ * restriction order, two listed debtors (one published, one in its grace period), and case funds
+ * (one receipt overdue, one unidentified, one disbursement awaiting approval). Dates in the past. */
+int demo_seed_enforcement(store *db, err *e);
+
 /* Print the demo logins (username, display name, unit, roles) to f. */
 int demo_print_logins(store *db, FILE *f, err *e);
 

@@ -52,6 +52,7 @@ static const char *const procedures[] = {"ordinary", "summary", "fast_track", "s
 
 static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
 
+
 static void now_iso(char out[32]) { util_now_iso(out, 32); }
 
 static int year_of(const char *ymd) { return (ymd[0] - '0') * 1000 + (ymd[1] - '0') * 100 + (ymd[2] - '0') * 10 + (ymd[3] - '0'); }

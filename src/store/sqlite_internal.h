@@ -48,4 +48,14 @@ int sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* A column as an arena string (NULL for SQL NULL). */
 const char *sq_col_text(sqlite3_stmt *st, int i, arena *a);
 
+/* Step st to the end, decoding each row with fn into a growing arena array of elem-sized items (at most
+ * limit when limit > 0); when total_col >= 0 that column of the first row is *out_total. Resets st. */
+typedef int (*sq_row_fn)(sqlite3_stmt *st, arena *a, void *out);
+int sq_rows(store *db, sqlite3_stmt *st, arena *a, size_t elem, int limit, sq_row_fn fn, void **out, size_t *out_n,
+	    int total_col, int64_t *out_total, err *e);
+/* Bind an id: 0 binds SQL NULL. */
+int sq_bind_id(sqlite3_stmt *st, int i, int64_t id);
+/* A column as int64, 0 for SQL NULL. */
+int64_t sq_col_id(sqlite3_stmt *st, int i);
+
 #endif

@@ -296,4 +296,276 @@ typedef struct store_supervision_row {
 int store_supervision_counts(store *db, const char *group_by, const char *area_code, const char *today,
 			     const char *soon, arena *a, store_supervision_row **out, size_t *out_n, err *e);
 
+/* ==== enforcement (migration 0005, sqlite_enforce.c) ==== */
+
+/* ---- control orders: judicial detention, consumption restriction, exit restriction ---- */
+typedef struct store_control_order {
+	int64_t id, matter_id, party_id, issued_by, ended_by; /* party_id 0 = not a party of the matter */
+	const char *court_unit_id, *kind, *subject_type, *name, *id_type, *id_number, *basis, *reason;
+	const char *valid_from, *valid_to, *status, *issued_at, *ended_at, *end_reason; /* valid_to NULL = until lifted */
+} store_control_order;
+int store_control_order_insert(store *db, const store_control_order *o, int64_t *out_id, err *e);
+int store_control_order_get(store *db, int64_t id, arena *a, store_control_order *out, err *e);
+typedef struct store_control_order_query {
+	int64_t matter_id;     /* 0 = any */
+	const char *id_number; /* the subject, exact */
+	const char *kind;
+	const char *in_force_on; /* YYYY-MM-DD: only active orders in force that day */
+	int limit, offset;
+} store_control_order_query;
+int store_control_order_list(store *db, const store_control_order_query *q, arena *a, store_control_order **out,
+			     size_t *out_n, err *e);
+/* active -> revoked with who, when and why; E_CONFLICT if it is no longer active. */
+int store_control_order_end(store *db, int64_t id, const char *at, int64_t by, const char *reason, err *e);
+
+/* ---- assistance requests (查人找物) ---- */
+typedef struct store_assist_request {
+	int64_t id, matter_id, sent_by;
+	const char *court_unit_id, *court_area_code, *court_league_code, *police_unit_id, *police_area_code,
+		*police_league_code, *basis, *note, *status, *sent_on, *sent_at, *answered_at;
+	int64_t n_items, n_answered, n_overdue; /* read: its items, answered, pending past due (as of `today`) */
+} store_assist_request;
+typedef struct store_assist_item {
+	int64_t id, request_id, party_id, order_id, answered_by; /* 0 = none */
+	int ord, found;                                          /* found: -1 while pending */
+	const char *name, *id_type, *id_number, *kind, *police_unit_id, *police_area_code, *police_league_code;
+	const char *sent_on, *due_on, *status, *findings, *action_taken, *attachments, *answered_on, *answered_at;
+} store_assist_item;
+int store_assist_request_insert(store *db, const store_assist_request *r, int64_t *out_id, err *e);
+/* The request with its item counts; today (YYYY-MM-DD) decides n_overdue. */
+int store_assist_request_get(store *db, int64_t id, const char *today, arena *a, store_assist_request *out, err *e);
+/* open -> answered (all items answered); no-op when already answered. */
+int store_assist_request_close(store *db, int64_t id, const char *at, err *e);
+typedef struct store_assist_query {
+	const char *unit_id;   /* requests sent or received by this unit or its sub-units */
+	const char *police_unit_id, *court_unit_id; /* exact, with sub-units */
+	const char *area_code; /* police or court area within (league or county code; 150000 = all) */
+	int64_t matter_id;
+	const char *status;    /* open | answered */
+	const char *today;     /* for n_overdue and overdue_only */
+	int overdue_only;      /* only requests with pending items past due */
+	int limit, offset;
+} store_assist_query;
+int store_assist_request_list(store *db, const store_assist_query *q, arena *a, store_assist_request **out,
+			      size_t *out_n, int64_t *out_total, err *e);
+int store_assist_item_insert(store *db, const store_assist_item *it, int64_t *out_id, err *e);
+int store_assist_item_get(store *db, int64_t id, arena *a, store_assist_item *out, err *e);
+int store_assist_item_list(store *db, int64_t request_id, arena *a, store_assist_item **out, size_t *out_n, err *e);
+/* pending -> answered; E_CONFLICT when it was answered already (concurrent answers: one wins). */
+int store_assist_item_answer(store *db, const store_assist_item *it, err *e);
+/* Pending items past due (due_on < today) of a police unit (with sub-units) or within an area. */
+int store_assist_item_overdue(store *db, const char *police_unit_id, const char *area_code, const char *today,
+			      int limit, arena *a, store_assist_item **out, size_t *out_n, int64_t *out_total, err *e);
+/* Response statistics per police unit, for units within area_code (NULL = all) or one unit. */
+typedef struct store_assist_stat {
+	const char *police_unit_id;
+	int64_t items, answered, pending, overdue, answered_late, found;
+	double avg_days, max_days; /* answered items: days from sending to answering (fractional) */
+} store_assist_stat;
+int store_assist_stats(store *db, const char *area_code, const char *police_unit_id, const char *from,
+		       const char *to, const char *today, arena *a, store_assist_stat **out, size_t *out_n, err *e);
+
+/* ---- the query log: lookups of a person's data ---- */
+typedef struct store_person_lookup {
+	int64_t id, matter_id, actor_user_id; /* matter_id 0 = none */
+	const char *id_number, *name, *purpose, *what, *case_ref, *basis, *actor_unit_id, *at;
+} store_person_lookup;
+int store_person_lookup_insert(store *db, const store_person_lookup *l, int64_t *out_id, err *e);
+/* Lookups of id_number at or before `until` (ISO time; NULL = all), newest first. */
+int store_person_lookup_list(store *db, const char *id_number, const char *until, int limit, arena *a,
+			     store_person_lookup **out, size_t *out_n, err *e);
+
+/* ---- the dishonest-debtor list ---- */
+typedef struct store_listing {
+	int64_t id, matter_id, party_id, created_by, removed_by;
+	int age, years;              /* -1 = none (organisations; no fixed term) */
+	const char *court_unit_id, *subject_type, *name, *id_type, *id_number, *sex, *legal_representative;
+	const char *court_name, *province, *case_number, *filed_on, *source_doc_number, *source_doc_issuer;
+	const char *obligation, *ground, *conduct, *decided_on, *expires_on, *notified_on, *notice_method;
+	const char *publish_on, *status, *removed_on, *removal_reason, *removal_note, *created_at, *removed_at;
+} store_listing;
+int store_listing_insert(store *db, const store_listing *l, int64_t *out_id, err *e);
+int store_listing_get(store *db, int64_t id, arena *a, store_listing *out, err *e);
+typedef struct store_listing_query {
+	int64_t matter_id;
+	const char *court_unit_id; /* with sub-units */
+	const char *id_number, *name; /* exact */
+	const char *status;        /* listed | removed */
+	const char *live_on;       /* YYYY-MM-DD: listed and not expired that day */
+	const char *published_on;  /* YYYY-MM-DD: published by that day (publish_on <= day) */
+	int limit, offset;
+} store_listing_query;
+int store_listing_list(store *db, const store_listing_query *q, arena *a, store_listing **out, size_t *out_n,
+		       int64_t *out_total, err *e);
+/* Record the notice (once): E_CONFLICT when notified already or removed. */
+int store_listing_notice(store *db, int64_t id, const char *notified_on, const char *method, const char *publish_on,
+			 err *e);
+/* listed -> removed; E_CONFLICT when it is not listed. */
+int store_listing_remove(store *db, int64_t id, const char *on, const char *reason, const char *note, const char *at,
+			 int64_t by, err *e);
+/* Published listings that ended (removed, or expired before today), newest end first. */
+int store_listing_ended(store *db, const char *today, const char *since, int limit, arena *a, store_listing **out,
+			size_t *out_n, err *e);
+
+/* ---- enforcement counts for supervision (per court or police unit within an area) ---- */
+typedef struct store_enforce_count {
+	const char *unit_id;
+	int64_t assist_pending, assist_overdue, orders_active, listings_live;
+} store_enforce_count;
+int store_enforce_counts(store *db, const char *area_code, const char *today, arena *a, store_enforce_count **out,
+			 size_t *out_n, err *e);
+/* Matter events of the given types in [from, to] (business dates from the payload), one row per event,
+ * ordered by matter and date: the matter, the acting unit, the date, the type. A matter.filed event
+ * counts only for matters of kind enforcement. For the metrics. */
+typedef struct store_enforce_event {
+	int64_t matter_id;
+	const char *unit_id, *on, *event_type;
+} store_enforce_event;
+int store_enforce_events(store *db, const char *const *event_types, size_t n_types, const char *from, const char *to,
+			 arena *a, store_enforce_event **out, size_t *out_n, err *e);
+
+/* ==== case funds (migration 0006, sqlite_ledger.c); amounts in fen ==== */
+typedef struct store_ledger_account {
+	int64_t id, matter_id, amount_applied, debit_total, credit_total; /* amount_applied -1 = not set */
+	const char *court_unit_id, *kind, *opened_at;                    /* kind: bank|unidentified|matter|fees */
+} store_ledger_account;
+/* The court's account of a kind (matter_id 0) or a matter's; E_NOTFOUND when not opened. */
+int store_ledger_account_find(store *db, const char *court_unit_id, const char *kind, int64_t matter_id, arena *a,
+			      store_ledger_account *out, err *e);
+int store_ledger_account_get(store *db, int64_t id, arena *a, store_ledger_account *out, err *e);
+int store_ledger_account_insert(store *db, const store_ledger_account *acc, int64_t *out_id, err *e);
+int store_ledger_account_set_applied(store *db, int64_t id, int64_t amount_applied, err *e);
+/* Accounts of a court (NULL = all) and/or a matter (0 = all). */
+int store_ledger_account_list(store *db, const char *court_unit_id, int64_t matter_id, arena *a,
+			      store_ledger_account **out, size_t *out_n, err *e);
+/* Add debit and credit to an account's running totals; E_CONFLICT (nothing changed) when its balance
+ * would fall below zero. */
+int store_ledger_account_apply(store *db, int64_t id, int64_t debit, int64_t credit, err *e);
+
+typedef struct store_ledger_posting {
+	int64_t id, matter_id, amount, by_user;
+	const char *court_unit_id, *kind, *idempotency_key, *on_date, *at, *memo;
+} store_ledger_posting;
+typedef struct store_ledger_entry {
+	int64_t id, posting_id, account_id, debit, credit;
+} store_ledger_entry;
+/* E_CONFLICT when the idempotency key was used by another posting. */
+int store_ledger_posting_insert(store *db, const store_ledger_posting *p, int64_t *out_id, err *e);
+int store_ledger_entry_insert(store *db, const store_ledger_entry *en, err *e);
+/* Postings of a court and/or matter and/or touching an account, newest first. */
+int store_ledger_posting_list(store *db, const char *court_unit_id, int64_t matter_id, int64_t account_id, int limit,
+			      int offset, arena *a, store_ledger_posting **out, size_t *out_n, err *e);
+int store_ledger_entry_list(store *db, int64_t posting_id, arena *a, store_ledger_entry **out, size_t *out_n, err *e);
+/* Checks: postings after after_id whose entries do not balance (or have fewer than two entries);
+ * accounts whose running totals differ from the sum of their entries. */
+int store_ledger_unbalanced(store *db, int64_t after_id, int64_t *out_n, err *e);
+int store_ledger_drift(store *db, int64_t *out_n, err *e);
+int store_ledger_posting_max(store *db, int64_t *out_id, err *e);
+
+/* Idempotency keys. get: E_NOTFOUND when the key is new. */
+typedef struct store_ledger_request {
+	const char *key, *court_unit_id, *op, *fingerprint, *response, *created_at;
+	int64_t created_by;
+} store_ledger_request;
+int store_ledger_request_get(store *db, const char *key, arena *a, store_ledger_request *out, err *e);
+int store_ledger_request_insert(store *db, const store_ledger_request *r, err *e);
+
+typedef struct store_ledger_receipt {
+	int64_t id, matter_id, amount, disbursed, posting_id, match_posting_id, bank_line_id; /* 0 = none */
+	const char *court_unit_id, *source, *payer, *reference, *received_on, *due_on, *matched_on, *created_at;
+} store_ledger_receipt;
+int store_ledger_receipt_insert(store *db, const store_ledger_receipt *r, int64_t *out_id, err *e);
+int store_ledger_receipt_get(store *db, int64_t id, arena *a, store_ledger_receipt *out, err *e);
+typedef struct store_ledger_receipt_query {
+	const char *court_unit_id;
+	int64_t matter_id;
+	int unidentified;           /* only receipts not yet matched to a matter */
+	const char *overdue_before; /* case funds still held after their due day: due_on < this */
+	int outstanding;            /* only case funds not fully disbursed */
+	const char *from, *to;      /* received_on within */
+	int bank_unmatched;         /* not yet matched to a bank statement line */
+	int oldest_first;
+	int limit, offset;
+} store_ledger_receipt_query;
+int store_ledger_receipt_list(store *db, const store_ledger_receipt_query *q, arena *a, store_ledger_receipt **out,
+			      size_t *out_n, int64_t *out_total, err *e);
+/* The matter's case-funds receipts still (partly) held, oldest first (disbursement allocation). */
+int store_ledger_receipt_held(store *db, int64_t matter_id, int limit, arena *a, store_ledger_receipt **out,
+			      size_t *out_n, err *e);
+/* Unidentified -> matter; E_CONFLICT when it was matched already. */
+int store_ledger_receipt_match(store *db, int64_t id, int64_t matter_id, int64_t posting_id, const char *on, err *e);
+int store_ledger_receipt_add_disbursed(store *db, int64_t id, int64_t amount, err *e);
+int store_ledger_receipt_set_bank_line(store *db, int64_t id, int64_t line_id, err *e);
+
+typedef struct store_ledger_disbursement {
+	int64_t id, matter_id, amount, requested_by, decided_by, posting_id, bank_line_id; /* 0 = none */
+	const char *court_unit_id, *kind, *payee_name, *payee_account, *payee_bank, *note, *status;
+	const char *requested_at, *decided_at, *decision_note, *on_date;
+} store_ledger_disbursement;
+int store_ledger_disbursement_insert(store *db, const store_ledger_disbursement *d, int64_t *out_id, err *e);
+int store_ledger_disbursement_get(store *db, int64_t id, arena *a, store_ledger_disbursement *out, err *e);
+int store_ledger_disbursement_list(store *db, const char *court_unit_id, int64_t matter_id, const char *status,
+				   const char *from, const char *to, int bank_unmatched, int limit, arena *a,
+				   store_ledger_disbursement **out, size_t *out_n, err *e);
+/* requested -> posted|refused; E_CONFLICT when decided already. */
+int store_ledger_disbursement_decide(store *db, const store_ledger_disbursement *d, err *e);
+/* Sum of requested (not yet decided) disbursements of a matter's account kind. */
+int store_ledger_disbursement_pending(store *db, int64_t matter_id, const char *kind, int64_t *out_sum, err *e);
+int store_ledger_disbursement_set_bank_line(store *db, int64_t id, int64_t line_id, err *e);
+
+typedef struct store_ledger_bank_line {
+	int64_t id, import_id, amount, receipt_id, disbursement_id;
+	int line_no;
+	const char *on_date, *reference, *payer, *match_rule;
+} store_ledger_bank_line;
+typedef struct store_ledger_bank_import {
+	int64_t id, n_lines, n_matched, imported_by;
+	const char *court_unit_id, *first_on, *last_on, *report, *imported_at;
+} store_ledger_bank_import;
+int store_ledger_bank_import_insert(store *db, const store_ledger_bank_import *im, int64_t *out_id, err *e);
+int store_ledger_bank_import_set_report(store *db, int64_t id, int64_t n_matched, const char *report, err *e);
+int store_ledger_bank_import_get(store *db, int64_t id, arena *a, store_ledger_bank_import *out, err *e);
+int store_ledger_bank_import_list(store *db, const char *court_unit_id, int limit, arena *a,
+				  store_ledger_bank_import **out, size_t *out_n, err *e);
+int store_ledger_bank_line_insert(store *db, const store_ledger_bank_line *l, int64_t *out_id, err *e);
+
+/* Reconciliation: for every account of a court, totals before the day and on the day (by value date). */
+typedef struct store_ledger_day_row {
+	int64_t account_id, matter_id;
+	const char *kind;
+	int64_t debit_before, credit_before, debit_on, credit_on, debit_total, credit_total;
+} store_ledger_day_row;
+int store_ledger_day_totals(store *db, const char *court_unit_id, const char *on_date, arena *a,
+			    store_ledger_day_row **out, size_t *out_n, err *e);
+typedef struct store_ledger_reconciliation {
+	int64_t id, created_by;
+	int ok;
+	const char *court_unit_id, *on_date, *report, *created_at;
+} store_ledger_reconciliation;
+int store_ledger_reconciliation_insert(store *db, const store_ledger_reconciliation *r, int64_t *out_id, err *e);
+int store_ledger_reconciliation_list(store *db, const char *court_unit_id, int limit, arena *a,
+				     store_ledger_reconciliation **out, size_t *out_n, err *e);
+
+/* What the receipts say each account should hold: case funds still held per matter (amount -
+ * disbursed), court fees (fee receipts - posted fee refunds) and unidentified receipts, per court. */
+typedef struct store_ledger_held {
+	int64_t matter_id; /* 0 for the unidentified account */
+	const char *kind;  /* matter | fees | unidentified */
+	int64_t held;
+} store_ledger_held;
+int store_ledger_held_list(store *db, const char *court_unit_id, arena *a, store_ledger_held **out, size_t *out_n,
+			   err *e);
+/* Courts that have ledger accounts. */
+int store_ledger_courts(store *db, arena *a, const char ***out, size_t *out_n, err *e);
+
+/* Per court within an area: unidentified and overdue case funds (as of today), requests awaiting
+ * approval, and the funds received and disbursed in [from, to] (value dates). */
+typedef struct store_ledger_summary {
+	const char *court_unit_id;
+	int64_t unidentified_n, unidentified_amount, overdue_n, overdue_amount, awaiting_n, awaiting_amount;
+	int64_t received, disbursed, refunded;
+} store_ledger_court_summary;
+int store_ledger_summaries(store *db, const char *area_code, const char *court_unit_id, const char *today,
+			 const char *from, const char *to, arena *a, store_ledger_court_summary **out, size_t *out_n, err *e);
+
 #endif

@@ -1,0 +1,618 @@
+/*
+ * enforce.c - settings, the enforcement context of a matter, the query log, and the read-side views
+ * (workbench, supervision, metrics) over the enforcement modules. See enforce.h.
+ */
+#include "domain/enforce.h"
+
+#include "core/util.h"
+#include "domain/assist.h"
+#include "domain/audit.h"
+#include "domain/calendar.h"
+#include "domain/ident.h"
+#include "domain/ledger.h"
+#include "domain/legal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const assist_kind_names[ASSIST__COUNT] = {"locate", "consumption", "movement",
+						      "vehicles", "detain",      "seize_vehicle"};
+const char *const assist_kind_labels[ASSIST__COUNT] = {"查找下落", "高消费记录", "活动轨迹",
+						       "车辆信息", "协助司法拘留", "查扣车辆"};
+
+int assist_kind_parse(const char *name)
+{
+	for (int i = 0; name && i < ASSIST__COUNT; i++)
+		if (!strcmp(assist_kind_names[i], name))
+			return i;
+	return -1;
+}
+
+static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
+
+void enforce_settings_default(enforce_settings *out)
+{
+	config cfg;
+	config_defaults(&cfg);
+	enforce_settings_from_config(&cfg, out);
+}
+
+void enforce_settings_from_config(const config *cfg, enforce_settings *out)
+{
+	memset(out, 0, sizeof *out);
+	out->assist_days[ASSIST_LOCATE] = (int)cfg->assist_locate_days;
+	out->assist_days[ASSIST_CONSUMPTION] = (int)cfg->assist_consumption_days;
+	out->assist_days[ASSIST_MOVEMENT] = (int)cfg->assist_movement_days;
+	out->assist_days[ASSIST_VEHICLES] = (int)cfg->assist_vehicles_days;
+	out->assist_days[ASSIST_DETAIN] = (int)cfg->assist_detain_days;
+	out->assist_days[ASSIST_SEIZE] = (int)cfg->assist_seize_days;
+	out->funds_due_days = (int)cfg->funds_due_days;
+	out->debtor_grace_days = (int)cfg->debtor_grace_days;
+	out->query_log_delay_days = (int)cfg->query_log_delay_days;
+}
+
+const org_unit *enforce_top_unit(const char *unit_id)
+{
+	const org_unit *u = unit_id ? org_unit_find(unit_id) : NULL;
+	for (int d = 0; u && u->parent_id[0] && d < 8; d++)
+		u = org_unit_find(u->parent_id);
+	return u;
+}
+
+const char *enforce_league_of(const char *area_code)
+{
+	const org_area *ar = org_area_find(area_code);
+	if (ar && ar->level == LEVEL_COUNTY)
+		return ar->parent_code;
+	return area_code;
+}
+
+int enforce_day(const char *in, const char *field, char out[11], err *e)
+{
+	char today[11];
+	legal_today(today);
+	if (!in || !*in) {
+		memcpy(out, today, 11);
+		return OK;
+	}
+	cal_date d;
+	int rc = cal_date_parse(in, field, &d, e);
+	if (rc)
+		return rc;
+	if (strcmp(in, today) > 0)
+		return err_set(e, E_INVALID, field, "日期 %s 晚于今天", in);
+	legal_format(d, out);
+	return OK;
+}
+
+void enforce_stamp(const char *day, char out[32])
+{
+	char today[11];
+	legal_today(today);
+	if (!day || !strcmp(day, today))
+		util_now_iso(out, 32);
+	else
+		snprintf(out, 32, "%.10sT01:00:00.000Z", day);
+}
+
+void enforce_add_days(const char *day, long n, char out[11])
+{
+	cal_date d;
+	if (cal_date_parse(day, NULL, &d, NULL) != OK) {
+		util_strlcpy(out, day, 11);
+		return;
+	}
+	legal_format(cal_date_add_days(d, n), out);
+}
+
+int enforce_change_int(json_t *payload, const char *field, const int64_t *old_value, int64_t new_value)
+{
+	json_t *o = old_value ? json_integer(*old_value) : NULL, *n = json_integer(new_value);
+	int rc = n && (o || !old_value) ? audit_change(payload, field, o, n) : E_NOMEM;
+	json_decref(o);
+	json_decref(n);
+	return rc;
+}
+
+/* ---- the enforcement context of a matter ---- */
+int enforce_matter_load(store *db, int64_t matter_id, arena *a, enforce_matter *out, err *e)
+{
+	store_case_number *nums;
+	size_t n;
+	memset(out, 0, sizeof *out);
+	int rc = store_matter_get(db, matter_id, a, &out->m, e);
+	if (rc == E_NOTFOUND)
+		return err_set(e, E_NOTFOUND, "matter_id", "案件不存在或无权查看");
+	if (rc || (rc = store_case_number_list(db, matter_id, a, &nums, &n, e)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(nums[i].stage, "enforcement"))
+			continue;
+		out->case_number = nums[i].number;
+		out->court = enforce_top_unit(nums[i].unit_id);
+		out->filed_on = arena_strndup(a, nums[i].created_at, 10);
+	}
+	if (!out->court || strcmp(out->court->kind, "court"))
+		return err_set(e, E_CONFLICT, "matter_id", "案件 %s 不是执行案件（没有执行案号）", out->m.number);
+	if (!strcmp(out->m.kind, "enforcement"))
+		out->filed_on = arena_strndup(a, out->m.filed_at, 10);
+	if (!out->filed_on)
+		return nomem(e);
+	out->active = !strcmp(out->m.status, "open") && !strcmp(out->m.stage, "enforcement");
+	return OK;
+}
+
+int enforce_matter_active(store *db, int64_t matter_id, arena *a, enforce_matter *out, err *e)
+{
+	int rc = enforce_matter_load(db, matter_id, a, out, e);
+	if (rc == OK && !out->active)
+		rc = err_set(e, E_CONFLICT, "matter_id", "案件 %s 已结案或不在执行阶段", out->m.number);
+	return rc;
+}
+
+/* ---- the query log ---- */
+int enforce_lookup_record(store *db, const principal *who, store_person_lookup *l, err *e)
+{
+	char now[32], sid[24];
+	int64_t id;
+	util_now_iso(now, sizeof now);
+	l->at = l->at ? l->at : now;
+	l->actor_user_id = who->user_id;
+	l->actor_unit_id = who->unit_id[0] ? who->unit_id : NULL;
+	int rc = store_person_lookup_insert(db, l, &id, e);
+	if (rc)
+		return rc;
+	/* The event carries the full number (events are the private record, as with a matter's
+	 * parties); logs and public views show it masked. */
+	json_t *p = json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:s}", "id_number", l->id_number, "name", l->name, "purpose",
+			      l->purpose, "what", l->what, "case_ref", l->case_ref, "basis", l->basis);
+	if (!p || (l->matter_id && json_object_set_new(p, "matter_id", json_integer(l->matter_id)))) {
+		json_decref(p);
+		return nomem(e);
+	}
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	rc = audit_record(db, who, "person_lookup", sid, "person.looked_up", p, NULL, e);
+	json_decref(p);
+	return rc;
+}
+
+static const char *purpose_label(const char *p)
+{
+	if (!strcmp(p, "assistance_request"))
+		return "法院发起协查";
+	if (!strcmp(p, "assistance_answer"))
+		return "公安机关协查查询";
+	if (!strcmp(p, "person_check"))
+		return "公安机关核查强制措施";
+	if (!strcmp(p, "restriction_check"))
+		return "限制措施核查";
+	return p;
+}
+
+static const char *case_number_of(store *db, int64_t matter_id, arena *a)
+{
+	store_case_number *nums;
+	size_t n;
+	if (!matter_id || store_case_number_list(db, matter_id, a, &nums, &n, NULL) != OK || n == 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(nums[i].stage, "enforcement"))
+			return nums[i].number;
+	return nums[n - 1].number;
+}
+
+int enforce_query_log(store *db, const enforce_settings *s, const char *name, const char *id_number, arena *a,
+		      json_t **out, err *e)
+{
+	store_person_lookup *v;
+	size_t n;
+	char until[32], today[11], cut[11];
+	if (!name || !*name || util_utf8_len(name) > 100)
+		return err_set(e, E_INVALID, "name", "请填写本人姓名");
+	ident_person ip;
+	int rc = ident_resident_id_check(id_number, "id_number", &ip, e);
+	if (rc)
+		return rc;
+	legal_today(today);
+	/* visible: lookups made on or before the cut day, Beijing time (the day ends at 16:00 UTC) */
+	enforce_add_days(today, -(long)s->query_log_delay_days, cut);
+	snprintf(until, sizeof until, "%sT16:00:00.000Z", cut);
+	if ((rc = store_person_lookup_list(db, ip.id, NULL, 1000, a, &v, &n, e)))
+		return rc;
+	int name_ok = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].name && !strcmp(v[i].name, name))
+			name_ok = 1;
+	json_t *arr = json_array();
+	if (!arr)
+		return nomem(e);
+	for (size_t i = 0; name_ok && i < n; i++) {
+		if (strcmp(v[i].at, until) >= 0)
+			continue;
+		const org_unit *u = v[i].actor_unit_id ? org_unit_find(v[i].actor_unit_id) : NULL;
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:s}", "at", v[i].at, "unit",
+						     u ? u->name : "系统", "purpose", v[i].purpose, "purpose_label",
+						     purpose_label(v[i].purpose), "case_number",
+						     case_number_of(db, v[i].matter_id, a), "case_ref", v[i].case_ref,
+						     "basis", v[i].basis));
+	}
+	char masked[32];
+	ident_mask_id(ip.id, masked, sizeof masked);
+	*out = json_pack("{s:s,s:o,s:i,s:s}", "id_number", masked, "lookups", arr, "delay_days", s->query_log_delay_days,
+			 "note", "为不影响正在进行的执行工作，查询记录在一定期限后方可查看");
+	return *out ? OK : nomem(e);
+}
+
+int enforce_lookup_list(store *db, const char *id_number, arena *a, json_t **out, err *e)
+{
+	store_person_lookup *v;
+	size_t n;
+	int rc = store_person_lookup_list(db, id_number, NULL, 1000, a, &v, &n, e);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++) {
+		const org_unit *u = v[i].actor_unit_id ? org_unit_find(v[i].actor_unit_id) : NULL;
+		json_t *j = json_pack("{s:I,s:s,s:I,s:s?,s:s?,s:s,s:s,s:s,s:s?,s:s?,s:s}", "id", (json_int_t)v[i].id,
+				      "at", v[i].at, "user_id", (json_int_t)v[i].actor_user_id, "unit_id",
+				      v[i].actor_unit_id, "unit_name", u ? u->name : NULL, "purpose", v[i].purpose,
+				      "what", v[i].what, "basis", v[i].basis, "case_ref", v[i].case_ref, "name",
+				      v[i].name, "case_number", "");
+		if (j) {
+			const char *cn = case_number_of(db, v[i].matter_id, a);
+			json_object_set_new(j, "case_number", cn ? json_string(cn) : json_null());
+			json_object_set_new(j, "matter_id", v[i].matter_id ? json_integer(v[i].matter_id) : json_null());
+		}
+		json_array_append_new(arr, j);
+	}
+	*out = json_pack("{s:o}", "lookups", arr);
+	return *out ? OK : nomem(e);
+}
+
+/* The events of one enforcement object, oldest first: its trace. */
+json_t *enforce_trace_json(store *db, const char *entity_type, int64_t id, arena *a)
+{
+	store_event *ev;
+	size_t n;
+	char sid[24];
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	json_t *arr = json_array();
+	if (!arr || store_event_list_entity(db, entity_type, sid, 0, 1000, a, &ev, &n, NULL) != OK)
+		return arr;
+	for (size_t i = 0; i < n; i++) {
+		const org_unit *u = ev[i].actor_unit_id ? org_unit_find(ev[i].actor_unit_id) : NULL;
+		json_t *payload = json_loads(ev[i].payload, 0, NULL);
+		json_t *changes = payload ? json_incref(json_object_get(payload, "changes")) : NULL;
+		json_decref(payload);
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:I,s:s?,s:s?,s:o}", "seq", (json_int_t)ev[i].seq,
+						     "at", ev[i].at, "type", ev[i].event_type, "user_id",
+						     (json_int_t)ev[i].actor_user_id, "unit_id", ev[i].actor_unit_id,
+						     "unit_name", u ? u->name : NULL, "changes",
+						     changes ? changes : json_object()));
+	}
+	return arr;
+}
+
+/* ---- workbench ---- */
+int enforce_workbench(store *db, const principal *who, arena *a, json_t **out, err *e)
+{
+	char today[11];
+	legal_today(today);
+	const org_unit *u = org_unit_find(who->unit_id), *top = enforce_top_unit(who->unit_id);
+	if (!u || !top)
+		return err_set(e, E_FORBIDDEN, NULL, "只有单位用户有工作台");
+	int rc = OK;
+	json_t *v = json_pack("{s:s,s:s,s:s}", "unit_id", u->id, "unit_name", u->name, "today", today);
+	if (!v)
+		return nomem(e);
+	if (!strcmp(top->kind, "police")) {
+		/* the queue: pending items, overdue first */
+		store_assist_query q = {.police_unit_id = who->unit_id, .status = "open", .today = today, .limit = 100};
+		json_t *reqs = NULL, *over = NULL;
+		store_assist_item *items;
+		size_t n;
+		int64_t total;
+		if ((rc = assist_request_list(db, &q, a, &reqs, e)) ||
+		    (rc = store_assist_item_overdue(db, who->unit_id, NULL, today, 100, a, &items, &n, &total, e))) {
+			json_decref(reqs);
+			goto done;
+		}
+		over = json_array();
+		for (size_t i = 0; over && i < n; i++)
+			json_array_append_new(over, assist_item_json(&items[i], today, 1));
+		json_object_set_new(v, "assistance_to_answer", reqs);
+		json_object_set_new(v, "assistance_overdue", json_pack("{s:o,s:I}", "items", over, "total", (json_int_t)total));
+	} else if (!strcmp(top->kind, "court")) {
+		store_assist_query q = {.court_unit_id = who->unit_id, .status = "open", .today = today, .limit = 100};
+		store_assist_query lq = q;
+		lq.overdue_only = 1;
+		json_t *reqs = NULL, *late = NULL, *unid = NULL, *overdue = NULL, *awaiting = NULL;
+		if ((rc = assist_request_list(db, &q, a, &reqs, e)))
+			goto done;
+		json_object_set_new(v, "assistance_sent", reqs);
+		/* requests the police have not answered in time, for the court to chase */
+		if ((rc = assist_request_list(db, &lq, a, &late, e)))
+			goto done;
+		json_object_set_new(v, "assistance_overdue", late);
+		store_ledger_receipt_query uq = {.court_unit_id = top->id, .unidentified = 1, .limit = 100};
+		store_ledger_receipt_query oq = {.court_unit_id = top->id, .overdue_before = today, .oldest_first = 1,
+						 .limit = 100};
+		if ((rc = ledger_receipts_json(db, &uq, a, &unid, e)) || (rc = ledger_receipts_json(db, &oq, a, &overdue, e)) ||
+		    (rc = ledger_disbursements_json(db, top->id, 0, "requested", a, &awaiting, e))) {
+			json_decref(unid);
+			json_decref(overdue);
+			goto done;
+		}
+		json_object_set_new(v, "funds_unidentified", unid);
+		json_object_set_new(v, "funds_overdue", overdue);
+		json_object_set_new(v, "disbursements_awaiting_approval", awaiting);
+	}
+done:
+	if (rc) {
+		json_decref(v);
+		return rc;
+	}
+	*out = v;
+	return OK;
+}
+
+/* ---- supervision ---- */
+/* The row of a unit in the supervision table (created with zeros on first use). */
+static json_t *sup_row(json_t *units, const char *id)
+{
+	json_t *r = json_object_get(units, id);
+	if (r)
+		return r;
+	const org_unit *u = org_unit_find(id);
+	r = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "unit_id", id, "unit_name", u ? u->name : id,
+		      "kind", u ? u->kind : "", "assist_pending", (json_int_t)0, "assist_overdue", (json_int_t)0,
+		      "orders_active", (json_int_t)0, "listings_live", (json_int_t)0, "funds_unidentified_n",
+		      (json_int_t)0, "funds_unidentified_amount", (json_int_t)0, "funds_overdue_n", (json_int_t)0,
+		      "funds_overdue_amount", (json_int_t)0);
+	json_object_set_new(units, id, r ? r : json_object());
+	return json_object_get(units, id);
+}
+
+int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out, err *e)
+{
+	char today[11];
+	legal_today(today);
+	store_enforce_count *c;
+	store_ledger_court_summary *ls;
+	size_t nc, nl;
+	json_t *stats = NULL;
+	int rc = store_enforce_counts(db, area_code, today, a, &c, &nc, e);
+	if (rc || (rc = store_ledger_summaries(db, area_code, NULL, today, NULL, NULL, a, &ls, &nl, e)) ||
+	    (rc = assist_stats_json(db, area_code, NULL, NULL, NULL, a, &stats, e)))
+		return rc;
+	json_t *units = json_object(), *rows = json_array();
+	json_t *tot = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "assist_pending", (json_int_t)0, "assist_overdue",
+				(json_int_t)0, "orders_active", (json_int_t)0, "listings_live", (json_int_t)0,
+				"funds_unidentified_n", (json_int_t)0, "funds_unidentified_amount", (json_int_t)0,
+				"funds_overdue_n", (json_int_t)0, "funds_overdue_amount", (json_int_t)0);
+	if (!units || !rows || !tot) {
+		json_decref(units);
+		json_decref(rows);
+		json_decref(tot);
+		json_decref(stats);
+		return nomem(e);
+	}
+	for (size_t i = 0; i < nc; i++) {
+		json_t *r = sup_row(units, c[i].unit_id);
+		json_object_set_new(r, "assist_pending", json_integer(c[i].assist_pending));
+		json_object_set_new(r, "assist_overdue", json_integer(c[i].assist_overdue));
+		json_object_set_new(r, "orders_active", json_integer(c[i].orders_active));
+		json_object_set_new(r, "listings_live", json_integer(c[i].listings_live));
+	}
+	for (size_t i = 0; i < nl; i++) {
+		json_t *r = sup_row(units, ls[i].court_unit_id);
+		json_object_set_new(r, "funds_unidentified_n", json_integer(ls[i].unidentified_n));
+		json_object_set_new(r, "funds_unidentified_amount", json_integer(ls[i].unidentified_amount));
+		json_object_set_new(r, "funds_overdue_n", json_integer(ls[i].overdue_n));
+		json_object_set_new(r, "funds_overdue_amount", json_integer(ls[i].overdue_amount));
+	}
+	const char *k;
+	json_t *r;
+	static const char *const keys[] = {"assist_pending",	    "assist_overdue",		 "orders_active",
+					   "listings_live",	    "funds_unidentified_n",	 "funds_unidentified_amount",
+					   "funds_overdue_n",	    "funds_overdue_amount"};
+	json_object_foreach(units, k, r)
+	{
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			json_object_set_new(tot, keys[i],
+					    json_integer(json_integer_value(json_object_get(tot, keys[i])) +
+							 json_integer_value(json_object_get(r, keys[i]))));
+		json_array_append(rows, r);
+	}
+	json_decref(units);
+	*out = json_pack("{s:s,s:s,s:o,s:o,s:o}", "area_code", area_code ? area_code : "150000", "today", today, "units",
+			 rows, "totals", tot, "assistance_response", stats);
+	return *out ? OK : nomem(e);
+}
+
+/* ---- metrics ---- */
+typedef struct court_metrics {
+	const char *court_id;
+	int64_t accepted, closed, closed_enforced, closed_no_assets, closed_with_money, closed_applied,
+		closed_recovered, days_sum, days_n;
+	int64_t received, disbursed, refunded, overdue_n, overdue_amount, unidentified_n, unidentified_amount;
+} court_metrics;
+
+static court_metrics *metrics_for(court_metrics *m, size_t *n, size_t cap, const char *court_id)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(m[i].court_id, court_id))
+			return &m[i];
+	if (*n >= cap)
+		return NULL;
+	memset(&m[*n], 0, sizeof m[*n]);
+	m[*n].court_id = court_id;
+	return &m[(*n)++];
+}
+
+static int court_in_scope(const org_unit *court, const char *area_code, const char *court_unit_id)
+{
+	if (!court || strcmp(court->kind, "court"))
+		return 0;
+	if (court_unit_id)
+		return !strcmp(court->id, court_unit_id);
+	return !area_code || org_area_within(court->area_code, area_code);
+}
+
+static void add_metrics(court_metrics *t, const court_metrics *m)
+{
+	t->accepted += m->accepted;
+	t->closed += m->closed;
+	t->closed_enforced += m->closed_enforced;
+	t->closed_no_assets += m->closed_no_assets;
+	t->closed_with_money += m->closed_with_money;
+	t->closed_applied += m->closed_applied;
+	t->closed_recovered += m->closed_recovered;
+	t->days_sum += m->days_sum;
+	t->days_n += m->days_n;
+	t->received += m->received;
+	t->disbursed += m->disbursed;
+	t->refunded += m->refunded;
+	t->overdue_n += m->overdue_n;
+	t->overdue_amount += m->overdue_amount;
+	t->unidentified_n += m->unidentified_n;
+	t->unidentified_amount += m->unidentified_amount;
+}
+
+static double ratio(int64_t num, int64_t den) { return den ? (double)num / (double)den : 0.0; }
+
+static json_t *metrics_json(const court_metrics *m, const char *name)
+{
+	json_t *j = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "court_unit_id", m->court_id, "court_name", name, "accepted",
+			      (json_int_t)m->accepted, "closed", (json_int_t)m->closed, "closed_enforced",
+			      (json_int_t)m->closed_enforced, "closed_no_assets", (json_int_t)m->closed_no_assets);
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "completion_rate", json_real(ratio(m->closed_enforced, m->closed)));
+	json_object_set_new(j, "actual_enforcement_rate", json_real(ratio(m->closed_with_money, m->closed)));
+	json_object_set_new(j, "recovery_rate", json_real(ratio(m->closed_recovered, m->closed_applied)));
+	json_object_set_new(j, "amount_applied_closed", json_integer(m->closed_applied));
+	json_object_set_new(j, "amount_recovered_closed", json_integer(m->closed_recovered));
+	json_object_set_new(j, "avg_days_to_close", m->days_n ? json_real((double)m->days_sum / (double)m->days_n) : json_null());
+	json_object_set_new(j, "funds_received", json_integer(m->received));
+	json_object_set_new(j, "funds_disbursed", json_integer(m->disbursed));
+	json_object_set_new(j, "fees_refunded", json_integer(m->refunded));
+	json_object_set_new(j, "funds_overdue_n", json_integer(m->overdue_n));
+	json_object_set_new(j, "funds_overdue_amount", json_integer(m->overdue_amount));
+	json_object_set_new(j, "funds_unidentified_n", json_integer(m->unidentified_n));
+	json_object_set_new(j, "funds_unidentified_amount", json_integer(m->unidentified_amount));
+	return j;
+}
+
+int enforce_metrics(store *db, const char *area_code, const char *court_unit_id, const char *from, const char *to,
+		    arena *a, json_t **out, err *e)
+{
+	static const char *const accept_types[] = {"matter.filed", "matter.apply_enforcement"};
+	static const char *const close_types[] = {"matter.close_enforced", "matter.close_no_assets"};
+	store_enforce_event *acc, *cls;
+	store_ledger_court_summary *ls;
+	size_t nacc, ncls, nl, n = 0;
+	char today[11];
+	legal_today(today);
+	int rc = store_read_begin(db, e);
+	if (rc)
+		return rc;
+	/* acceptances of all time (a case closed in the period may have been accepted before it) */
+	if ((rc = store_enforce_events(db, accept_types, 2, NULL, NULL, a, &acc, &nacc, e)) ||
+	    (rc = store_enforce_events(db, close_types, 2, from, to, a, &cls, &ncls, e)) ||
+	    (rc = store_ledger_summaries(db, area_code, court_unit_id, today, from, to, a, &ls, &nl, e)))
+		goto done;
+	size_t cap = 64 + nl;
+	court_metrics *m = arena_alloc(a, cap * sizeof *m);
+	if (!m) {
+		rc = nomem(e);
+		goto done;
+	}
+	/* acceptances: filed as enforcement, or applied for enforcement (the store keeps only those) */
+	for (size_t i = 0; i < nacc; i++) {
+		const org_unit *c = enforce_top_unit(acc[i].unit_id);
+		if (!court_in_scope(c, area_code, court_unit_id))
+			continue;
+		if ((from && strcmp(acc[i].on, from) < 0) || (to && strcmp(acc[i].on, to) > 0))
+			continue;
+		court_metrics *cm = metrics_for(m, &n, cap, c->id);
+		if (cm)
+			cm->accepted++;
+	}
+	for (size_t i = 0; i < ncls; i++) {
+		const org_unit *c = enforce_top_unit(cls[i].unit_id);
+		if (!court_in_scope(c, area_code, court_unit_id))
+			continue;
+		court_metrics *cm = metrics_for(m, &n, cap, c->id);
+		if (!cm)
+			continue;
+		cm->closed++;
+		if (!strcmp(cls[i].event_type, "matter.close_enforced"))
+			cm->closed_enforced++;
+		else
+			cm->closed_no_assets++;
+		int64_t applied = -1, received = 0;
+		if (ledger_matter_performance(db, cls[i].matter_id, &applied, &received, NULL) == OK) {
+			if (received > 0)
+				cm->closed_with_money++;
+			if (applied > 0) {
+				cm->closed_applied += applied;
+				cm->closed_recovered += received < applied ? received : applied;
+			}
+		}
+		/* days from acceptance (the latest before closing) to closing; acceptances are sorted by
+		 * matter, so a binary search finds the matter's */
+		const char *accepted = NULL;
+		size_t lo = 0, hi = nacc;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (acc[mid].matter_id < cls[i].matter_id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < nacc && acc[k].matter_id == cls[i].matter_id; k++)
+			if (strcmp(acc[k].on, cls[i].on) <= 0)
+				accepted = acc[k].on;
+		cal_date d0, d1;
+		if (accepted && cal_date_parse(accepted, NULL, &d0, NULL) == OK &&
+		    cal_date_parse(cls[i].on, NULL, &d1, NULL) == OK) {
+			cm->days_sum += cal_days_between(d0, d1);
+			cm->days_n++;
+		}
+	}
+	for (size_t i = 0; i < nl; i++) {
+		const org_unit *c = org_unit_find(ls[i].court_unit_id);
+		if (!court_in_scope(c, area_code, court_unit_id))
+			continue;
+		court_metrics *cm = metrics_for(m, &n, cap, c->id);
+		if (!cm)
+			continue;
+		cm->received = ls[i].received;
+		cm->disbursed = ls[i].disbursed;
+		cm->refunded = ls[i].refunded;
+		cm->overdue_n = ls[i].overdue_n;
+		cm->overdue_amount = ls[i].overdue_amount;
+		cm->unidentified_n = ls[i].unidentified_n;
+		cm->unidentified_amount = ls[i].unidentified_amount;
+	}
+	court_metrics total = {.court_id = "total"};
+	json_t *rows = json_array();
+	for (size_t i = 0; rows && i < n; i++) {
+		const org_unit *c = org_unit_find(m[i].court_id);
+		json_array_append_new(rows, metrics_json(&m[i], c ? c->name : m[i].court_id));
+		add_metrics(&total, &m[i]);
+	}
+	json_t *tj = metrics_json(&total, "合计");
+	*out = json_pack("{s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:s}", "area_code", area_code, "court_unit_id", court_unit_id,
+			 "from", from, "to", to, "courts", rows ? rows : json_array(), "totals", tj ? tj : json_object(),
+			 "definitions",
+			 "执行完毕率 = 以“执行完毕”方式结案数 ÷ 结案数；实际执行率 = 有款项实际到账的结案数 ÷ 结案数；"
+			 "执行到位率 = 结案案件实际到位金额 ÷ 申请执行标的额（仅计已登记标的额的案件）；"
+			 "平均结案天数 = 立案（或申请执行）至结案的自然日；案款数据按入账日期统计。各院数据按院排列，不作排名。");
+	if (!*out)
+		rc = nomem(e);
+done:
+	store_read_end(db);
+	return rc;
+}

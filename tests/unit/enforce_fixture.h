@@ -1,0 +1,98 @@
+/*
+ * enforce_fixture.h - what the enforcement and ledger tests share: a database in a temporary directory
+ * with the organisation, the legal calendar and the verifiable log set up, principals for the demo
+ * roles at two courts and a police unit, and enforcement matters filed with a creditor and a debtor.
+ *
+ * The property test turns durability off (PRAGMA synchronous=OFF on a temporary file, through the
+ * store's internal header): it checks logic, not fsync, and must stay fast under ASan.
+ */
+#ifndef CB_ENFORCE_FIXTURE_H
+#define CB_ENFORCE_FIXTURE_H
+
+#include "testutil.h"
+
+#include "core/util.h"
+#include "domain/legal.h"
+#include "domain/matter.h"
+#include "domain/org.h"
+#include "domain/tlog.h"
+#include "store/sqlite_internal.h"
+
+typedef struct efix {
+	char dir[64];
+	char db_path[128];
+	store *db;
+} efix;
+
+/* fast: synchronous=OFF, a large cache, on tmpfs when available (the file stays shared by the
+ * connections of racing threads). */
+static inline void efix_open(efix *f, int fast)
+{
+	err e = {0};
+	/* the fast database goes to tmpfs when there is one: no file system journal under it */
+	snprintf(f->dir, sizeof f->dir, "%s", fast && access("/dev/shm", W_OK) == 0 ? "/dev/shm/cbtest.XXXXXX" : "/tmp/cbtest.XXXXXX");
+	if (!mkdtemp(f->dir))
+		fail_msg("mkdtemp failed");
+	snprintf(f->db_path, sizeof f->db_path, "%s/casebridge.db", f->dir);
+	assert_int_equal(store_open(f->db_path, &f->db, &e), OK);
+	if (fast)
+		assert_int_equal(sqlite3_exec(f->db->h, "PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
+						  "PRAGMA mmap_size=268435456",
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+	if (store_migrate(f->db, NULL, &e) != OK || tlog_setup(f->dir, "sha256", "ed25519", &e) != OK ||
+	    org_seed(f->db, principal_system(), &e) != OK || org_cache_load(f->db, &e) != OK ||
+	    legal_init(f->db, f->dir, &e) != OK)
+		fail_msg("fixture: %s", e.message);
+}
+
+static inline void efix_close(efix *f)
+{
+	store_close(f->db);
+	tlog_free();
+	legal_free();
+	org_cache_free();
+	test_rmdir(f->dir);
+}
+
+/* A principal of a unit with roles and a user id (0 = the system). */
+static inline principal efix_who(int64_t user_id, const char *unit_id, unsigned roles)
+{
+	principal p;
+	memset(&p, 0, sizeof p);
+	p.user_id = user_id;
+	snprintf(p.username, sizeof p.username, "user%lld", (long long)user_id);
+	util_strlcpy(p.unit_id, unit_id, sizeof p.unit_id);
+	p.roles = roles;
+	return p;
+}
+
+/* File an enforcement matter at the court; the debtor's party id into *out_debtor (may be NULL). */
+static inline int64_t efix_matter(efix *f, const char *court, const char *debtor_name, const char *debtor_id,
+				  const char *filed_on, int64_t *out_debtor)
+{
+	err e = {0};
+	principal who = efix_who(0, court, ROLE_HANDLER);
+	int org = strspn(debtor_id, "0123456789X") != 18;
+	matter_party_in parties[2] = {{"person", "申请人甲", "creditor", "resident_id", "152529198001010018"},
+				      {org ? "organization" : "person", debtor_name, "debtor",
+				       org ? "credit_code" : "resident_id", debtor_id}};
+	matter_new in = {.kind = "enforcement", .summary = "申请执行借款纠纷判决", .parties = parties, .n_parties = 2,
+			 .filed_on = filed_on};
+	int64_t id;
+	if (matter_file(f->db, &who, &in, &id, NULL, &e) != OK)
+		fail_msg("file matter: %s (%s)", e.message, e.field);
+	if (out_debtor) {
+		arena *a = arena_new();
+		store_party *pv;
+		size_t np;
+		assert_int_equal(store_party_list(f->db, id, a, &pv, &np, &e), OK);
+		for (size_t i = 0; i < np; i++)
+			if (!strcmp(pv[i].role, "debtor"))
+				*out_debtor = pv[i].id;
+		arena_free(a);
+	}
+	return id;
+}
+
+#endif
