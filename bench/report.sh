@@ -39,7 +39,7 @@ END {
 	}
 	n = "read_supervision_few"
 	printf "| supervision counts, %s connections (a few committees at once) | %.0f | %.2f | %.2f | %d | | | p99 < 50 ms | %s |\n",
-		"2", get(n, "rps"), get(n, "p50_ms"), get(n, "p99_ms"), get(n, "non2xx") + get(n, "errors"),
+		threads, get(n, "rps"), get(n, "p50_ms"), get(n, "p99_ms"), get(n, "non2xx") + get(n, "errors"),
 		(get(n, "p99_ms") != "" && get(n, "p99_ms") < 50 ? "yes" : "no")
 	printf "| storage limit: plain single-row INSERT, WAL, synchronous=NORMAL | %.0f | | | | | 1.00 | | |\n", ins
 	split("file transfer accept", writes, " ")
@@ -76,4 +76,4 @@ END {
 				get(k, "consistency_p99_us"), get(k, "verify_inclusion_p50_us")
 		}
 	}
-}' "$RESULTS"
+}' threads="$6" "$RESULTS"
