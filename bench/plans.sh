@@ -10,9 +10,12 @@ plan() {
 	printf '\n-- %s\n' "$1"
 	sqlite3 "$DB" "EXPLAIN QUERY PLAN $2"
 }
-plan "supervision, region by league" "SELECT holder_league_code, count(*), sum(due_on<'2026-11-22'), sum(due_on>='2026-11-22' AND due_on<='2026-11-25'), sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<'2026-11-22') FROM matters INDEXED BY matters_open_by_league WHERE status='open' GROUP BY 1"
-plan "supervision, league by county" "SELECT holder_area_code, count(*), sum(due_on<'2026-11-22'), sum(due_on>='2026-11-22' AND due_on<='2026-11-25'), sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<'2026-11-22') FROM matters WHERE status='open' AND holder_league_code='152500' GROUP BY 1"
-plan "supervision, county by unit" "SELECT holder_unit_id, count(*), sum(due_on<'2026-11-22'), sum(due_on>='2026-11-22' AND due_on<='2026-11-25'), sum(returns>=2 OR transfer_returns>=2), sum(green AND due_on<'2026-11-22') FROM matters WHERE status='open' AND holder_area_code='152502' GROUP BY 1"
+plan "supervision, region: open per league" "SELECT holder_league_code, count(*) FROM matters INDEXED BY matters_open_by_league WHERE status='open' GROUP BY 1"
+plan "supervision, region: overdue per league" "SELECT holder_league_code, count(*), sum(green<>0) FROM matters INDEXED BY matters_open_by_due WHERE status='open' AND due_on<'2026-11-22' GROUP BY 1"
+plan "supervision, region: due soon per league" "SELECT holder_league_code, count(*) FROM matters INDEXED BY matters_open_by_due WHERE status='open' AND due_on>='2026-11-22' AND due_on<='2026-11-25' GROUP BY 1"
+plan "supervision, region: returned twice per league" "SELECT holder_league_code, count(*) FROM matters INDEXED BY matters_open_returned WHERE status='open' AND (returns>=2 OR transfer_returns>=2) GROUP BY 1"
+plan "supervision, league: open per county" "SELECT holder_area_code, count(*) FROM matters INDEXED BY matters_open_by_league WHERE status='open' AND holder_league_code='152500' GROUP BY 1"
+plan "supervision, county: open per unit" "SELECT holder_unit_id, count(*) FROM matters INDEXED BY matters_open_by_area WHERE status='open' AND holder_area_code='152502' GROUP BY 1"
 plan "supervision, unanswered transfers by league" "SELECT to_league_code, count(*), sum(green) FROM transfers WHERE status='sent' AND accept_due_on<'2026-11-22' GROUP BY 1"
 plan "workbench, transfers to accept" "SELECT id, count(*) OVER () FROM transfers WHERE 1=1 AND to_unit_id='150103.police' AND status='sent' ORDER BY status<>'sent', green DESC, accept_due_on, id DESC LIMIT 100 OFFSET 0"
 # the workbench lists the viewer's own matters: no visibility check (store_matter_search)

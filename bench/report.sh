@@ -39,7 +39,7 @@ END {
 	}
 	n = "read_supervision_few"
 	printf "| supervision counts, %s connections (a few committees at once) | %.0f | %.2f | %.2f | %d | | | p99 < 50 ms | %s |\n",
-		"2", get(n, "rps"), get(n, "p50_ms"), get(n, "p99_ms"), get(n, "non2xx") + get(n, "errors"),
+		threads, get(n, "rps"), get(n, "p50_ms"), get(n, "p99_ms"), get(n, "non2xx") + get(n, "errors"),
 		(get(n, "p99_ms") != "" && get(n, "p99_ms") < 50 ? "yes" : "no")
 	printf "| storage limit: plain single-row INSERT, WAL, synchronous=NORMAL | %.0f | | | | | 1.00 | | |\n", ins
 	split("file transfer accept", writes, " ")
@@ -66,14 +66,15 @@ END {
 	for (k in R) if (k ~ /^tlog_/) have = 1
 	if (have) {
 		print "\n## Verifiable log (bench/tlog_bench)\n"
-		print "| entries | append/s NORMAL | insert/s NORMAL | ratio | append/s FULL | insert/s FULL | ratio | inclusion p50/p99 us | consistency p50/p99 us | verify p50 us |"
+		print "| entries | append/s NORMAL | insert/s NORMAL | ratio | append/s FULL | insert/s FULL | ratio | inclusion p50/p99 us, cold / warm | consistency p50/p99 us, cold / warm | verify p50 us |"
 		print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |"
 		for (k in R) if (k ~ /^tlog_/) {
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s |\n", get(k, "proof_size"),
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s/%s / %s/%s | %s/%s / %s/%s | %s |\n", get(k, "proof_size"),
 				get(k, "append_normal_per_s"), get(k, "insert_normal_per_s"), get(k, "append_vs_insert_normal"),
 				get(k, "append_full_per_s"), get(k, "insert_full_per_s"), get(k, "append_vs_insert_full"),
-				get(k, "inclusion_p50_us"), get(k, "inclusion_p99_us"), get(k, "consistency_p50_us"),
-				get(k, "consistency_p99_us"), get(k, "verify_inclusion_p50_us")
+				get(k, "inclusion_p50_us"), get(k, "inclusion_p99_us"), get(k, "warm_inclusion_p50_us"),
+				get(k, "warm_inclusion_p99_us"), get(k, "consistency_p50_us"), get(k, "consistency_p99_us"),
+				get(k, "warm_consistency_p50_us"), get(k, "warm_consistency_p99_us"), get(k, "warm_verify_inclusion_p50_us")
 		}
 	}
-}' "$RESULTS"
+}' threads="$6" "$RESULTS"

@@ -55,7 +55,7 @@ NGINX_PORT=$(free_port "$NGINX_PORT")
 [ "$PORT" != "$NGINX_PORT" ] || NGINX_PORT=$(free_port $((PORT + 1)))
 
 # ---- tools -------------------------------------------------------------------------------------
-sh scripts/deps.sh wrk nginx sqlite3 openssl curl build-essential pkg-config libmicrohttpd-dev \
+sh scripts/deps.sh wrk nginx sqlite3 openssl curl iproute2 build-essential pkg-config libmicrohttpd-dev \
 	libjansson-dev libsqlite3-dev libssl-dev libargon2-dev
 make --no-print-directory casebridge bench-tools >/dev/null
 BIN=${CASEBRIDGE_BIN:-$ROOT/casebridge}
@@ -236,5 +236,6 @@ result load "avg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')"
 
 # ---- the report ----------------------------------------------------------------------------------
 sh bench/report.sh "$RESULTS" "$MATTERS" "$N_EVENTS" "$DB_MB" "$DURATION" "$THREADS" "$CONNECTIONS" >"$REPORT"
+# ($THREADS connections for read_supervision_few: one per wrk thread)
 cat "$REPORT"
 say "report: $REPORT"

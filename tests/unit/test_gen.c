@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "cli/cli.h"
+#include "domain/audit.h"
 #include "domain/gen.h"
 #include "domain/legal.h"
 #include "domain/matter.h"
@@ -188,6 +189,48 @@ static void gen_committee_search_sees_its_league(void **state)
 	close_fixture(&f);
 }
 
+/* Inside a store batch each domain transaction is a savepoint: a write without its event is still
+ * refused, and a rolled-back one leaves the others of the batch in place. */
+static void gen_batch_keeps_the_event_rule_per_transaction(void **state)
+{
+	(void)state;
+	fixture f;
+	err e = {0};
+	int64_t before = 0, after = 0;
+	open_new(&f);
+	assert_int_equal(store_event_count(f.db, &before, &e), OK);
+	assert_int_equal(store_batch_begin(f.db, &e), OK);
+	/* 1: a write with its event */
+	assert_int_equal(store_tx_begin(f.db, &e), OK);
+	assert_int_equal(store_meta_set(f.db, "k1", "v1", &e), OK);
+	assert_int_equal(audit_record(f.db, principal_system(), "test", "k1", "test.set", NULL, NULL, &e), OK);
+	assert_int_equal(store_tx_commit(f.db, &e), OK);
+	/* 2: a write without its event: refused and undone */
+	assert_int_equal(store_tx_begin(f.db, &e), OK);
+	assert_int_equal(store_meta_set(f.db, "k2", "v2", &e), OK);
+	assert_int_equal(store_tx_commit(f.db, &e), E_INTEGRITY);
+	err_clear(&e);
+	/* 3: rolled back by its caller */
+	assert_int_equal(store_tx_begin(f.db, &e), OK);
+	assert_int_equal(store_meta_set(f.db, "k3", "v3", &e), OK);
+	assert_int_equal(audit_record(f.db, principal_system(), "test", "k3", "test.set", NULL, NULL, &e), OK);
+	store_tx_rollback(f.db);
+	assert_int_equal(store_batch_commit(f.db, &e), OK);
+	arena *a = arena_new();
+	char *v = NULL;
+	assert_int_equal(store_meta_get(f.db, "k1", a, &v, &e), OK);
+	assert_string_equal(v, "v1");
+	assert_int_equal(store_meta_get(f.db, "k2", a, &v, &e), E_NOTFOUND);
+	assert_int_equal(store_meta_get(f.db, "k3", a, &v, &e), E_NOTFOUND);
+	arena_free(a);
+	assert_int_equal(store_event_count(f.db, &after, &e), OK);
+	assert_int_equal(after, before + 1);
+	FILE *devnull = fopen("/dev/null", "w");
+	assert_int_equal(tlog_verify_store(f.db, f.dir, devnull, &e), OK);
+	fclose(devnull);
+	close_fixture(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +238,7 @@ int main(void)
 		cmocka_unit_test(gen_log_of_generated_region_verifies),
 		cmocka_unit_test(gen_unit_numbers_of_areas_sharing_a_prefix_differ),
 		cmocka_unit_test(gen_committee_search_sees_its_league),
+		cmocka_unit_test(gen_batch_keeps_the_event_rule_per_transaction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

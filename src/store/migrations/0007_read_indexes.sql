@@ -11,3 +11,10 @@ CREATE INDEX matters_open_by_league ON matters(holder_league_code, holder_area_c
                                                transfer_returns, suspended_on, status) WHERE status = 'open';
 CREATE INDEX matters_open_by_area ON matters(holder_area_code, holder_unit_id, due_on, green, returns,
                                              transfer_returns, suspended_on, status) WHERE status = 'open';
+-- Overdue and due-soon counts are ranges of due dates among the open matters, and matters returned
+-- twice or more are few: these two let the counts read only those entries.
+CREATE INDEX matters_open_by_due ON matters(due_on, holder_league_code, holder_area_code, holder_unit_id, green,
+                                            suspended_on, status) WHERE status = 'open';
+CREATE INDEX matters_open_returned ON matters(holder_league_code, holder_area_code, holder_unit_id, status, returns,
+                                              transfer_returns) WHERE status = 'open' AND (returns >= 2 OR
+                                                                                           transfer_returns >= 2);
