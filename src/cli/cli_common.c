@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/legal.h"
+#include "domain/numbering.h"
 #include "domain/tlog.h"
 #include "domain/org.h"
 
@@ -27,6 +28,7 @@ void cli_close_data(store *db)
 	store_close(db);
 	org_cache_free();
 	legal_free();
+	numbering_free();
 	tlog_free();
 }
 
@@ -119,6 +121,8 @@ int cli_open_data(const char *data_dir, store **out, err *e)
 		rc = org_cache_load(db, e);
 	if (rc == OK)
 		rc = legal_init(db, data_dir, e);
+	if (rc == OK)
+		rc = numbering_init(data_dir, e);
 	if (rc == OK) {
 		/* an initialised store has its log algorithm and key; a new one gets them from init */
 		arena *a = arena_new();

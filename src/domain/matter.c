@@ -10,6 +10,7 @@
 #include "domain/flow.h"
 #include "domain/ident.h"
 #include "domain/legal.h"
+#include "domain/numbering.h"
 #include "domain/org.h"
 
 #include <stdio.h>
@@ -37,16 +38,6 @@ static const char *role_label(const char *kind, const char *role)
 			return party_roles[i].label;
 	return NULL;
 }
-
-/* Numbers other agencies give a matter when it enters one of their stages (patterns are data). */
-static const struct {
-	const char *stage, *pattern_type;
-} unit_numbers[] = {
-	{"investigation", "公刑立字"},       /* police filing */
-	{"arrest_review", "检捕"},           /* procuratorate arrest review */
-	{"prosecution_review", "检刑诉"},    /* procuratorate prosecution review */
-	{"community_correction", "司矫"},    /* justice bureau */
-};
 
 static const char *const procedures[] = {"ordinary", "summary", "fast_track", "small_claims"};
 
@@ -164,8 +155,10 @@ static int assign_court_number(store *db, store_matter *m, const org_unit *court
 	int rc = store_case_serial_next(db, court->court_code, type_code, year, &serial, e);
 	if (rc)
 		return rc;
-	/* SPC 法〔2015〕137号 arts. 3-5: (年度)法院代字类型代字序号号, full-width parentheses */
-	snprintf(number, sizeof number, "（%d）%s%s%lld号", year, court->court_code, type_code, (long long)serial);
+	/* SPC 法〔2015〕137号 arts. 3-5: (年度)法院代字类型代字序号号, full-width parentheses (the pattern is data) */
+	if (numbering_format(numbering_court_pattern(), "", court->court_code, type_code, year, serial, number,
+			     sizeof number) != OK)
+		return err_set(e, E_INTERNAL, NULL, "the court case-number pattern cannot be filled");
 	now_iso(now);
 	store_case_number c = {0, m->id, court->id, m->stage, number, now};
 	if ((rc = store_case_number_insert(db, &c, e)))
@@ -178,10 +171,8 @@ static int assign_court_number(store *db, store_matter *m, const org_unit *court
 
 static int assign_unit_number(store *db, store_matter *m, const org_unit *u, const char *on, json_t *p, err *e)
 {
-	const char *type = NULL;
-	for (size_t i = 0; i < sizeof unit_numbers / sizeof unit_numbers[0]; i++)
-		if (!strcmp(unit_numbers[i].stage, m->stage))
-			type = unit_numbers[i].pattern_type;
+	const char *pattern = NULL;
+	const char *type = numbering_unit_type(m->stage, &pattern); /* data/case_number_patterns.csv */
 	if (!type)
 		return OK;
 	/* a matter coming back to the same unit and stage (review after supplementary investigation)
@@ -213,7 +204,8 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 	if (rc)
 		return rc;
 	org_area_abbr(u->area_code, abbr, sizeof abbr);
-	snprintf(number, sizeof number, "%s%s〔%d〕%lld号", abbr, type, year, (long long)serial);
+	if (numbering_format(pattern, abbr, "", type, year, serial, number, sizeof number) != OK)
+		return err_set(e, E_INTERNAL, NULL, "case-number pattern of %s cannot be filled", m->stage);
 	now_iso(now);
 	store_case_number c = {0, m->id, u->id, m->stage, number, now};
 	if ((rc = store_case_number_insert(db, &c, e)))
