@@ -122,6 +122,45 @@ const char *sq_col_text(sqlite3_stmt *st, int i, arena *a)
 	return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 
+int sq_rows(store *db, sqlite3_stmt *st, arena *a, size_t elem, int limit, sq_row_fn fn, void **out, size_t *out_n,
+	    int total_col, int64_t *out_total, err *e)
+{
+	size_t cap = limit > 0 && limit < 64 ? (size_t)limit : 64, n = 0;
+	char *v = arena_alloc(a, cap * elem);
+	int s = SQLITE_DONE, rc = OK;
+	if (out_total)
+		*out_total = 0;
+	while (v && (limit <= 0 || n < (size_t)limit) && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			char *nv = arena_alloc(a, 2 * cap * elem);
+			if (!nv) {
+				v = NULL;
+				break;
+			}
+			memcpy(nv, v, cap * elem);
+			v = nv;
+			cap *= 2;
+		}
+		if (n == 0 && total_col >= 0 && out_total)
+			*out_total = sqlite3_column_int64(st, total_col);
+		if (fn(st, a, v + n * elem)) {
+			v = NULL;
+			break;
+		}
+		n++;
+	}
+	if (!v)
+		rc = err_set(e, E_NOMEM, NULL, "out of memory");
+	else if (s != SQLITE_ROW && s != SQLITE_DONE)
+		rc = sq_fail(db, e, "query");
+	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	*out = v;
+	*out_n = n;
+	return OK;
+}
+
 static int exec(store *db, const char *sql, err *e)
 {
 	char *msg = NULL;

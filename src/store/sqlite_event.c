@@ -79,8 +79,9 @@ int store_event_count(store *db, int64_t *out_n, err *e)
 	return rc;
 }
 
-static int row(sqlite3_stmt *st, arena *a, store_event *ev)
+static int row(sqlite3_stmt *st, arena *a, void *out)
 {
+	store_event *ev = out;
 	memset(ev, 0, sizeof *ev);
 	ev->seq = sqlite3_column_int64(st, 0);
 	ev->at = sq_col_text(st, 1, a);
@@ -123,37 +124,7 @@ int store_event_get(store *db, int64_t seq, arena *a, store_event *out, err *e)
 
 static int collect(store *db, sqlite3_stmt *st, arena *a, store_event **out, size_t *out_n, err *e)
 {
-	size_t cap = 16, n = 0;
-	store_event *v = arena_alloc(a, cap * sizeof *v);
-	int s, rc = OK;
-	if (!v)
-		return err_set(e, E_NOMEM, NULL, "out of memory");
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			store_event *nv = arena_alloc(a, 2 * cap * sizeof *nv);
-			if (!nv) {
-				rc = err_set(e, E_NOMEM, NULL, "out of memory");
-				goto done;
-			}
-			memcpy(nv, v, n * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		if (row(st, a, &v[n])) {
-			rc = err_set(e, E_NOMEM, NULL, "out of memory");
-			goto done;
-		}
-		n++;
-	}
-	if (s != SQLITE_DONE)
-		rc = sq_fail(db, e, "event list");
-done:
-	sqlite3_reset(st);
-	if (rc == OK) {
-		*out = v;
-		*out_n = n;
-	}
-	return rc;
+	return sq_rows(db, st, a, sizeof **out, 0, row, (void **)out, out_n, -1, NULL, e);
 }
 
 int store_event_list_entity(store *db, const char *entity_type, const char *entity_id, int64_t after_seq,
@@ -272,8 +243,9 @@ int store_tlog_head_insert(store *db, const store_tlog_head *h, err *e)
 	return sq_step_done(db, st, e, "tlog head insert");
 }
 
-static int head_row(sqlite3_stmt *st, arena *a, store_tlog_head *h)
+static int head_row(sqlite3_stmt *st, arena *a, void *out)
 {
+	store_tlog_head *h = out;
 	memset(h, 0, sizeof *h);
 	h->tree_size = sqlite3_column_int64(st, 0);
 	if (sqlite3_column_bytes(st, 1) == 32)
@@ -330,28 +302,7 @@ int store_tlog_head_list(store *db, arena *a, store_tlog_head **out, size_t *out
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
 		return rc;
-	size_t cap = 16, n = 0;
-	store_tlog_head *v = arena_alloc(a, cap * sizeof *v);
-	while (v && sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			store_tlog_head *nv = arena_alloc(a, 2 * cap * sizeof *nv);
-			if (!nv) {
-				v = NULL;
-				break;
-			}
-			memcpy(nv, v, n * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		if (head_row(st, a, &v[n++]))
-			v = NULL;
-	}
-	sqlite3_reset(st);
-	if (!v)
-		return err_set(e, E_NOMEM, NULL, "out of memory");
-	*out = v;
-	*out_n = n;
-	return OK;
+	return sq_rows(db, st, a, sizeof **out, 0, head_row, (void **)out, out_n, -1, NULL, e);
 }
 
 int store_event_by_leaf(store *db, const unsigned char leaf[32], arena *a, store_event *out, err *e)

@@ -188,36 +188,31 @@ int store_matter_unit_add(store *db, int64_t matter_id, const char *unit_id, con
 	return sq_step_done(db, st, e, "matter unit");
 }
 
+static int text_row(sqlite3_stmt *st, arena *a, void *out)
+{
+	const char **v = out;
+	*v = sq_col_text(st, 0, a);
+	return *v ? OK : E_NOMEM;
+}
+
+/* A NULL-terminated list of the first column's strings. */
 static int text_list(store *db, const char *sql, int64_t id, arena *a, const char ***out, size_t *out_n, err *e)
 {
 	sqlite3_stmt *st;
+	void *v;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	size_t cap = 8, n = 0;
-	const char **v = arena_alloc(a, cap * sizeof *v);
-	int s;
-	while (v && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n + 1 >= cap) {
-			const char **nv = arena_alloc(a, 2 * cap * sizeof *nv);
-			if (!nv) {
-				v = NULL;
-				break;
-			}
-			memcpy(nv, v, n * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		if (!(v[n++] = sq_col_text(st, 0, a)))
-			v = NULL;
-	}
-	sqlite3_reset(st);
-	if (!v)
+	if ((rc = sq_rows(db, st, a, sizeof(const char *), 0, text_row, &v, out_n, -1, NULL, e)))
+		return rc;
+	const char **list = arena_alloc(a, (*out_n + 1) * sizeof *list);
+	if (!list)
 		return err_set(e, E_NOMEM, NULL, "out of memory");
-	v[n] = NULL;
-	*out = v;
-	*out_n = n;
+	if (*out_n)
+		memcpy(list, v, *out_n * sizeof *list);
+	list[*out_n] = NULL;
+	*out = list;
 	return OK;
 }
 
@@ -308,6 +303,23 @@ int store_party_insert(store *db, const store_party *p, int64_t *out_id, err *e)
 	return rc;
 }
 
+static int party_row(sqlite3_stmt *st, arena *a, void *out)
+{
+	store_party *p = out;
+	p->id = sqlite3_column_int64(st, 0);
+	p->matter_id = sqlite3_column_int64(st, 1);
+	p->ord = sqlite3_column_int(st, 2);
+	p->type = sq_col_text(st, 3, a);
+	p->name = sq_col_text(st, 4, a);
+	p->role = sq_col_text(st, 5, a);
+	p->id_type = sq_col_text(st, 6, a);
+	p->id_number = sq_col_text(st, 7, a);
+	p->sex = sq_col_text(st, 8, a);
+	p->birth_date = sq_col_text(st, 9, a);
+	p->id_warning = sq_col_text(st, 10, a);
+	return p->type && p->name && p->role ? OK : E_NOMEM;
+}
+
 int store_party_list(store *db, int64_t matter_id, arena *a, store_party **out, size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT id,matter_id,ord,type,name,role,id_type,id_number,sex,birth_date,id_warning "
@@ -317,40 +329,7 @@ int store_party_list(store *db, int64_t matter_id, arena *a, store_party **out, 
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, matter_id);
-	size_t cap = 8, n = 0;
-	store_party *v = arena_alloc(a, cap * sizeof *v);
-	while (v && sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			store_party *nv = arena_alloc(a, 2 * cap * sizeof *nv);
-			if (!nv) {
-				v = NULL;
-				break;
-			}
-			memcpy(nv, v, n * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		store_party *p = &v[n++];
-		p->id = sqlite3_column_int64(st, 0);
-		p->matter_id = sqlite3_column_int64(st, 1);
-		p->ord = sqlite3_column_int(st, 2);
-		p->type = sq_col_text(st, 3, a);
-		p->name = sq_col_text(st, 4, a);
-		p->role = sq_col_text(st, 5, a);
-		p->id_type = sq_col_text(st, 6, a);
-		p->id_number = sq_col_text(st, 7, a);
-		p->sex = sq_col_text(st, 8, a);
-		p->birth_date = sq_col_text(st, 9, a);
-		p->id_warning = sq_col_text(st, 10, a);
-		if (!p->type || !p->name || !p->role)
-			v = NULL;
-	}
-	sqlite3_reset(st);
-	if (!v)
-		return err_set(e, E_NOMEM, NULL, "out of memory");
-	*out = v;
-	*out_n = n;
-	return OK;
+	return sq_rows(db, st, a, sizeof **out, 0, party_row, (void **)out, out_n, -1, NULL, e);
 }
 
 /* ---- case numbers ---- */
@@ -375,6 +354,18 @@ int store_case_number_insert(store *db, const store_case_number *c, err *e)
 	return rc;
 }
 
+static int case_number_row(sqlite3_stmt *st, arena *a, void *out)
+{
+	store_case_number *c = out;
+	c->id = sqlite3_column_int64(st, 0);
+	c->matter_id = sqlite3_column_int64(st, 1);
+	c->unit_id = sq_col_text(st, 2, a);
+	c->stage = sq_col_text(st, 3, a);
+	c->number = sq_col_text(st, 4, a);
+	c->created_at = sq_col_text(st, 5, a);
+	return c->unit_id && c->number ? OK : E_NOMEM;
+}
+
 int store_case_number_list(store *db, int64_t matter_id, arena *a, store_case_number **out, size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT id,matter_id,unit_id,stage,number,created_at FROM case_numbers "
@@ -384,35 +375,7 @@ int store_case_number_list(store *db, int64_t matter_id, arena *a, store_case_nu
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, matter_id);
-	size_t cap = 8, n = 0;
-	store_case_number *v = arena_alloc(a, cap * sizeof *v);
-	while (v && sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			store_case_number *nv = arena_alloc(a, 2 * cap * sizeof *nv);
-			if (!nv) {
-				v = NULL;
-				break;
-			}
-			memcpy(nv, v, n * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		store_case_number *c = &v[n++];
-		c->id = sqlite3_column_int64(st, 0);
-		c->matter_id = sqlite3_column_int64(st, 1);
-		c->unit_id = sq_col_text(st, 2, a);
-		c->stage = sq_col_text(st, 3, a);
-		c->number = sq_col_text(st, 4, a);
-		c->created_at = sq_col_text(st, 5, a);
-		if (!c->unit_id || !c->number)
-			v = NULL;
-	}
-	sqlite3_reset(st);
-	if (!v)
-		return err_set(e, E_NOMEM, NULL, "out of memory");
-	*out = v;
-	*out_n = n;
-	return OK;
+	return sq_rows(db, st, a, sizeof **out, 0, case_number_row, (void **)out, out_n, -1, NULL, e);
 }
 
 /* ---- search ----

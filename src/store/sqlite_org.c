@@ -138,6 +138,16 @@ int store_holiday_put(store *db, const store_holiday *h, int *out_changed, err *
 	return sq_step_done(db, st, e, "holiday put");
 }
 
+static int holiday_row(sqlite3_stmt *st, arena *a, void *out)
+{
+	store_holiday *h = out;
+	h->date = sq_col_text(st, 0, a);
+	h->kind = sq_col_text(st, 1, a);
+	h->name = sq_col_text(st, 2, a);
+	h->source = sq_col_text(st, 3, a);
+	return h->date && h->kind && h->name && h->source ? OK : E_NOMEM;
+}
+
 int store_holiday_list(store *db, arena *a, store_holiday **out, size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT date,kind,name,source FROM holidays ORDER BY date";
@@ -145,31 +155,5 @@ int store_holiday_list(store *db, arena *a, store_holiday **out, size_t *out_n, 
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
 		return rc;
-	size_t cap = 128, n = 0;
-	store_holiday *v = arena_alloc(a, cap * sizeof *v);
-	while (v && sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			store_holiday *nv = arena_alloc(a, 2 * cap * sizeof *nv);
-			if (!nv) {
-				v = NULL;
-				break;
-			}
-			memcpy(nv, v, n * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		v[n].date = sq_col_text(st, 0, a);
-		v[n].kind = sq_col_text(st, 1, a);
-		v[n].name = sq_col_text(st, 2, a);
-		v[n].source = sq_col_text(st, 3, a);
-		if (!v[n].date || !v[n].kind || !v[n].name || !v[n].source)
-			v = NULL;
-		n++;
-	}
-	sqlite3_reset(st);
-	if (!v)
-		return err_set(e, E_NOMEM, NULL, "out of memory");
-	*out = v;
-	*out_n = n;
-	return OK;
+	return sq_rows(db, st, a, sizeof **out, 0, holiday_row, (void **)out, out_n, -1, NULL, e);
 }

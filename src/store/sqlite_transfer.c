@@ -10,8 +10,9 @@
 	"id,matter_id,action,to_stage,rule_id,procedure,from_unit_id,to_unit_id,to_area_code,to_league_code,"  \
 	"status,note,reason,manifest,sent_at,accept_due_on,answered_at,green,sent_by,answered_by"
 
-static int transfer_row(sqlite3_stmt *st, arena *a, store_transfer *t)
+static int transfer_row(sqlite3_stmt *st, arena *a, void *out)
 {
+	store_transfer *t = out;
 	memset(t, 0, sizeof *t);
 	t->id = sqlite3_column_int64(st, 0);
 	t->matter_id = sqlite3_column_int64(st, 1);
@@ -170,20 +171,7 @@ int store_transfer_list(store *db, const store_transfer_query *q, arena *a, stor
 	int limit = q->limit > 0 ? q->limit : 50;
 	sqlite3_bind_int(st, 7, limit);
 	sqlite3_bind_int(st, 8, q->offset);
-	store_transfer *v = arena_alloc(a, ((size_t)limit + 1) * sizeof *v);
-	size_t n = 0;
-	*out_total = 0;
-	while (v && n < (size_t)limit && sqlite3_step(st) == SQLITE_ROW) {
-		*out_total = sqlite3_column_int64(st, 20);
-		if (transfer_row(st, a, &v[n++]))
-			v = NULL;
-	}
-	sqlite3_reset(st);
-	if (!v)
-		return err_set(e, E_NOMEM, NULL, "out of memory");
-	*out = v;
-	*out_n = n;
-	return OK;
+	return sq_rows(db, st, a, sizeof **out, limit, transfer_row, (void **)out, out_n, 20, out_total, e);
 }
 
 /* ---- files ---- */
@@ -252,8 +240,9 @@ int store_matter_file_insert(store *db, const store_matter_file *f, int64_t *out
 	return rc;
 }
 
-static int mf_row(sqlite3_stmt *st, arena *a, store_matter_file *f)
+static int mf_row(sqlite3_stmt *st, arena *a, void *out)
 {
+	store_matter_file *f = out;
 	f->id = sqlite3_column_int64(st, 0);
 	f->matter_id = sqlite3_column_int64(st, 1);
 	f->sha256 = sq_col_text(st, 2, a);
@@ -278,28 +267,7 @@ int store_matter_file_list(store *db, int64_t matter_id, arena *a, store_matter_
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, matter_id);
-	size_t cap = 16, n = 0;
-	store_matter_file *v = arena_alloc(a, cap * sizeof *v);
-	while (v && sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			store_matter_file *nv = arena_alloc(a, 2 * cap * sizeof *nv);
-			if (!nv) {
-				v = NULL;
-				break;
-			}
-			memcpy(nv, v, n * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		if (mf_row(st, a, &v[n++]))
-			v = NULL;
-	}
-	sqlite3_reset(st);
-	if (!v)
-		return err_set(e, E_NOMEM, NULL, "out of memory");
-	*out = v;
-	*out_n = n;
-	return OK;
+	return sq_rows(db, st, a, sizeof **out, 0, mf_row, (void **)out, out_n, -1, NULL, e);
 }
 
 int store_matter_file_first(store *db, const char *sha256, arena *a, store_matter_file *out, err *e)
@@ -325,8 +293,9 @@ int store_matter_file_first(store *db, const char *sha256, arena *a, store_matte
 /* ---- extensions ---- */
 #define EXT_COLS "id,matter_id,requested_by,decided_by,stage,rule_id,status,reason,basis,requested_at,decided_at,decision_note"
 
-static int ext_row(sqlite3_stmt *st, arena *a, store_extension *x)
+static int ext_row(sqlite3_stmt *st, arena *a, void *out)
 {
+	store_extension *x = out;
 	x->id = sqlite3_column_int64(st, 0);
 	x->matter_id = sqlite3_column_int64(st, 1);
 	x->requested_by = sqlite3_column_int64(st, 2);
@@ -394,28 +363,7 @@ int store_extension_list(store *db, int64_t matter_id, arena *a, store_extension
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, matter_id);
-	size_t cap = 8, n = 0;
-	store_extension *v = arena_alloc(a, cap * sizeof *v);
-	while (v && sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			store_extension *nv = arena_alloc(a, 2 * cap * sizeof *nv);
-			if (!nv) {
-				v = NULL;
-				break;
-			}
-			memcpy(nv, v, n * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		if (ext_row(st, a, &v[n++]))
-			v = NULL;
-	}
-	sqlite3_reset(st);
-	if (!v)
-		return err_set(e, E_NOMEM, NULL, "out of memory");
-	*out = v;
-	*out_n = n;
-	return OK;
+	return sq_rows(db, st, a, sizeof **out, 0, ext_row, (void **)out, out_n, -1, NULL, e);
 }
 
 int store_extension_decide(store *db, int64_t id, const char *status, int64_t by, const char *at, const char *note,
