@@ -139,6 +139,7 @@ test('a detention order is found by a police check, and ends when revoked', asyn
 	assert.equal(noBasis.status, 400);
 	assert.equal(noBasis.json.error.field, 'basis');
 	assert.equal((await srv.post('/api/v1/control-orders/person-check', check, court)).status, 403);
+	assert.match(srv.log(), /event=access_denied user=zxbq\.court\.handler unit=152529\.court perm=person\.check reason=not_police/);
 	assert.match(srv.log(), /event=person_check user=zxbq\.police\.handler unit=152529\.police subject=\d{10}\*\*\*\*/);
 
 	const rv = await srv.post(`/api/v1/control-orders/${o.json.id}/revoke`, { reason: '被执行人已主动履行，提前解除拘留' }, court);
