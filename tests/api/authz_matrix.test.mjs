@@ -282,7 +282,9 @@ const FIXTURES = {
 		ok: 200,
 	},
 	'POST /api/v1/control-orders/person-check': {
-		...policeAnswer,
+		// any police officer checks a person met anywhere (the role is enough); a court handler, who holds
+		// the role, is refused as not police (tests/api/enforce.test.mjs)
+		...policeAnswer, sameArea: 'zxbq.traffic.handler',
 		request: () => ({ method: 'POST', path: '/api/v1/control-orders/person-check', json: { id_number: pools.enf.idNumber, purpose: '矩阵测试盘查', basis: '《人民警察法》第九条' } }),
 		ok: 200,
 	},
