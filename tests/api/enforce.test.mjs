@@ -264,6 +264,7 @@ test('supervision and metrics show figures per unit within the area', async () =
 	const courtRow = s.json.units.find((u) => u.unit_id === '152529.court');
 	assert.ok(courtRow.funds_unidentified_n >= 1 && courtRow.funds_overdue_n >= 1 && courtRow.listings_live >= 1);
 	assert.equal((await srv.get('/api/v1/enforcement/supervision?area=150100', committee)).status, 403);
+	assert.match(srv.log(), /event=access_denied user=xlgl\.committee unit=\S+ perm=supervise reason=outside_area/);
 	assert.equal((await srv.get('/api/v1/enforcement/supervision', court)).status, 403);
 	const m = await srv.get(`/api/v1/enforcement/metrics?area=152529&from=${day(-365)}&to=${day(0)}`, committee);
 	assert.equal(m.status, 200, m.text);
