@@ -57,7 +57,7 @@ const route routes[] = {
 	{"GET", "/api/v1/assistance-stats", api_assist_stats, PERM_SUPERVISE, BODY_NONE, "response times per police unit"},
 	{"POST", "/api/v1/control-orders", api_control_create, PERM_ENFORCE_ACT, BODY_JSON, "issue a control order"},
 	{"GET", "/api/v1/control-orders", api_control_list, PERM_MATTER_READ, BODY_NONE, "a matter's control orders"},
-	{"POST", "/api/v1/control-orders/person-check", api_person_check, PERM_POLICE_ACT, BODY_JSON, "police check of a person"},
+	{"POST", "/api/v1/control-orders/person-check", api_person_check, PERM_PERSON_CHECK, BODY_JSON, "police check of a person"},
 	{"GET", "/api/v1/control-orders/{id}", api_control_get, PERM_MATTER_READ, BODY_NONE, "a control order"},
 	{"POST", "/api/v1/control-orders/{id}/revoke", api_control_revoke, PERM_ENFORCE_ACT, BODY_JSON, "revoke a control order"},
 	{"GET", "/api/v1/debtor-list", api_debtor_public, PERM_PUBLIC, BODY_NONE, "public query of the dishonest-debtor list"},

@@ -36,6 +36,7 @@ static const struct {
 	[PERM_FUNDS_APPROVE] = {"funds.approve", ROLE_REVIEWER, AUTHZ_ACT},
 	[PERM_RESTRICTION_CHECK] = {"restriction.check", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER | ROLE_SUPERVISOR,
 				    AUTHZ_ROLE},
+	[PERM_PERSON_CHECK] = {"person.check", ROLE_HANDLER | ROLE_CLERK, AUTHZ_ROLE},
 };
 
 const char *authz_perm_name(int perm) { return perm >= 0 && perm < PERM__COUNT ? perms[perm].name : "?"; }
@@ -125,6 +126,8 @@ int authz_decide(const principal *who, int perm, const authz_scope *scope, err *
 	}
 	return deny(who, perm, E_FORBIDDEN, "mode", e);
 }
+
+int authz_refuse(const principal *who, int perm, const char *why, err *e) { return deny(who, perm, E_FORBIDDEN, why, e); }
 
 int authz_allows(const principal *who, int perm, const authz_scope *scope)
 {

@@ -37,10 +37,11 @@ enum perm {
 	PERM_LOG_READ,       /* log entries, all of them */
 	PERM_CALENDAR_ADMIN, /* holiday calendar */
 	PERM_ENFORCE_ACT,    /* assistance requests, control orders, listings */
-	PERM_POLICE_ACT,     /* answer assistance requests, check persons */
+	PERM_POLICE_ACT,     /* answer assistance requests sent to my police unit */
 	PERM_FUNDS_ACT,      /* ledger postings */
 	PERM_FUNDS_APPROVE,  /* second approval of disbursements */
 	PERM_RESTRICTION_CHECK, /* ask whether a person or company is restricted (other agencies) */
+	PERM_PERSON_CHECK,   /* a police officer checks a person met anywhere (police units only) */
 	PERM__COUNT
 };
 
@@ -58,6 +59,10 @@ typedef struct authz_scope {
  * follows in the handler for READ/ACT/AREA permissions). OK, E_UNAUTHORIZED (anonymous where a session
  * is needed) or E_FORBIDDEN; the error message never reveals the object. */
 int authz_decide(const principal *who, int perm, const authz_scope *scope, err *e);
+
+/* A denial by a rule outside the table (such as the kind of the user's unit): logged like any other
+ * with `why` as its reason. Returns E_FORBIDDEN. */
+int authz_refuse(const principal *who, int perm, const char *why, err *e);
 
 /* The same decision without logging: for showing which actions a user has (buttons). 1 = allowed. */
 int authz_allows(const principal *who, int perm, const authz_scope *scope);

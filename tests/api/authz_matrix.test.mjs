@@ -47,6 +47,15 @@ const policeReviewers = { right: 'zxbq.police.reviewer', wrongRole: 'zxbq.police
 const procuratorate = { right: 'zxbq.procuratorate.handler', wrongRole: 'zxbq.procuratorate.admin', sameArea: 'zxbq.police.handler', other: 'hmq.procuratorate.handler' };
 const procuratorateReviewers = { right: 'zxbq.procuratorate.reviewer', wrongRole: 'zxbq.procuratorate.handler', sameArea: 'zxbq.police.reviewer', other: 'hmq.procuratorate.reviewer' };
 const supervisors = { right: 'zxbq.committee', wrongRole: 'zxbq.admin', sameArea: 'zxbq.police.reviewer', other: 'hhht.committee' };
+/* Enforcement principals: objects are enforcement matters of 正镶白旗's court and the funds it keeps.
+ * zxbq.court.admin and zxbq.procuratorate.fund (a fund officer of another organ) are created in before(). */
+const courtEnforcers = { right: 'zxbq.court.handler', wrongRole: 'zxbq.court.clerk', sameArea: 'zxbq.police.handler', other: 'hmq.court.handler' };
+const courtReaders = { right: 'zxbq.court.handler', wrongRole: 'zxbq.court.admin', sameArea: 'zxbq.procuratorate.handler', other: 'hmq.court.handler', sameAreaReads: false };
+const fundReaders = { ...courtReaders, right: 'zxbq.court.fund' };
+const fundOfficers = { right: 'zxbq.court.fund', wrongRole: 'zxbq.court.handler', sameArea: 'zxbq.procuratorate.fund', other: 'hmq.court.fund' };
+const fundApprovers = { right: 'zxbq.court.reviewer', wrongRole: 'zxbq.court.fund', sameArea: 'zxbq.police.reviewer', other: 'hmq.court.reviewer' };
+/* The police unit a request is sent to answers it. */
+const policeAnswer = { right: 'zxbq.police.handler', wrongRole: 'zxbq.police.reviewer', sameArea: 'zxbq.court.handler', other: 'hmq.police.handler' };
 
 /* Objects for the case-flow fixtures, built in before(): pools.NAME is a list, one entry per attempt. */
 const pools = {};
@@ -56,6 +65,30 @@ const take = (name) => {
 	return v;
 };
 const criminalMatter = (summary) => ({ kind: 'criminal', summary, parties: [{ type: 'person', name: '矩阵', role: 'suspect' }] });
+/* A valid resident ID number (GB 11643) of 正镶白旗, born 1980, with a sequence number. */
+const residentId = (seq) => {
+	const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+	const s17 = `15252919800101${String(seq % 1000).padStart(3, '0')}`;
+	let sum = 0;
+	for (let i = 0; i < 17; i++) sum += Number(s17[i]) * w[i];
+	return s17 + '10X98765432'[sum % 11];
+};
+const enforcementMatter = (summary) => ({
+	kind: 'enforcement',
+	summary,
+	parties: [
+		{ type: 'person', name: '矩阵申请人', role: 'creditor', id_type: 'resident_id', id_number: residentId(next()) },
+		{ type: 'person', name: '矩阵被执行人', role: 'debtor', id_type: 'resident_id', id_number: residentId(next()) },
+	],
+});
+const listingBody = {
+	ground: 'refuses_despite_ability', conduct: '矩阵测试：有履行能力而拒不履行', obligation: '矩阵测试：偿还借款',
+	source_doc_number: '（2025）内2529民初1号', source_doc_issuer: '正镶白旗人民法院',
+};
+const disbursement = () => ({
+	idempotency_key: `matrix-disb-${next()}-${Date.now()}`, matter_id: pools.enf.id, kind: 'creditor', amount: 100,
+	payee_name: '矩阵申请人', payee_account: '6228480012345678901', payee_bank: '农业银行正镶白旗支行',
+});
 
 // One fixture per "METHOD /path" of the route table. Fields:
 //   right, wrongRole, sameArea, other   demo usernames (wrongRole: null only when every role holds
@@ -199,6 +232,185 @@ const FIXTURES = {
 	},
 	'POST /api/v1/evidence/verify': { ...anyUser, request: () => ({ method: 'POST', path: '/api/v1/evidence/verify', json: { sha256: pools.fileSha } }), ok: 200 },
 	'POST /api/v1/evidence/verify-file': { ...anyUser, request: () => ({ method: 'POST', path: '/api/v1/evidence/verify-file', body: 'any bytes' }), ok: 200 },
+	// ---- enforcement (objects: 正镶白旗's court enforcement matters, built in buildEnforcePools()) ----
+	'POST /api/v1/assistance-requests': {
+		...courtEnforcers,
+		request: () => ({
+			method: 'POST',
+			path: '/api/v1/assistance-requests',
+			json: { matter_id: pools.enf.id, police_unit_id: '152529.police', basis: `矩阵测试协助执行通知书${next()}`, debtors: [{ party_id: pools.enf.debtor, kinds: ['locate'] }] },
+		}),
+		ok: 201,
+	},
+	'GET /api/v1/assistance-requests': {
+		...courtReaders,
+		request: () => ({ method: 'GET', path: `/api/v1/assistance-requests?matter_id=${pools.enf.id}` }),
+		ok: 200,
+		visible: (json) => json.requests.some((x) => x.id === pools.assist),
+	},
+	'GET /api/v1/assistance-requests/{id}': {
+		...courtReaders,
+		request: () => ({ method: 'GET', path: `/api/v1/assistance-requests/${pools.assist}` }),
+		ok: 200,
+	},
+	'POST /api/v1/assistance-requests/{id}/answers': {
+		...policeAnswer,
+		request: () => {
+			const a = take('answer');
+			return { method: 'POST', path: `/api/v1/assistance-requests/${a.id}/answers`, json: { answers: [{ item_id: a.item, found: false }] } };
+		},
+		ok: 200,
+	},
+	'POST /api/v1/assistance-requests/{id}/files': {
+		...policeAnswer,
+		request: () => ({ method: 'POST', path: `/api/v1/assistance-requests/${pools.assist}/files?name=a.txt`, body: `矩阵测试协查回执 ${next()} ${Date.now()}\n` }),
+		ok: 201,
+	},
+	'GET /api/v1/assistance-stats': { ...supervisors, request: () => ({ method: 'GET', path: '/api/v1/assistance-stats' }), ok: 200 },
+	'POST /api/v1/control-orders': {
+		...courtEnforcers,
+		request: () => ({
+			method: 'POST',
+			path: '/api/v1/control-orders',
+			json: { matter_id: pools.enf.id, kind: 'exit_restriction', party_id: pools.enf.debtor, basis: `（2026）内2529执限${next()}号`, reason: '矩阵测试：未履行' },
+		}),
+		ok: 201,
+	},
+	'GET /api/v1/control-orders': {
+		...courtReaders,
+		request: () => ({ method: 'GET', path: `/api/v1/control-orders?matter_id=${pools.enf.id}` }),
+		ok: 200,
+	},
+	'POST /api/v1/control-orders/person-check': {
+		// any police officer checks a person met anywhere (the role is enough); a court handler, who holds
+		// the role, is refused as not police (tests/api/enforce.test.mjs)
+		...policeAnswer, sameArea: 'zxbq.traffic.handler',
+		request: () => ({ method: 'POST', path: '/api/v1/control-orders/person-check', json: { id_number: pools.enf.idNumber, purpose: '矩阵测试盘查', basis: '《人民警察法》第九条' } }),
+		ok: 200,
+	},
+	'GET /api/v1/control-orders/{id}': {
+		...courtReaders,
+		request: () => ({ method: 'GET', path: `/api/v1/control-orders/${pools.order}` }),
+		ok: 200,
+	},
+	'POST /api/v1/control-orders/{id}/revoke': {
+		...courtEnforcers,
+		request: () => ({ method: 'POST', path: `/api/v1/control-orders/${take('revoke')}/revoke`, json: { reason: '矩阵测试：提前解除' } }),
+		ok: 200,
+	},
+	'GET /api/v1/debtor-list': { ...anyUser, request: () => ({ method: 'GET', path: `/api/v1/debtor-list?id_number=${pools.enf.idNumber}` }), ok: 200 },
+	'GET /api/v1/debtor-list/removals': { ...anyUser, request: () => ({ method: 'GET', path: '/api/v1/debtor-list/removals' }), ok: 200 },
+	'POST /api/v1/debtor-list/restriction-check': {
+		right: 'zxbq.procuratorate.handler', wrongRole: 'zxbq.procuratorate.admin', sameArea: 'zxbq.police.handler', other: 'hmq.procuratorate.handler',
+		request: () => ({ method: 'POST', path: '/api/v1/debtor-list/restriction-check', json: { id_number: pools.enf.idNumber, purpose: '矩阵测试核验', basis: '不动产登记审核' } }),
+		ok: 200,
+	},
+	'POST /api/v1/debtor-list/listings': {
+		...courtEnforcers,
+		request: () => {
+			const m = take('listMatter');
+			return { method: 'POST', path: '/api/v1/debtor-list/listings', json: { ...listingBody, matter_id: m.id, party_id: m.debtor } };
+		},
+		ok: 201,
+	},
+	'GET /api/v1/debtor-list/listings': {
+		...courtReaders,
+		request: () => ({ method: 'GET', path: `/api/v1/debtor-list/listings?matter_id=${pools.listing.matter}` }),
+		ok: 200,
+	},
+	'GET /api/v1/debtor-list/listings/{id}': {
+		...courtReaders,
+		request: () => ({ method: 'GET', path: `/api/v1/debtor-list/listings/${pools.listing.id}` }),
+		ok: 200,
+	},
+	'POST /api/v1/debtor-list/listings/{id}/notice': {
+		...courtEnforcers,
+		request: () => ({ method: 'POST', path: `/api/v1/debtor-list/listings/${take('notice')}/notice`, json: { method: '直接送达' } }),
+		ok: 200,
+	},
+	'POST /api/v1/debtor-list/listings/{id}/remove': {
+		...courtEnforcers,
+		request: () => ({ method: 'POST', path: `/api/v1/debtor-list/listings/${take('remove')}/remove`, json: { reason: 'revoked', note: '矩阵测试：不应纳入' } }),
+		ok: 200,
+	},
+	'POST /api/v1/query-log': { ...anyUser, request: () => ({ method: 'POST', path: '/api/v1/query-log', json: { name: '矩阵', id_number: pools.enf.idNumber } }), ok: 200 },
+	'GET /api/v1/person-lookups': {
+		right: 'zxbq.auditor', wrongRole: 'zxbq.committee', sameArea: 'zxbq.police.auditor', other: 'hmq.auditor',
+		request: () => ({ method: 'GET', path: `/api/v1/person-lookups?id_number=${pools.enf.idNumber}` }),
+		ok: 200,
+	},
+	'GET /api/v1/enforcement/workbench': {
+		...courtEnforcers, wrongRole: 'zxbq.court.admin', // the clerk has a workbench
+		request: () => ({ method: 'GET', path: '/api/v1/enforcement/workbench' }),
+		ok: 200,
+	},
+	'GET /api/v1/enforcement/supervision': { ...supervisors, request: () => ({ method: 'GET', path: '/api/v1/enforcement/supervision' }), ok: 200 },
+	'GET /api/v1/enforcement/metrics': { ...supervisors, request: () => ({ method: 'GET', path: '/api/v1/enforcement/metrics?from=2024-01-01&to=2030-12-31' }), ok: 200 },
+	// ---- case funds (the court that keeps them: 152529.court) ----
+	'POST /api/v1/ledger/accounts': {
+		...courtEnforcers,
+		request: () => ({ method: 'POST', path: '/api/v1/ledger/accounts', json: { matter_id: pools.enf.id, amount_applied: 100000000 } }),
+		ok: 200,
+	},
+	'GET /api/v1/ledger/accounts': { ...fundReaders, request: () => ({ method: 'GET', path: `/api/v1/ledger/accounts?matter_id=${pools.enf.id}` }), ok: 200 },
+	'GET /api/v1/ledger/accounts/{id}': { ...fundReaders, request: () => ({ method: 'GET', path: `/api/v1/ledger/accounts/${pools.account}` }), ok: 200 },
+	'POST /api/v1/ledger/receipts': {
+		...fundOfficers,
+		request: () => ({
+			method: 'POST',
+			path: '/api/v1/ledger/receipts',
+			json: { idempotency_key: `matrix-rcpt-${next()}-${Date.now()}`, matter_id: pools.enf.id, source: 'debtor_payment', amount: 1000, payer: '矩阵测试' },
+		}),
+		ok: 201,
+	},
+	'GET /api/v1/ledger/receipts': { ...fundReaders, request: () => ({ method: 'GET', path: `/api/v1/ledger/receipts?matter_id=${pools.enf.id}` }), ok: 200 },
+	'POST /api/v1/ledger/receipts/{id}/match': {
+		...fundOfficers,
+		request: () => ({
+			method: 'POST',
+			path: `/api/v1/ledger/receipts/${take('unidentified')}/match`,
+			json: { idempotency_key: `matrix-match-${next()}-${Date.now()}`, matter_id: pools.enf.id },
+		}),
+		ok: 201,
+	},
+	'GET /api/v1/ledger/unidentified': { ...fundReaders, request: () => ({ method: 'GET', path: '/api/v1/ledger/unidentified?court=152529.court' }), ok: 200 },
+	'POST /api/v1/ledger/disbursements': {
+		...fundOfficers,
+		request: () => ({ method: 'POST', path: '/api/v1/ledger/disbursements', json: disbursement() }),
+		ok: 201,
+	},
+	'GET /api/v1/ledger/disbursements': { ...fundReaders, request: () => ({ method: 'GET', path: `/api/v1/ledger/disbursements?matter_id=${pools.enf.id}` }), ok: 200 },
+	'POST /api/v1/ledger/disbursements/{id}/approve': {
+		...fundApprovers,
+		request: () => ({
+			method: 'POST',
+			path: `/api/v1/ledger/disbursements/${take('approve')}/approve`,
+			json: { idempotency_key: `matrix-appr-${next()}-${Date.now()}` },
+		}),
+		ok: 200,
+	},
+	'POST /api/v1/ledger/disbursements/{id}/refuse': {
+		...fundApprovers,
+		request: () => ({ method: 'POST', path: `/api/v1/ledger/disbursements/${take('refuse')}/refuse`, json: { note: '矩阵测试：不予发放' } }),
+		ok: 200,
+	},
+	'GET /api/v1/ledger/postings': { ...fundReaders, request: () => ({ method: 'GET', path: `/api/v1/ledger/postings?matter_id=${pools.enf.id}` }), ok: 200 },
+	'POST /api/v1/ledger/reconciliations': {
+		...fundOfficers,
+		request: () => ({ method: 'POST', path: '/api/v1/ledger/reconciliations', json: { court_unit_id: '152529.court' } }),
+		ok: 201,
+	},
+	'GET /api/v1/ledger/reconciliations': { ...fundReaders, request: () => ({ method: 'GET', path: '/api/v1/ledger/reconciliations?court=152529.court' }), ok: 200 },
+	'POST /api/v1/ledger/bank-imports': {
+		...fundOfficers,
+		request: () => ({
+			method: 'POST',
+			path: '/api/v1/ledger/bank-imports',
+			json: { idempotency_key: `matrix-bank-${next()}-${Date.now()}`, court_unit_id: '152529.court', csv: 'date,amount,reference,payer\n2026-01-05,1.23,,矩阵测试\n' },
+		}),
+		ok: 201,
+	},
+	'GET /api/v1/ledger/bank-imports/{id}': { ...fundReaders, request: () => ({ method: 'GET', path: `/api/v1/ledger/bank-imports/${pools.bankImport}` }), ok: 200 },
 };
 
 const routes = routeTable();
@@ -232,12 +444,15 @@ before(async () => {
 		['zxbq.auditor', '152529.committee', ['auditor']],
 		['zxbq.police.auditor', '152529.police', ['auditor']],
 		['hmq.auditor', '150103.committee', ['auditor']],
+		['zxbq.court.admin', '152529.court', ['admin']],
+		['zxbq.procuratorate.fund', '152529.procuratorate', ['fund_officer']],
 	]) {
 		const u = await srv.post('/api/v1/users', { username, display_name: '矩阵测试', unit_id, roles, password: DEMO_PASSWORD }, { token: nmg.token });
 		assert.equal(u.status, 201, u.text);
 	}
 	await loadUnits(nmg.token);
 	await buildPools();
+	await buildEnforcePools();
 });
 
 /* Every pool gets 5 objects: one per principal that might succeed. */
@@ -286,6 +501,62 @@ async function buildPools() {
 	pools.accept = await many(5, async () => send(await file()));
 	pools.return = await many(5, async () => send(await file()));
 	pools.withdraw = await many(5, async () => send(await file()));
+}
+
+/* Enforcement and case-fund objects, all of 正镶白旗's court: pools.enf is a matter with an account,
+ * money on it, an assistance request, a control order and a listing; the act pools get 5 objects. */
+async function buildEnforcePools() {
+	const C = (await srv.login('zxbq.court.handler')).token;
+	const F = (await srv.login('zxbq.court.fund')).token;
+	const call = async (method, p, json, token, status) => {
+		const r = await srv.request(method, p, { token, json });
+		assert.equal(r.status, status, `${method} ${p}: ${r.text}`);
+		return r.json;
+	};
+	const matter = async () => {
+		const body = enforcementMatter(`矩阵测试执行案件${next()}`);
+		const m = await call('POST', '/api/v1/matters', body, C, 201);
+		const debtor = m.parties.find((x) => x.role === 'debtor');
+		return { id: m.id, debtor: debtor.id, idNumber: body.parties[1].id_number };
+	};
+	const many = async (n, f) => { const v = []; for (let i = 0; i < n; i++) v.push(await f()); return v; };
+	pools.enf = await matter();
+	srv.secret(pools.enf.idNumber);
+	await call('POST', '/api/v1/ledger/accounts', { matter_id: pools.enf.id, amount_applied: 100000000 }, C, 200);
+	const accounts = await call('GET', `/api/v1/ledger/accounts?matter_id=${pools.enf.id}`, undefined, F, 200);
+	pools.account = accounts.accounts.find((a) => a.kind === 'matter').id;
+	await call('POST', '/api/v1/ledger/receipts', { idempotency_key: `matrix-seed-${Date.now()}`, matter_id: pools.enf.id, source: 'debtor_payment', amount: 1000000, payer: '矩阵测试' }, F, 201);
+	const request = async () => {
+		const r = await call('POST', '/api/v1/assistance-requests', {
+			matter_id: pools.enf.id, police_unit_id: '152529.police', basis: '矩阵测试协助执行通知书',
+			debtors: [{ party_id: pools.enf.debtor, kinds: ['locate'] }],
+		}, C, 201);
+		return { id: r.id, item: r.items[0].id };
+	};
+	pools.assist = (await request()).id;
+	pools.answer = await many(5, request);
+	const order = async () => (await call('POST', '/api/v1/control-orders', {
+		matter_id: pools.enf.id, kind: 'consumption_restriction', party_id: pools.enf.debtor, basis: `（2026）内2529执限${next()}号`, reason: '矩阵测试',
+	}, C, 201)).id;
+	pools.order = await order();
+	pools.revoke = await many(5, order);
+	pools.listMatter = await many(5, matter);
+	const listing = async () => {
+		const m = await matter();
+		const l = await call('POST', '/api/v1/debtor-list/listings', { ...listingBody, matter_id: m.id, party_id: m.debtor }, C, 201);
+		return { id: l.id, matter: m.id };
+	};
+	pools.listing = await listing();
+	pools.notice = (await many(5, listing)).map((l) => l.id);
+	pools.remove = (await many(5, listing)).map((l) => l.id);
+	pools.unidentified = await many(5, async () => (await call('POST', '/api/v1/ledger/receipts', {
+		idempotency_key: `matrix-unid-${next()}-${Date.now()}`, source: 'debtor_payment', amount: 500, payer: '矩阵测试转账',
+	}, F, 201)).id);
+	pools.approve = await many(5, async () => (await call('POST', '/api/v1/ledger/disbursements', disbursement(), F, 201)).id);
+	pools.refuse = await many(5, async () => (await call('POST', '/api/v1/ledger/disbursements', disbursement(), F, 201)).id);
+	pools.bankImport = (await call('POST', '/api/v1/ledger/bank-imports', {
+		idempotency_key: `matrix-bank-seed-${Date.now()}`, court_unit_id: '152529.court', csv: 'date,amount,reference,payer\n2026-01-02,4.56,,矩阵测试\n',
+	}, F, 201)).id;
 }
 after(() => srv?.kill());
 

@@ -139,6 +139,7 @@ test('a detention order is found by a police check, and ends when revoked', asyn
 	assert.equal(noBasis.status, 400);
 	assert.equal(noBasis.json.error.field, 'basis');
 	assert.equal((await srv.post('/api/v1/control-orders/person-check', check, court)).status, 403);
+	assert.match(srv.log(), /event=access_denied user=zxbq\.court\.handler unit=152529\.court perm=person\.check reason=not_police/);
 	assert.match(srv.log(), /event=person_check user=zxbq\.police\.handler unit=152529\.police subject=\d{10}\*\*\*\*/);
 
 	const rv = await srv.post(`/api/v1/control-orders/${o.json.id}/revoke`, { reason: '被执行人已主动履行，提前解除拘留' }, court);
@@ -263,6 +264,7 @@ test('supervision and metrics show figures per unit within the area', async () =
 	const courtRow = s.json.units.find((u) => u.unit_id === '152529.court');
 	assert.ok(courtRow.funds_unidentified_n >= 1 && courtRow.funds_overdue_n >= 1 && courtRow.listings_live >= 1);
 	assert.equal((await srv.get('/api/v1/enforcement/supervision?area=150100', committee)).status, 403);
+	assert.match(srv.log(), /event=access_denied user=xlgl\.committee unit=\S+ perm=supervise reason=outside_area/);
 	assert.equal((await srv.get('/api/v1/enforcement/supervision', court)).status, 403);
 	const m = await srv.get(`/api/v1/enforcement/metrics?area=152529&from=${day(-365)}&to=${day(0)}`, committee);
 	assert.equal(m.status, 200, m.text);

@@ -77,8 +77,12 @@ test('the enforcement and ledger routes are documented exactly, with permissions
 			assert.equal(field(op, 'requestBody'), '', `${name}: requestBody`);
 			assert.ok(op.lines.some((l) => /^ {10}application\/json:/.test(l)), `${name}: JSON body`);
 			for (const c of ['400', '413', '415']) assert.ok(codes.includes(c), `${name}: ${c}`);
+		} else if (rt.body === 'file') {
+			assert.equal(field(op, 'requestBody'), '', `${name}: requestBody`);
+			assert.ok(op.lines.some((l) => /^ {10}application\/octet-stream:/.test(l)), `${name}: a file body`);
+			assert.ok(codes.includes('413'), `${name}: 413`);
 		} else {
-			assert.equal(field(op, 'requestBody'), undefined, `${name}: no JSON body`);
+			assert.equal(field(op, 'requestBody'), undefined, `${name}: no body`);
 		}
 		if (rt.perm !== 'public') {
 			assert.ok(codes.includes('401'), `${name}: 401`);
