@@ -6,6 +6,8 @@
 #include "core/log.h"
 #include "domain/org.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #define R_ALL ROLE_ALL
@@ -128,6 +130,20 @@ int authz_decide(const principal *who, int perm, const authz_scope *scope, err *
 }
 
 int authz_refuse(const principal *who, int perm, const char *why, err *e) { return deny(who, perm, E_FORBIDDEN, why, e); }
+
+int authz_refuse_msg(const principal *who, int perm, const char *why, err *e, const char *field, const char *fmt, ...)
+{
+	deny(who, perm, E_FORBIDDEN, why, NULL);
+	if (!e)
+		return E_FORBIDDEN;
+	va_list ap;
+	va_start(ap, fmt);
+	e->code = E_FORBIDDEN;
+	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	vsnprintf(e->message, sizeof e->message, fmt, ap);
+	va_end(ap);
+	return E_FORBIDDEN;
+}
 
 int authz_allows(const principal *who, int perm, const authz_scope *scope)
 {

@@ -63,6 +63,10 @@ int authz_decide(const principal *who, int perm, const authz_scope *scope, err *
 /* A denial by a rule outside the table (such as the kind of the user's unit): logged like any other
  * with `why` as its reason. Returns E_FORBIDDEN. */
 int authz_refuse(const principal *who, int perm, const char *why, err *e);
+/* The same with the caller's own message (field may be NULL): a refusal that names what the user must
+ * do, still logged as an access_denied line. Returns E_FORBIDDEN. */
+int authz_refuse_msg(const principal *who, int perm, const char *why, err *e, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 /* The same decision without logging: for showing which actions a user has (buttons). 1 = allowed. */
 int authz_allows(const principal *who, int perm, const authz_scope *scope);

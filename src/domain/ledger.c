@@ -3,6 +3,7 @@
  * matching, two-step disbursements, reconciliation and bank statement import. See ledger.h and
  * docs/ledger.md.
  */
+#include "domain/authz.h"
 #include "domain/ledger.h"
 
 #include "core/codec.h"
@@ -592,7 +593,7 @@ int ledger_disbursement_request(store *db, const principal *who, const ledger_di
 	if (!text_ok(in->note, 500))
 		return err_set(e, E_INVALID, "note", "备注最多 500 字");
 	if (!(who->roles & ROLE_FUND_OFFICER))
-		return err_set(e, E_FORBIDDEN, NULL, "发放申请由案款专员提出");
+		return authz_refuse_msg(who, PERM_FUNDS_ACT, "not_fund_officer", e, NULL, "发放申请由案款专员提出");
 	arena *a = arena_new();
 	json_t *req = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s}", "matter_id", (json_int_t)in->matter_id, "kind", in->kind,
 				"amount", (json_int_t)in->amount, "payee_name", in->payee_name, "payee_account",
@@ -706,7 +707,7 @@ int ledger_disbursement_approve(store *db, const principal *who, const char *key
 	if (!text_ok(note, 500))
 		return err_set(e, E_INVALID, "note", "审批意见最多 500 字");
 	if (!(who->roles & ROLE_REVIEWER))
-		return err_set(e, E_FORBIDDEN, NULL, "发放须由审核人审批");
+		return authz_refuse_msg(who, PERM_FUNDS_APPROVE, "not_reviewer", e, NULL, "发放须由审核人审批");
 	char day[11];
 	if ((rc = enforce_day(on, "on", day, e)))
 		return rc;
@@ -734,7 +735,7 @@ int ledger_disbursement_approve(store *db, const principal *who, const char *key
 		goto done;
 	}
 	if (d.requested_by == who->user_id) {
-		rc = err_set(e, E_FORBIDDEN, NULL, "发放须由申请人以外的审核人审批（双人复核）");
+		rc = authz_refuse_msg(who, PERM_FUNDS_APPROVE, "four_eyes", e, NULL, "发放须由申请人以外的审核人审批（双人复核）");
 		goto done;
 	}
 	int fee = !strcmp(d.kind, "fee_refund");
@@ -784,7 +785,7 @@ int ledger_disbursement_refuse(store *db, const principal *who, int64_t id, cons
 	if (!note || util_utf8_len(note) < 2 || util_utf8_len(note) > 500)
 		return err_set(e, E_INVALID, "note", "请填写驳回理由（2 到 500 字）");
 	if (!(who->roles & ROLE_REVIEWER))
-		return err_set(e, E_FORBIDDEN, NULL, "发放申请由审核人审批");
+		return authz_refuse_msg(who, PERM_FUNDS_APPROVE, "not_reviewer", e, NULL, "发放申请由审核人审批");
 	arena *a = arena_new();
 	json_t *p = json_object();
 	store_ledger_disbursement d;
@@ -800,7 +801,7 @@ int ledger_disbursement_refuse(store *db, const principal *who, int64_t id, cons
 		goto done;
 	}
 	if (d.requested_by == who->user_id) {
-		rc = err_set(e, E_FORBIDDEN, NULL, "发放申请须由申请人以外的审核人审批");
+		rc = authz_refuse_msg(who, PERM_FUNDS_APPROVE, "four_eyes", e, NULL, "发放申请须由申请人以外的审核人审批");
 		goto done;
 	}
 	char now[32];

@@ -313,7 +313,7 @@ int matter_file(store *db, const principal *who, const matter_new *in, int64_t *
 	}
 	const org_unit *unit = org_unit_find(who->unit_id);
 	if (!unit) {
-		rc = err_set(e, E_FORBIDDEN, NULL, "只有单位用户可以立案");
+		rc = authz_refuse_msg(who, PERM_MATTER_CREATE, "no_unit", e, NULL, "只有单位用户可以立案");
 		goto done;
 	}
 	if (!in->kind || !flow_kind_valid(in->kind)) {
@@ -321,7 +321,7 @@ int matter_file(store *db, const principal *who, const matter_new *in, int64_t *
 		goto done;
 	}
 	if (strcmp(unit->kind, flow_filing_kind(in->kind)) != 0) {
-		rc = err_set(e, E_FORBIDDEN, "kind", "%s案件由%s立案，本单位不能立此类案件", flow_kind_label(in->kind),
+		rc = authz_refuse_msg(who, PERM_MATTER_CREATE, "filing_unit_kind", e, "kind", "%s案件由%s立案，本单位不能立此类案件", flow_kind_label(in->kind),
 			     org_kind_label(flow_filing_kind(in->kind)));
 		goto done;
 	}
@@ -587,7 +587,7 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 		goto done;
 	}
 	if ((s->flags & FLOW_REVIEWER) && !(who->roles & ROLE_REVIEWER)) {
-		rc = err_set(e, E_FORBIDDEN, "action", "此步骤需要审核人执行");
+		rc = authz_refuse_msg(who, PERM_MATTER_ACT, "not_reviewer", e, "action", "此步骤需要审核人执行");
 		goto done;
 	}
 	store_transfer pending;

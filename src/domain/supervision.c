@@ -1,6 +1,7 @@
 /*
  * supervision.c - workbench, transfer boxes and supervision views. See supervision.h.
  */
+#include "domain/authz.h"
 #include "domain/supervision.h"
 
 #include "domain/legal.h"
@@ -99,7 +100,7 @@ int supervision_view(store *db, const principal *who, const char *area, arena *a
 {
 	const org_unit *mine = org_unit_find(who->unit_id);
 	if (!mine)
-		return err_set(e, E_FORBIDDEN, NULL, "无权执行此操作");
+		return authz_refuse_msg(who, PERM_SUPERVISE, "no_unit", e, NULL, "无权执行此操作");
 	if (!area || !*area)
 		area = mine->area_code;
 	const org_area *ar = org_area_find(area);
@@ -107,7 +108,7 @@ int supervision_view(store *db, const principal *who, const char *area, arena *a
 		return err_set(e, E_INVALID, "area", "区划代码 %s 不存在", area);
 	authz_scope sc = {.area_code = area};
 	if (!org_area_within(area, mine->area_code))
-		return err_set(e, E_FORBIDDEN, "area", "只能查看本辖区（%s）及下级", org_area_find(mine->area_code)->name);
+		return authz_refuse_msg(who, PERM_SUPERVISE, "outside_area", e, "area", "只能查看本辖区（%s）及下级", org_area_find(mine->area_code)->name);
 	(void)sc;
 	const char *group = ar->level == LEVEL_PROVINCE ? "league" : ar->level == LEVEL_PREFECTURE ? "area" : "unit";
 	char today[11], soon[11];
@@ -179,13 +180,13 @@ int supervision_list(store *db, const principal *who, const char *area, const ch
 	const org_unit *mine = org_unit_find(who->unit_id);
 	int rc;
 	if (!mine)
-		return err_set(e, E_FORBIDDEN, NULL, "无权执行此操作");
+		return authz_refuse_msg(who, PERM_SUPERVISE, "no_unit", e, NULL, "无权执行此操作");
 	if (!area || !*area)
 		area = mine->area_code;
 	if (!org_area_find(area))
 		return err_set(e, E_INVALID, "area", "区划代码 %s 不存在", area);
 	if (!org_area_within(area, mine->area_code))
-		return err_set(e, E_FORBIDDEN, "area", "只能查看本辖区及下级");
+		return authz_refuse_msg(who, PERM_SUPERVISE, "outside_area", e, "area", "只能查看本辖区及下级");
 	size_t mi = 0;
 	while (metric && mi < 5 && strcmp(metrics[mi], metric))
 		mi++;
