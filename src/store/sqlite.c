@@ -95,6 +95,12 @@ int sq_note_write(store *db, err *e)
 	return OK;
 }
 
+int sq_begin_write(store *db, const char *sql, sqlite3_stmt **out, err *e)
+{
+	int rc = sq_note_write(db, e);
+	return rc ? rc : sq_prepare(db, sql, out, e);
+}
+
 int sq_step_done(store *db, sqlite3_stmt *st, err *e, const char *what)
 {
 	int s;

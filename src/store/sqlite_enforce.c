@@ -50,11 +50,6 @@ static int change_one(store *db, sqlite3_stmt *st, const char *what, const char 
 	return OK;
 }
 
-static int begin_write(store *db, const char *sql, sqlite3_stmt **st, err *e)
-{
-	int rc = sq_note_write(db, e);
-	return rc ? rc : sq_prepare(db, sql, st, e);
-}
 
 /* Units within an area: the area itself, a league's counties, or everything for the region. */
 #define IN_AREA(area_col, league_col, p) \
@@ -102,7 +97,7 @@ int store_control_order_insert(store *db, const store_control_order *o, int64_t 
 		"INSERT INTO control_orders(matter_id,court_unit_id,kind,party_id,subject_type,name,id_type,id_number,"
 		"basis,reason,valid_from,valid_to,status,issued_at,issued_by) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'active',?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, o->matter_id);
@@ -162,7 +157,7 @@ int store_control_order_end(store *db, int64_t id, const char *at, int64_t by, c
 	static const char sql[] = "UPDATE control_orders SET status='revoked', ended_at=?, ended_by=?, end_reason=?"
 				  " WHERE id=? AND status='active'";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, at);
@@ -214,7 +209,7 @@ int store_assist_request_insert(store *db, const store_assist_request *r, int64_
 		"police_area_code,police_league_code,basis,note,status,sent_on,sent_at,sent_by)"
 		" VALUES(?,?,?,?,?,?,?,?,?,'open',?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, r->matter_id);
@@ -258,7 +253,7 @@ int store_assist_request_close(store *db, int64_t id, const char *at, err *e)
 {
 	static const char sql[] = "UPDATE assist_requests SET status='answered', answered_at=? WHERE id=? AND status='open'";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, at);
@@ -338,7 +333,7 @@ int store_assist_item_insert(store *db, const store_assist_item *it, int64_t *ou
 		"INSERT INTO assist_items(request_id,ord,party_id,name,id_type,id_number,kind,order_id,police_unit_id,"
 		"police_area_code,police_league_code,sent_on,due_on,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,'pending')";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, it->request_id);
@@ -382,7 +377,7 @@ int store_assist_item_answer(store *db, const store_assist_item *it, err *e)
 		"UPDATE assist_items SET status='answered', found=?, findings=?, action_taken=?, attachments=?,"
 		" answered_on=?, answered_at=?, answered_by=? WHERE id=? AND status='pending'";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int(st, 1, it->found ? 1 : 0);
@@ -480,7 +475,7 @@ int store_person_lookup_insert(store *db, const store_person_lookup *l, int64_t 
 	static const char sql[] = "INSERT INTO person_lookups(id_number,name,purpose,what,matter_id,case_ref,basis,"
 				  "actor_user_id,actor_unit_id,at) VALUES(?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, l->id_number);
@@ -573,7 +568,7 @@ int store_listing_insert(store *db, const store_listing *l, int64_t *out_id, err
 		"obligation,ground,conduct,decided_on,years,expires_on,status,created_at,created_by)"
 		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'listed',?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, l->matter_id);
@@ -660,7 +655,7 @@ int store_listing_notice(store *db, int64_t id, const char *notified_on, const c
 	static const char sql[] = "UPDATE debtor_listings SET notified_on=?, notice_method=?, publish_on=?"
 				  " WHERE id=? AND status='listed' AND notified_on IS NULL";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, notified_on);
@@ -676,7 +671,7 @@ int store_listing_remove(store *db, int64_t id, const char *on, const char *reas
 	static const char sql[] = "UPDATE debtor_listings SET status='removed', removed_on=?, removal_reason=?,"
 				  " removal_note=?, removed_at=?, removed_by=? WHERE id=? AND status='listed'";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, on);

@@ -200,9 +200,7 @@ int store_tlog_node_put(store *db, unsigned level, uint64_t index, const unsigne
 {
 	static const char sql[] = "INSERT INTO tlog_nodes(level,idx,hash) VALUES(?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int(st, 1, (int)level);

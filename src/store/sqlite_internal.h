@@ -40,6 +40,8 @@ int sq_prepare_text(store *db, const char *sql, sqlite3_stmt **out, err *e);
 int sq_note_write(store *db, err *e);
 /* Map the connection's last error to E_STORE / E_CONFLICT (constraint) / E_BUSY. */
 int sq_fail(store *db, err *e, const char *what);
+/* The start of every write: record it (refused outside a transaction) and prepare its statement. */
+int sq_begin_write(store *db, const char *sql, sqlite3_stmt **out, err *e);
 /* Run a statement to completion expecting no rows (or ignoring them). */
 int sq_step_done(store *db, sqlite3_stmt *st, err *e, const char *what);
 

@@ -26,12 +26,6 @@ static int one_row(store *db, const char *sql, int64_t id, arena *a, sq_row_fn f
 	return rc;
 }
 
-static int begin_write(store *db, const char *sql, sqlite3_stmt **st, err *e)
-{
-	int rc = sq_note_write(db, e);
-	return rc ? rc : sq_prepare(db, sql, st, e);
-}
-
 static int insert_id(store *db, sqlite3_stmt *st, const char *what, int64_t *out_id, err *e)
 {
 	int rc = sq_step_done(db, st, e, what);
@@ -120,7 +114,7 @@ int store_ledger_account_insert(store *db, const store_ledger_account *acc, int6
 	static const char sql[] =
 		"INSERT INTO ledger_accounts(court_unit_id,kind,matter_id,amount_applied,opened_at) VALUES(?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, acc->court_unit_id);
@@ -136,7 +130,7 @@ int store_ledger_account_set_applied(store *db, int64_t id, int64_t amount_appli
 {
 	static const char sql[] = "UPDATE ledger_accounts SET amount_applied=? WHERE id=?";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, amount_applied);
@@ -169,7 +163,7 @@ int store_ledger_account_apply(store *db, int64_t id, int64_t debit, int64_t cre
 		"UPDATE ledger_accounts SET debit_total=debit_total+?2, credit_total=credit_total+?3 WHERE id=?1 AND"
 		" CASE kind WHEN 'bank' THEN debit_total+?2 >= credit_total+?3 ELSE credit_total+?3 >= debit_total+?2 END";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -203,7 +197,7 @@ int store_ledger_posting_insert(store *db, const store_ledger_posting *p, int64_
 	static const char sql[] = "INSERT INTO ledger_postings(court_unit_id,kind,idempotency_key,matter_id,amount,"
 				  "on_date,at,by_user,memo) VALUES(?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, p->court_unit_id);
@@ -225,7 +219,7 @@ int store_ledger_entry_insert(store *db, const store_ledger_entry *en, err *e)
 {
 	static const char sql[] = "INSERT INTO ledger_entries(posting_id,account_id,debit,credit) VALUES(?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, en->posting_id);
@@ -344,7 +338,7 @@ int store_ledger_request_insert(store *db, const store_ledger_request *r, err *e
 	static const char sql[] = "INSERT INTO ledger_requests(key,court_unit_id,op,fingerprint,response,created_at,"
 				  "created_by) VALUES(?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, r->key);
@@ -391,7 +385,7 @@ int store_ledger_receipt_insert(store *db, const store_ledger_receipt *r, int64_
 	static const char sql[] = "INSERT INTO ledger_receipts(court_unit_id,matter_id,source,amount,payer,reference,"
 				  "received_on,due_on,posting_id,created_at) VALUES(?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, r->court_unit_id);
@@ -472,7 +466,7 @@ int store_ledger_receipt_match(store *db, int64_t id, int64_t matter_id, int64_t
 	static const char sql[] = "UPDATE ledger_receipts SET matter_id=?, match_posting_id=?, matched_on=?"
 				  " WHERE id=? AND matter_id IS NULL";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, matter_id);
@@ -487,7 +481,7 @@ int store_ledger_receipt_add_disbursed(store *db, int64_t id, int64_t amount, er
 	static const char sql[] =
 		"UPDATE ledger_receipts SET disbursed=disbursed+?2 WHERE id=?1 AND disbursed+?2<=amount AND disbursed+?2>=0";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -499,7 +493,7 @@ int store_ledger_receipt_set_bank_line(store *db, int64_t id, int64_t line_id, e
 {
 	static const char sql[] = "UPDATE ledger_receipts SET bank_line_id=? WHERE id=? AND bank_line_id IS NULL";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, line_id);
@@ -546,7 +540,7 @@ int store_ledger_disbursement_insert(store *db, const store_ledger_disbursement 
 		"INSERT INTO ledger_disbursements(court_unit_id,matter_id,kind,amount,payee_name,payee_account,"
 		"payee_bank,note,status,requested_by,requested_at) VALUES(?,?,?,?,?,?,?,?,'requested',?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, d->court_unit_id);
@@ -596,7 +590,7 @@ int store_ledger_disbursement_decide(store *db, const store_ledger_disbursement 
 	static const char sql[] = "UPDATE ledger_disbursements SET status=?, decided_by=?, decided_at=?, decision_note=?,"
 				  " posting_id=?, on_date=? WHERE id=? AND status='requested'";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, d->status);
@@ -631,7 +625,7 @@ int store_ledger_disbursement_set_bank_line(store *db, int64_t id, int64_t line_
 {
 	static const char sql[] = "UPDATE ledger_disbursements SET bank_line_id=? WHERE id=? AND bank_line_id IS NULL";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, line_id);
@@ -661,7 +655,7 @@ int store_ledger_bank_import_insert(store *db, const store_ledger_bank_import *i
 	static const char sql[] = "INSERT INTO ledger_bank_imports(court_unit_id,first_on,last_on,n_lines,n_matched,"
 				  "report,imported_at,imported_by) VALUES(?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, im->court_unit_id);
@@ -679,7 +673,7 @@ int store_ledger_bank_import_set_report(store *db, int64_t id, int64_t n_matched
 {
 	static const char sql[] = "UPDATE ledger_bank_imports SET n_matched=?, report=? WHERE id=?";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, n_matched);
@@ -715,7 +709,7 @@ int store_ledger_bank_line_insert(store *db, const store_ledger_bank_line *l, in
 	static const char sql[] = "INSERT INTO ledger_bank_lines(import_id,line_no,on_date,amount,reference,payer,"
 				  "receipt_id,disbursement_id,match_rule) VALUES(?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, l->import_id);
@@ -790,7 +784,7 @@ int store_ledger_reconciliation_insert(store *db, const store_ledger_reconciliat
 	static const char sql[] = "INSERT INTO ledger_reconciliations(court_unit_id,on_date,ok,report,created_at,"
 				  "created_by) VALUES(?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = begin_write(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, r->court_unit_id);

@@ -50,9 +50,7 @@ static int matter_row(sqlite3_stmt *st, arena *a, store_matter *m)
 static int bump_serial(store *db, const char *sql, const char *k1, const char *k2, int year, int64_t *out, err *e)
 {
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	int i = 1;
@@ -116,9 +114,7 @@ int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *
 		"holder_league_code,filed_unit_id,filed_at,stage_started_on,rule_id,due_on,closed_at,updated_at,"
 		"extensions,returns,transfer_returns,green,suspended_on) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	bind_matter(st, m);
@@ -139,9 +135,7 @@ int store_matter_update(store *db, const store_matter *m, err *e)
 		"extensions=?17,returns=?18,transfer_returns=?19,green=?20,suspended_on=?21,version=version+1 "
 		"WHERE id=?22 AND version=?23";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	bind_matter(st, m);
@@ -177,9 +171,7 @@ int store_matter_unit_add(store *db, int64_t matter_id, const char *unit_id, con
 {
 	static const char sql[] = "INSERT OR IGNORE INTO matter_units(matter_id,unit_id,since) VALUES(?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, matter_id);
@@ -272,9 +264,7 @@ int store_party_insert(store *db, const store_party *p, int64_t *out_id, err *e)
 	static const char sql[] = "INSERT INTO parties(matter_id,ord,type,name,role,id_type,id_number,sex,birth_date,"
 				  "id_warning) VALUES(?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, p->matter_id);
@@ -338,9 +328,7 @@ int store_case_number_insert(store *db, const store_case_number *c, err *e)
 	static const char sql[] =
 		"INSERT INTO case_numbers(matter_id,unit_id,stage,number,created_at) VALUES(?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, c->matter_id);

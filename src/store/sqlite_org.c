@@ -9,9 +9,7 @@ int store_area_insert(store *db, const store_area *ar, err *e)
 {
 	static const char sql[] = "INSERT INTO areas(code,name,parent_code,level) VALUES(?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, ar->code);
@@ -58,9 +56,7 @@ int store_unit_insert(store *db, const store_unit *u, err *e)
 {
 	static const char sql[] = "INSERT INTO units(id,name,kind,area_code,parent_id,court_code) VALUES(?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, u->id);

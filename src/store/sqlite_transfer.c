@@ -44,9 +44,7 @@ int store_transfer_insert(store *db, const store_transfer *t, int64_t *out_id, e
 		"to_league_code,status,note,manifest,green,sent_at,sent_by,accept_due_on) "
 		"VALUES(?,?,?,?,?,?,?,?,?,'sent',?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, t->matter_id);
@@ -108,9 +106,7 @@ int store_transfer_answer(store *db, int64_t id, const char *status, const char 
 	static const char sql[] = "UPDATE transfers SET status=?, reason=?, answered_at=?, answered_by=? "
 				  "WHERE id=? AND status='sent'";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, status);
@@ -203,9 +199,7 @@ int store_file_insert(store *db, const store_file *f, err *e)
 {
 	static const char sql[] = "INSERT OR IGNORE INTO files(sha256,size,mime,stored_at) VALUES(?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, f->sha256);
@@ -220,9 +214,7 @@ int store_matter_file_insert(store *db, const store_matter_file *f, int64_t *out
 	static const char sql[] = "INSERT INTO matter_files(matter_id,sha256,name,unit_id,uploaded_by,uploaded_at,"
 				  "log_seq) VALUES(?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, f->matter_id);
@@ -316,9 +308,7 @@ int store_extension_insert(store *db, const store_extension *x, int64_t *out_id,
 	static const char sql[] = "INSERT INTO extensions(matter_id,stage,rule_id,status,reason,basis,requested_by,"
 				  "requested_at) VALUES(?,?,?,'pending',?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, x->matter_id);
@@ -372,9 +362,7 @@ int store_extension_decide(store *db, int64_t id, const char *status, int64_t by
 	static const char sql[] = "UPDATE extensions SET status=?, decided_by=?, decided_at=?, decision_note=? "
 				  "WHERE id=? AND status='pending'";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, status);

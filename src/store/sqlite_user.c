@@ -33,9 +33,7 @@ int store_user_insert(store *db, const store_user *u, int64_t *out_id, err *e)
 	static const char sql[] = "INSERT INTO users(username,display_name,unit_id,password_hash,disabled,created_at)"
 				  " VALUES(?,?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, u->username);
@@ -120,9 +118,7 @@ int store_user_list(store *db, arena *a, store_user **out, size_t *out_n, err *e
 static int update_user(store *db, const char *sql, int64_t id, const char *text, int64_t i1, int64_t i2, err *e)
 {
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	int k = 1;
@@ -163,9 +159,7 @@ int store_user_set_roles(store *db, int64_t id, const char *const *roles, size_t
 	static const char q_del[] = "DELETE FROM user_roles WHERE user_id=?";
 	static const char q_ins[] = "INSERT INTO user_roles(user_id,role) VALUES(?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, q_del, &st, e);
+	int rc = sq_begin_write(db, q_del, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -190,9 +184,7 @@ int store_session_insert(store *db, const store_session *s, err *e)
 	static const char sql[] = "INSERT INTO sessions(token_hash,user_id,created_at,last_seen_at,expires_at)"
 				  " VALUES(?,?,?,?,?)";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, s->token_hash, -1, SQLITE_STATIC);
@@ -234,9 +226,7 @@ int store_session_revoke(store *db, const char *token_hash, int64_t at, err *e)
 {
 	static const char sql[] = "UPDATE sessions SET revoked_at=? WHERE token_hash=? AND revoked_at=0";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, at);
@@ -248,9 +238,7 @@ int store_session_revoke_user(store *db, int64_t user_id, int64_t at, err *e)
 {
 	static const char sql[] = "UPDATE sessions SET revoked_at=? WHERE user_id=? AND revoked_at=0";
 	sqlite3_stmt *st;
-	int rc = sq_note_write(db, e);
-	if (rc == OK)
-		rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, at);
