@@ -47,9 +47,10 @@ static int cmp_double(const void *a, const void *b)
 static json_t *payload(int64_t i)
 {
 	return json_pack("{s:{s:{s:s,s:s},s:{s:s,s:s}},s:{s:I,s:s,s:s,s:s,s:s,s:[]}}", "changes", "stage", "old",
-			 "investigation", "new", "arrest_review", "due_on", "old", "2026-12-01", "new", "2026-11-29",
-			 "transfer", "transfer_id", (json_int_t)i, "from_unit_id", "150103.police", "to_unit_id",
-			 "150103.procuratorate", "to_stage", "arrest_review", "accept_due_on", "2026-11-25", "manifest");
+	                 "investigation", "new", "arrest_review", "due_on", "old", "2026-12-01", "new", "2026-11-29",
+	                 "transfer", "transfer_id", (json_int_t)i, "from_unit_id", "150103.police", "to_unit_id",
+	                 "150103.procuratorate", "to_stage", "arrest_review", "accept_due_on", "2026-11-25",
+	                 "manifest");
 }
 
 static int append_one(store *db, int64_t i, err *e)
@@ -76,8 +77,10 @@ static double plain_insert_rate(const char *path, const char *sync, double secon
 		return -1;
 	snprintf(pragma, sizeof pragma, "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s;", sync);
 	sqlite3_exec(h, pragma, NULL, NULL, NULL);
-	sqlite3_exec(h, "CREATE TABLE IF NOT EXISTS bench_plain (id INTEGER PRIMARY KEY, at TEXT NOT NULL, payload TEXT NOT NULL)",
-		     NULL, NULL, NULL);
+	sqlite3_exec(h,
+	             "CREATE TABLE IF NOT EXISTS bench_plain (id INTEGER PRIMARY KEY, at TEXT NOT NULL, payload TEXT "
+	             "NOT NULL)",
+	             NULL, NULL, NULL);
 	sqlite3_prepare_v2(h, "INSERT INTO bench_plain(at,payload) VALUES(?,?)", -1, &ins, NULL);
 	sqlite3_prepare_v2(h, "BEGIN IMMEDIATE", -1, &begin, NULL);
 	sqlite3_prepare_v2(h, "COMMIT", -1, &commit, NULL);
@@ -137,7 +140,8 @@ static int build(store *db, const char *dir, int64_t target, err *e)
 	if (n == 0) {
 		if ((rc = tlog_setup(dir, "sha256", "ed25519", e)) || (rc = store_tx_begin(db, e)) ||
 		    (rc = store_meta_set(db, "hash_alg", "sha256", e)) ||
-		    (rc = audit_record(db, principal_system(), "system", "bench", "system.initialized", NULL, NULL, e)) ||
+		    (rc = audit_record(db, principal_system(), "system", "bench", "system.initialized", NULL, NULL,
+		                       e)) ||
 		    (rc = store_tx_commit(db, e)))
 			return rc;
 		n = 1;
@@ -146,7 +150,8 @@ static int build(store *db, const char *dir, int64_t target, err *e)
 	}
 	if (n >= target)
 		return OK;
-	fprintf(stderr, "building a log of %lld entries in %s (real append path, batched)...\n", (long long)target, dir);
+	fprintf(stderr, "building a log of %lld entries in %s (real append path, batched)...\n", (long long)target,
+	        dir);
 	double t0 = now_s();
 	store_tune(db, "off", 1024, NULL);
 	while (rc == OK && n < target) {
@@ -164,7 +169,7 @@ static int build(store *db, const char *dir, int64_t target, err *e)
 	}
 	store_tune(db, "normal", 0, NULL);
 	fprintf(stderr, "built %lld entries in %.1f s (%.0f appends/s batched)\n", (long long)n, now_s() - t0,
-		(double)target / (now_s() - t0));
+	        (double)target / (now_s() - t0));
 	return rc;
 }
 
@@ -239,8 +244,10 @@ static int proofs(store *db, int count, const char *prefix, err *e)
 		if ((rc = store_tlog_node_get(db, 0, idx, leaf, e)))
 			break;
 		t0 = now_s();
-		if (merkle_verify_inclusion(tlog_hash_alg(), idx, (uint64_t)n, leaf, (const uint8_t(*)[32])path, np, root) != OK) {
-			rc = err_set(e, E_INTEGRITY, NULL, "inclusion proof of %llu does not verify", (unsigned long long)idx);
+		if (merkle_verify_inclusion(tlog_hash_alg(), idx, (uint64_t)n, leaf, (const uint8_t(*)[32])path, np,
+		                            root) != OK) {
+			rc = err_set(e, E_INTEGRITY, NULL, "inclusion proof of %llu does not verify",
+			             (unsigned long long)idx);
 			break;
 		}
 		tver[i] = now_s() - t0;
@@ -269,7 +276,7 @@ static int cmd_log(int argc, char **argv)
 	int64_t size = 1000000;
 	double seconds = 5;
 	int count = 2000;
-	err e = {0};
+	err e = { 0 };
 	for (int i = 3; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--size"))
 			size = atoll(argv[i + 1]);
@@ -293,7 +300,7 @@ static int cmd_log(int argc, char **argv)
 		warm_nodes(path);
 		rc = proofs(db, count, "warm_", &e);
 	}
-	static const char *const syncs[] = {"normal", "full"};
+	static const char *const syncs[] = { "normal", "full" };
 	for (int s = 0; rc == OK && s < 2; s++) {
 		double ap = timed_appends(db, syncs[s], seconds, &e);
 		double pl = plain_insert_rate(path, syncs[s], seconds);
@@ -301,8 +308,8 @@ static int cmd_log(int argc, char **argv)
 			rc = e.code ? e.code : E_STORE;
 			break;
 		}
-		printf("append_%s_per_s=%.0f\ninsert_%s_per_s=%.0f\nappend_vs_insert_%s=%.3f\n", syncs[s], ap, syncs[s], pl,
-		       syncs[s], ap / pl);
+		printf("append_%s_per_s=%.0f\ninsert_%s_per_s=%.0f\nappend_vs_insert_%s=%.3f\n", syncs[s], ap, syncs[s],
+		       pl, syncs[s], ap / pl);
 	}
 	store_close(db);
 	tlog_free();
@@ -318,6 +325,6 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "log"))
 		return cmd_log(argc, argv);
 	fprintf(stderr, "usage: tlog_bench insert FILE [--sync normal|full] [--seconds S]\n"
-			"       tlog_bench log DIR --size N [--seconds S] [--proofs K]\n");
+	                "       tlog_bench log DIR --size N [--seconds S] [--proofs K]\n");
 	return 2;
 }

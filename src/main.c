@@ -12,24 +12,24 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"serve", cli_serve, "serve the API and web application"},
-	{"init", cli_init, "create a data directory (--demo for demo data)"},
-	{"migrate", cli_migrate, "apply schema migrations"},
-	{"user", cli_user, "add, passwd, disable, enable users"},
-	{"demo-logins", cli_demo_logins, "print the demo users of a demo database"},
-	{"routes", cli_routes, "print the API route table"},
-	{"due", cli_due, "compute a due date (period calculator)"},
-	{"calendar", cli_calendar, "import or show the official holiday calendar"},
-	{"verify", cli_verify, "check the verifiable log (database or export)"},
-	{"export", cli_export, "export the verifiable log (--log DIR)"},
-	{"monitor", cli_monitor, "check a server's signed tree heads stay consistent"},
-	{"gen", cli_gen, "generate a synthetic region for benchmarks (--matters N)"},
+	{ "serve", cli_serve, "serve the API and web application" },
+	{ "init", cli_init, "create a data directory (--demo for demo data)" },
+	{ "migrate", cli_migrate, "apply schema migrations" },
+	{ "user", cli_user, "add, passwd, disable, enable users" },
+	{ "demo-logins", cli_demo_logins, "print the demo users of a demo database" },
+	{ "routes", cli_routes, "print the API route table" },
+	{ "due", cli_due, "compute a due date (period calculator)" },
+	{ "calendar", cli_calendar, "import or show the official holiday calendar" },
+	{ "verify", cli_verify, "check the verifiable log (database or export)" },
+	{ "export", cli_export, "export the verifiable log (--log DIR)" },
+	{ "monitor", cli_monitor, "check a server's signed tree heads stay consistent" },
+	{ "gen", cli_gen, "generate a synthetic region for benchmarks (--matters N)" },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "casebridge - 政法协同办案监督平台 (cross-agency case platform)\n\n"
-		   "usage: casebridge COMMAND [options]    (casebridge COMMAND --help for its options)\n\n");
+	           "usage: casebridge COMMAND [options]    (casebridge COMMAND --help for its options)\n\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
 }

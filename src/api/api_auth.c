@@ -23,30 +23,34 @@ static json_t *user_json(const principal *p)
 		if (authz_perm_roles(i) & p->roles)
 			json_array_append_new(perms, json_string(authz_perm_name(i)));
 	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:{s:s,s:s,s:s,s:s,s:s}}", "id", (json_int_t)p->user_id, "username",
-			 p->username, "display_name", p->display_name, "roles", roles, "permissions", perms, "unit",
-			 "id", p->unit_id, "name", u ? u->name : "", "kind", u ? u->kind : "", "area_code",
-			 u ? u->area_code : "", "area_name", ar ? ar->name : "");
+	                 p->username, "display_name", p->display_name, "roles", roles, "permissions", perms, "unit",
+	                 "id", p->unit_id, "name", u ? u->name : "", "kind", u ? u->kind : "", "area_code",
+	                 u ? u->area_code : "", "area_name", ar ? ar->name : "");
 }
 
 int api_login(req *r)
 {
-	static const jfield fields[] = {{"username", J_STRING, 1, 64}, {"password", J_STRING, 1, 256}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "username", J_STRING, 1, 64 },
+		                         { "password", J_STRING, 1, 256 },
+		                         { NULL, 0, 0, 0 } };
 	char token[AUTH_TOKEN_HEX + 1];
 	principal p;
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
-	if ((rc = auth_login(r->db, jsonin_str(r->json, "username"), jsonin_str(r->json, "password"), token, &p, &r->e)))
+	if ((rc = auth_login(r->db, jsonin_str(r->json, "username"), jsonin_str(r->json, "password"), token, &p,
+	                     &r->e)))
 		return rc;
 	r->set_cookie = arena_printf(r->a, "cb_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-				     AUTH_ABSOLUTE_SECONDS);
+	                             AUTH_ABSOLUTE_SECONDS);
 	char exp[32];
-	struct timespec ts = {(time_t)(util_now_sec() + AUTH_ABSOLUTE_SECONDS), 0};
+	struct timespec ts = { (time_t)(util_now_sec() + AUTH_ABSOLUTE_SECONDS), 0 };
 	util_time_iso(ts, exp, sizeof exp);
 	r->who_buf = p;
 	r->who = &r->who_buf;
-	return req_reply_json(r, 201, json_pack("{s:s,s:s,s:i,s:o}", "token", token, "expires_at", exp,
-						"idle_timeout_seconds", AUTH_IDLE_SECONDS, "user", user_json(&p)));
+	return req_reply_json(r, 201,
+	                      json_pack("{s:s,s:s,s:i,s:o}", "token", token, "expires_at", exp, "idle_timeout_seconds",
+	                                AUTH_IDLE_SECONDS, "user", user_json(&p)));
 }
 
 int api_logout(req *r)
@@ -59,4 +63,7 @@ int api_logout(req *r)
 	return OK;
 }
 
-int api_me(req *r) { return req_reply_json(r, 200, user_json(r->who)); }
+int api_me(req *r)
+{
+	return req_reply_json(r, 200, user_json(r->who));
+}

@@ -22,7 +22,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static int nomem(req *r) { return err_set(&r->e, E_NOMEM, NULL, "out of memory"); }
+static int nomem(req *r)
+{
+	return err_set(&r->e, E_NOMEM, NULL, "out of memory");
+}
 
 static int param_id(req *r, int i, const char *name, int64_t *out)
 {
@@ -38,7 +41,10 @@ static int refuse(req *r, const char *why, const char *field, const char *messag
 	return err_set(&r->e, E_FORBIDDEN, field, "%s", message);
 }
 
-static void settings(enforce_settings *s) { enforce_settings_from_config(api_config(), s); }
+static void settings(enforce_settings *s)
+{
+	enforce_settings_from_config(api_config(), s);
+}
 
 /* Authorize the route's permission on a matter; unseen and absent look alike for reads. */
 static int authorize_matter(req *r, int64_t id)
@@ -61,7 +67,7 @@ static int acts_for_matter(req *r, int64_t matter_id)
 	matter_scope sc;
 	if (matter_scope_load(r->db, matter_id, r->a, &sc, NULL) != OK)
 		return 0;
-	authz_scope s = {.holder_unit_id = sc.scope.holder_unit_id};
+	authz_scope s = { .holder_unit_id = sc.scope.holder_unit_id };
 	return authz_allows(r->who, PERM_ENFORCE_ACT, &s);
 }
 
@@ -86,14 +92,17 @@ static int str_array(req *r, const json_t *arr, const char *field, const char **
 /* ---- assistance requests ---- */
 int api_assist_create(req *r)
 {
-	static const jfield fields[] = {{"matter_id", J_INT, 1, 0},	{"police_unit_id", J_STRING, 1, 95},
-					{"basis", J_STRING, 1, 1000},	{"note", J_STRING, 0, 4000},
-					{"debtors", J_ARRAY, 0, 200},	{"csv", J_STRING, 0, 256 * 1024},
-					{"csv_kinds", J_ARRAY, 0, 6},	{NULL, 0, 0, 0}};
-	static const jfield dfields[] = {{"party_id", J_INT, 0, 0},  {"name", J_STRING, 0, 300},
-					 {"id_type", J_STRING, 0, 16}, {"id_number", J_STRING, 0, 32},
-					 {"kinds", J_ARRAY, 1, 6},     {"order_id", J_INT, 0, 0},
-					 {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "matter_id", J_INT, 1, 0 },   { "police_unit_id", J_STRING, 1, 95 },
+		                         { "basis", J_STRING, 1, 1000 }, { "note", J_STRING, 0, 4000 },
+		                         { "debtors", J_ARRAY, 0, 200 }, { "csv", J_STRING, 0, 256 * 1024 },
+		                         { "csv_kinds", J_ARRAY, 0, 6 }, { NULL, 0, 0, 0 } };
+	static const jfield dfields[] = { { "party_id", J_INT, 0, 0 },
+		                          { "name", J_STRING, 0, 300 },
+		                          { "id_type", J_STRING, 0, 16 },
+		                          { "id_number", J_STRING, 0, 32 },
+		                          { "kinds", J_ARRAY, 1, 6 },
+		                          { "order_id", J_INT, 0, 0 },
+		                          { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
@@ -112,15 +121,16 @@ int api_assist_create(req *r)
 			return rc;
 		const char **kinds;
 		size_t nk;
-		if ((rc = str_array(r, json_object_get(d, "kinds"), arena_printf(r->a, "%s.kinds", prefix), &kinds, &nk)))
+		if ((rc = str_array(r, json_object_get(d, "kinds"), arena_printf(r->a, "%s.kinds", prefix), &kinds,
+		                    &nk)))
 			return rc;
-		din[i] = (assist_debtor_in){.party_id = jsonin_int(d, "party_id", 0),
-					    .name = jsonin_str(d, "name"),
-					    .id_type = jsonin_str(d, "id_type"),
-					    .id_number = jsonin_str(d, "id_number"),
-					    .kinds = kinds,
-					    .n_kinds = nk,
-					    .order_id = jsonin_int(d, "order_id", 0)};
+		din[i] = (assist_debtor_in){ .party_id = jsonin_int(d, "party_id", 0),
+			                     .name = jsonin_str(d, "name"),
+			                     .id_type = jsonin_str(d, "id_type"),
+			                     .id_number = jsonin_str(d, "id_number"),
+			                     .kinds = kinds,
+			                     .n_kinds = nk,
+			                     .order_id = jsonin_int(d, "order_id", 0) };
 	}
 	const char **csv_kinds = NULL;
 	size_t nck = 0;
@@ -129,15 +139,15 @@ int api_assist_create(req *r)
 		return rc;
 	enforce_settings s;
 	settings(&s);
-	assist_new in = {.matter_id = matter_id,
-			 .police_unit_id = jsonin_str(r->json, "police_unit_id"),
-			 .basis = jsonin_str(r->json, "basis"),
-			 .note = jsonin_str(r->json, "note"),
-			 .debtors = din,
-			 .n_debtors = nd,
-			 .csv = jsonin_str(r->json, "csv"),
-			 .csv_kinds = csv_kinds,
-			 .n_csv_kinds = nck};
+	assist_new in = { .matter_id = matter_id,
+		          .police_unit_id = jsonin_str(r->json, "police_unit_id"),
+		          .basis = jsonin_str(r->json, "basis"),
+		          .note = jsonin_str(r->json, "note"),
+		          .debtors = din,
+		          .n_debtors = nd,
+		          .csv = jsonin_str(r->json, "csv"),
+		          .csv_kinds = csv_kinds,
+		          .n_csv_kinds = nck };
 	int64_t id;
 	json_t *v;
 	if ((rc = assist_request_create(r->db, r->who, &s, &in, &id, &r->e)) ||
@@ -155,17 +165,17 @@ static int authorize_request(req *r, int64_t id, int *out_full)
 	if (rc)
 		return rc;
 	if (r->route->perm == PERM_MATTER_READ) {
-		const char *units[2] = {court, police};
-		authz_scope sc = {.unit_ids = units, .n_units = 2};
+		const char *units[2] = { court, police };
+		authz_scope sc = { .unit_ids = units, .n_units = 2 };
 		if ((rc = api_authorize(r, &sc)))
 			return rc == E_FORBIDDEN ? err_set(&r->e, E_NOTFOUND, "id", "协查请求不存在或无权查看") : rc;
 	} else {
-		authz_scope sc = {.holder_unit_id = police};
+		authz_scope sc = { .holder_unit_id = police };
 		if ((rc = api_authorize(r, &sc)))
 			return rc;
 	}
 	if (out_full) {
-		authz_scope ps = {.holder_unit_id = police};
+		authz_scope ps = { .holder_unit_id = police };
 		*out_full = authz_allows(r->who, PERM_POLICE_ACT, &ps) || acts_for_matter(r, matter_id);
 	}
 	return OK;
@@ -177,7 +187,8 @@ int api_assist_get(req *r)
 	int full = 0;
 	json_t *v;
 	int rc = param_id(r, 0, "id", &id);
-	if (rc || (rc = authorize_request(r, id, &full)) || (rc = assist_request_view(r->db, id, full, r->a, &v, &r->e)))
+	if (rc || (rc = authorize_request(r, id, &full)) ||
+	    (rc = assist_request_view(r->db, id, full, r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
 }
@@ -198,11 +209,11 @@ int api_assist_list(req *r)
 	const org_unit *mine = org_unit_find(r->who->unit_id);
 	if (!mine)
 		return refuse(r, "no_unit", NULL, "无权执行此操作");
-	store_assist_query q = {.status = status && *status ? status : NULL,
-				.matter_id = matter_id,
-				.overdue_only = overdue && (!strcmp(overdue, "1") || !strcmp(overdue, "true")),
-				.limit = 50,
-				.offset = (int)((page - 1) * 50)};
+	store_assist_query q = { .status = status && *status ? status : NULL,
+		                 .matter_id = matter_id,
+		                 .overdue_only = overdue && (!strcmp(overdue, "1") || !strcmp(overdue, "true")),
+		                 .limit = 50,
+		                 .offset = (int)((page - 1) * 50) };
 	if (!strcmp(mine->kind, "committee")) {
 		/* a committee sees its area and below */
 		q.area_code = area && *area ? area : mine->area_code;
@@ -226,10 +237,10 @@ int api_assist_list(req *r)
 
 int api_assist_answer(req *r)
 {
-	static const jfield fields[] = {{"answers", J_ARRAY, 1, ASSIST_MAX_ITEMS}, {NULL, 0, 0, 0}};
-	static const jfield afields[] = {{"item_id", J_INT, 1, 0},	 {"found", J_BOOL, 1, 0},
-					 {"findings", J_OBJECT, 0, 0},	 {"action_taken", J_STRING, 0, 4000},
-					 {"attachments", J_ARRAY, 0, 20}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "answers", J_ARRAY, 1, ASSIST_MAX_ITEMS }, { NULL, 0, 0, 0 } };
+	static const jfield afields[] = { { "item_id", J_INT, 1, 0 },        { "found", J_BOOL, 1, 0 },
+		                          { "findings", J_OBJECT, 0, 0 },    { "action_taken", J_STRING, 0, 4000 },
+		                          { "attachments", J_ARRAY, 0, 20 }, { NULL, 0, 0, 0 } };
 	int64_t id;
 	int rc = param_id(r, 0, "id", &id);
 	if (rc || (rc = jsonin_check(r->json, fields, "", &r->e)) || (rc = authorize_request(r, id, NULL)))
@@ -247,14 +258,15 @@ int api_assist_answer(req *r)
 		const char **att = NULL;
 		size_t na = 0;
 		if (json_object_get(x, "attachments") &&
-		    (rc = str_array(r, json_object_get(x, "attachments"), arena_printf(r->a, "%s.attachments", prefix), &att, &na)))
+		    (rc = str_array(r, json_object_get(x, "attachments"), arena_printf(r->a, "%s.attachments", prefix),
+		                    &att, &na)))
 			return rc;
-		v[i] = (assist_answer_in){.item_id = jsonin_int(x, "item_id", 0),
-					  .found = jsonin_bool(x, "found", 0),
-					  .findings = json_object_get(x, "findings"),
-					  .action_taken = jsonin_str(x, "action_taken"),
-					  .attachments = att,
-					  .n_attachments = na};
+		v[i] = (assist_answer_in){ .item_id = jsonin_int(x, "item_id", 0),
+			                   .found = jsonin_bool(x, "found", 0),
+			                   .findings = json_object_get(x, "findings"),
+			                   .action_taken = jsonin_str(x, "action_taken"),
+			                   .attachments = att,
+			                   .n_attachments = na };
 		if (json_is_null(v[i].findings))
 			v[i].findings = NULL;
 		if (v[i].findings) {
@@ -262,7 +274,8 @@ int api_assist_answer(req *r)
 			size_t len = s ? strlen(s) : 0;
 			free(s);
 			if (len > 16384)
-				return err_set(&r->e, E_INVALID, arena_printf(r->a, "%s.findings", prefix), "查询结果过大（最多 16 KB）");
+				return err_set(&r->e, E_INVALID, arena_printf(r->a, "%s.findings", prefix),
+				               "查询结果过大（最多 16 KB）");
 		}
 	}
 	json_t *out;
@@ -281,12 +294,12 @@ int api_assist_file(req *r)
 	    (rc = assist_request_units(r->db, id, r->a, &court, &police, &matter_id, &r->e)))
 		return rc;
 	/* the police unit's attachment goes into the matter's dossier (stored once, registered with its event) */
-	dossier_upload up = {.tmp_path = r->upload_path,
-			     .sha256 = r->upload_sha256,
-			     .size = r->upload_len,
-			     .head = r->upload_head,
-			     .head_len = r->upload_head_len,
-			     .name = req_query(r, "name")};
+	dossier_upload up = { .tmp_path = r->upload_path,
+		              .sha256 = r->upload_sha256,
+		              .size = r->upload_len,
+		              .head = r->upload_head,
+		              .head_len = r->upload_head_len,
+		              .name = req_query(r, "name") };
 	if ((rc = dossier_add(r->db, r->who, api_config()->data_dir, matter_id, &up, &seq, &r->e)))
 		return rc;
 	char hex[65];
@@ -296,15 +309,16 @@ int api_assist_file(req *r)
 		hex[2 * i + 1] = hx[r->upload_sha256[i] & 15];
 	}
 	hex[64] = 0;
-	return req_reply_json(r, 201, json_pack("{s:s,s:I,s:I,s:I}", "sha256", hex, "size", (json_int_t)r->upload_len,
-						"matter_id", (json_int_t)matter_id, "log_index", (json_int_t)(seq - 1)));
+	return req_reply_json(r, 201,
+	                      json_pack("{s:s,s:I,s:I,s:I}", "sha256", hex, "size", (json_int_t)r->upload_len,
+	                                "matter_id", (json_int_t)matter_id, "log_index", (json_int_t)(seq - 1)));
 }
 
 int api_assist_stats(req *r)
 {
 	const org_unit *mine = org_unit_find(r->who->unit_id);
 	const char *area = req_query(r, "area"), *unit = req_query(r, "unit"), *from = req_query(r, "from"),
-		   *to = req_query(r, "to");
+	           *to = req_query(r, "to");
 	if (!mine)
 		return refuse(r, "no_unit", NULL, "无权执行此操作");
 	if (!area || !*area)
@@ -320,7 +334,7 @@ int api_assist_stats(req *r)
 		return r->e.code;
 	json_t *v;
 	int rc = assist_stats_json(r->db, area, unit && *unit ? unit : NULL, from && *from ? from : NULL,
-				   to && *to ? to : NULL, r->a, &v, &r->e);
+	                           to && *to ? to : NULL, r->a, &v, &r->e);
 	if (rc)
 		return rc;
 	json_object_set_new(v, "area_code", json_string(area));
@@ -330,28 +344,33 @@ int api_assist_stats(req *r)
 /* ---- control orders ---- */
 int api_control_create(req *r)
 {
-	static const jfield fields[] = {{"matter_id", J_INT, 1, 0},	 {"kind", J_STRING, 1, 32},
-					{"party_id", J_INT, 0, 0},	 {"name", J_STRING, 0, 300},
-					{"id_type", J_STRING, 0, 16},	 {"id_number", J_STRING, 0, 32},
-					{"basis", J_STRING, 1, 400},	 {"reason", J_STRING, 1, 2000},
-					{"valid_from", J_STRING, 0, 10}, {"valid_to", J_STRING, 0, 10},
-					{NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "matter_id", J_INT, 1, 0 },
+		                         { "kind", J_STRING, 1, 32 },
+		                         { "party_id", J_INT, 0, 0 },
+		                         { "name", J_STRING, 0, 300 },
+		                         { "id_type", J_STRING, 0, 16 },
+		                         { "id_number", J_STRING, 0, 32 },
+		                         { "basis", J_STRING, 1, 400 },
+		                         { "reason", J_STRING, 1, 2000 },
+		                         { "valid_from", J_STRING, 0, 10 },
+		                         { "valid_to", J_STRING, 0, 10 },
+		                         { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
 	int64_t matter_id = jsonin_int(r->json, "matter_id", 0), id;
 	if ((rc = authorize_matter(r, matter_id)))
 		return rc;
-	control_new in = {.matter_id = matter_id,
-			  .kind = jsonin_str(r->json, "kind"),
-			  .party_id = jsonin_int(r->json, "party_id", 0),
-			  .name = jsonin_str(r->json, "name"),
-			  .id_type = jsonin_str(r->json, "id_type"),
-			  .id_number = jsonin_str(r->json, "id_number"),
-			  .basis = jsonin_str(r->json, "basis"),
-			  .reason = jsonin_str(r->json, "reason"),
-			  .valid_from = jsonin_str(r->json, "valid_from"),
-			  .valid_to = jsonin_str(r->json, "valid_to")};
+	control_new in = { .matter_id = matter_id,
+		           .kind = jsonin_str(r->json, "kind"),
+		           .party_id = jsonin_int(r->json, "party_id", 0),
+		           .name = jsonin_str(r->json, "name"),
+		           .id_type = jsonin_str(r->json, "id_type"),
+		           .id_number = jsonin_str(r->json, "id_number"),
+		           .basis = jsonin_str(r->json, "basis"),
+		           .reason = jsonin_str(r->json, "reason"),
+		           .valid_from = jsonin_str(r->json, "valid_from"),
+		           .valid_to = jsonin_str(r->json, "valid_to") };
 	json_t *v;
 	if ((rc = control_order_issue(r->db, r->who, &in, &id, &r->e)) ||
 	    (rc = control_order_view(r->db, id, 1, r->a, &v, &r->e)))
@@ -398,7 +417,7 @@ int api_control_list(req *r)
 
 int api_control_revoke(req *r)
 {
-	static const jfield fields[] = {{"reason", J_STRING, 1, 2000}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "reason", J_STRING, 1, 2000 }, { NULL, 0, 0, 0 } };
 	int64_t id;
 	json_t *v;
 	int rc = param_id(r, 0, "id", &id);
@@ -411,9 +430,9 @@ int api_control_revoke(req *r)
 
 int api_person_check(req *r)
 {
-	static const jfield fields[] = {{"id_number", J_STRING, 1, 32}, {"purpose", J_STRING, 1, 400},
-					{"basis", J_STRING, 1, 1000},	{"matter_id", J_INT, 0, 0},
-					{"case_ref", J_STRING, 0, 400}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "id_number", J_STRING, 1, 32 }, { "purpose", J_STRING, 1, 400 },
+		                         { "basis", J_STRING, 1, 1000 },   { "matter_id", J_INT, 0, 0 },
+		                         { "case_ref", J_STRING, 0, 400 }, { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
@@ -422,11 +441,11 @@ int api_person_check(req *r)
 	if (!top || strcmp(top->kind, "police")) {
 		return refuse(r, "not_police", NULL, "人员核查仅供公安机关使用");
 	}
-	control_check_in in = {.id_number = jsonin_str(r->json, "id_number"),
-			       .purpose = jsonin_str(r->json, "purpose"),
-			       .basis = jsonin_str(r->json, "basis"),
-			       .matter_id = jsonin_int(r->json, "matter_id", 0),
-			       .case_ref = jsonin_str(r->json, "case_ref")};
+	control_check_in in = { .id_number = jsonin_str(r->json, "id_number"),
+		                .purpose = jsonin_str(r->json, "purpose"),
+		                .basis = jsonin_str(r->json, "basis"),
+		                .matter_id = jsonin_int(r->json, "matter_id", 0),
+		                .case_ref = jsonin_str(r->json, "case_ref") };
 	json_t *v;
 	if ((rc = control_person_check(r->db, r->who, &in, r->a, &v, &r->e)))
 		return rc;
@@ -454,16 +473,18 @@ int api_debtor_removals(req *r)
 
 int api_restriction_check(req *r)
 {
-	static const jfield fields[] = {{"id_number", J_STRING, 1, 32}, {"category", J_STRING, 0, 32},
-					{"purpose", J_STRING, 1, 400},	{"basis", J_STRING, 1, 1000},
-					{NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "id_number", J_STRING, 1, 32 },
+		                         { "category", J_STRING, 0, 32 },
+		                         { "purpose", J_STRING, 1, 400 },
+		                         { "basis", J_STRING, 1, 1000 },
+		                         { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
-	debtor_check_in in = {.id_number = jsonin_str(r->json, "id_number"),
-			      .category = jsonin_str(r->json, "category"),
-			      .purpose = jsonin_str(r->json, "purpose"),
-			      .basis = jsonin_str(r->json, "basis")};
+	debtor_check_in in = { .id_number = jsonin_str(r->json, "id_number"),
+		               .category = jsonin_str(r->json, "category"),
+		               .purpose = jsonin_str(r->json, "purpose"),
+		               .basis = jsonin_str(r->json, "basis") };
 	json_t *v;
 	if ((rc = debtor_restriction_check(r->db, r->who, &in, r->a, &v, &r->e)))
 		return rc;
@@ -472,12 +493,18 @@ int api_restriction_check(req *r)
 
 int api_listing_create(req *r)
 {
-	static const jfield fields[] = {{"matter_id", J_INT, 1, 0},		{"party_id", J_INT, 1, 0},
-					{"ground", J_STRING, 1, 64},		{"conduct", J_STRING, 1, 2000},
-					{"obligation", J_STRING, 1, 2000},	{"source_doc_number", J_STRING, 1, 400},
-					{"source_doc_issuer", J_STRING, 1, 400}, {"legal_representative", J_STRING, 0, 200},
-					{"extra_years", J_INT, 0, 0},		{"extra_reason", J_STRING, 0, 1000},
-					{"decided_on", J_STRING, 0, 10},	{NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "matter_id", J_INT, 1, 0 },
+		                         { "party_id", J_INT, 1, 0 },
+		                         { "ground", J_STRING, 1, 64 },
+		                         { "conduct", J_STRING, 1, 2000 },
+		                         { "obligation", J_STRING, 1, 2000 },
+		                         { "source_doc_number", J_STRING, 1, 400 },
+		                         { "source_doc_issuer", J_STRING, 1, 400 },
+		                         { "legal_representative", J_STRING, 0, 200 },
+		                         { "extra_years", J_INT, 0, 0 },
+		                         { "extra_reason", J_STRING, 0, 1000 },
+		                         { "decided_on", J_STRING, 0, 10 },
+		                         { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
@@ -485,19 +512,20 @@ int api_listing_create(req *r)
 	if ((rc = authorize_matter(r, matter_id)))
 		return rc;
 	int64_t extra = jsonin_int(r->json, "extra_years", 0);
-	debtor_listing_new in = {.matter_id = matter_id,
-				 .party_id = jsonin_int(r->json, "party_id", 0),
-				 .ground = jsonin_str(r->json, "ground"),
-				 .conduct = jsonin_str(r->json, "conduct"),
-				 .obligation = jsonin_str(r->json, "obligation"),
-				 .source_doc_number = jsonin_str(r->json, "source_doc_number"),
-				 .source_doc_issuer = jsonin_str(r->json, "source_doc_issuer"),
-				 .legal_representative = jsonin_str(r->json, "legal_representative"),
-				 .extra_years = extra < 0 || extra > 3 ? -1 : (int)extra,
-				 .extra_reason = jsonin_str(r->json, "extra_reason"),
-				 .decided_on = jsonin_str(r->json, "decided_on")};
+	debtor_listing_new in = { .matter_id = matter_id,
+		                  .party_id = jsonin_int(r->json, "party_id", 0),
+		                  .ground = jsonin_str(r->json, "ground"),
+		                  .conduct = jsonin_str(r->json, "conduct"),
+		                  .obligation = jsonin_str(r->json, "obligation"),
+		                  .source_doc_number = jsonin_str(r->json, "source_doc_number"),
+		                  .source_doc_issuer = jsonin_str(r->json, "source_doc_issuer"),
+		                  .legal_representative = jsonin_str(r->json, "legal_representative"),
+		                  .extra_years = extra < 0 || extra > 3 ? -1 : (int)extra,
+		                  .extra_reason = jsonin_str(r->json, "extra_reason"),
+		                  .decided_on = jsonin_str(r->json, "decided_on") };
 	json_t *v;
-	if ((rc = debtor_list(r->db, r->who, &in, &id, &r->e)) || (rc = debtor_listing_view(r->db, id, r->a, &v, &r->e)))
+	if ((rc = debtor_list(r->db, r->who, &in, &id, &r->e)) ||
+	    (rc = debtor_listing_view(r->db, id, r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 201, v);
 }
@@ -531,8 +559,10 @@ int api_listing_list(req *r)
 	const char *status = req_query(r, "status");
 	if (status && *status && strcmp(status, "listed") && strcmp(status, "removed"))
 		return err_set(&r->e, E_INVALID, "status", "status 应为 listed 或 removed");
-	store_listing_query q = {.matter_id = matter_id, .status = status && *status ? status : NULL, .limit = 50,
-				 .offset = (int)((page - 1) * 50)};
+	store_listing_query q = { .matter_id = matter_id,
+		                  .status = status && *status ? status : NULL,
+		                  .limit = 50,
+		                  .offset = (int)((page - 1) * 50) };
 	if (matter_id) {
 		if ((rc = authorize_matter(r, matter_id)))
 			return rc;
@@ -540,7 +570,8 @@ int api_listing_list(req *r)
 		/* the court's own listings */
 		const org_unit *court = enforce_top_unit(r->who->unit_id);
 		if (!court || strcmp(court->kind, "court"))
-			return err_set(&r->e, E_INVALID, "matter_id", "请注明案件 matter_id（法院用户可省略以查看本院名单）");
+			return err_set(&r->e, E_INVALID, "matter_id",
+			               "请注明案件 matter_id（法院用户可省略以查看本院名单）");
 		q.court_unit_id = court->id;
 	}
 	json_t *v;
@@ -551,15 +582,17 @@ int api_listing_list(req *r)
 
 int api_listing_notice(req *r)
 {
-	static const jfield fields[] = {{"notified_on", J_STRING, 0, 10}, {"method", J_STRING, 1, 200}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "notified_on", J_STRING, 0, 10 },
+		                         { "method", J_STRING, 1, 200 },
+		                         { NULL, 0, 0, 0 } };
 	int64_t id;
 	json_t *v;
 	enforce_settings s;
 	settings(&s);
 	int rc = param_id(r, 0, "id", &id);
 	if (rc || (rc = jsonin_check(r->json, fields, "", &r->e)) || (rc = authorize_listing(r, id)) ||
-	    (rc = debtor_notice(r->db, r->who, &s, id, jsonin_str(r->json, "notified_on"), jsonin_str(r->json, "method"),
-				&r->e)) ||
+	    (rc = debtor_notice(r->db, r->who, &s, id, jsonin_str(r->json, "notified_on"),
+	                        jsonin_str(r->json, "method"), &r->e)) ||
 	    (rc = debtor_listing_view(r->db, id, r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
@@ -567,12 +600,15 @@ int api_listing_notice(req *r)
 
 int api_listing_remove(req *r)
 {
-	static const jfield fields[] = {{"reason", J_STRING, 1, 32}, {"note", J_STRING, 1, 2000}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "reason", J_STRING, 1, 32 },
+		                         { "note", J_STRING, 1, 2000 },
+		                         { NULL, 0, 0, 0 } };
 	int64_t id;
 	json_t *v;
 	int rc = param_id(r, 0, "id", &id);
 	if (rc || (rc = jsonin_check(r->json, fields, "", &r->e)) || (rc = authorize_listing(r, id)) ||
-	    (rc = debtor_remove(r->db, r->who, id, jsonin_str(r->json, "reason"), jsonin_str(r->json, "note"), &r->e)) ||
+	    (rc = debtor_remove(r->db, r->who, id, jsonin_str(r->json, "reason"), jsonin_str(r->json, "note"),
+	                        &r->e)) ||
 	    (rc = debtor_listing_view(r->db, id, r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
@@ -581,13 +617,15 @@ int api_listing_remove(req *r)
 /* ---- the query log ---- */
 int api_query_log(req *r)
 {
-	static const jfield fields[] = {{"name", J_STRING, 1, 300}, {"id_number", J_STRING, 1, 32}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "name", J_STRING, 1, 300 },
+		                         { "id_number", J_STRING, 1, 32 },
+		                         { NULL, 0, 0, 0 } };
 	enforce_settings s;
 	settings(&s);
 	json_t *v;
 	int rc = jsonin_check(r->json, fields, "", &r->e);
-	if (rc || (rc = enforce_query_log(r->db, &s, jsonin_str(r->json, "name"), jsonin_str(r->json, "id_number"), r->a,
-					  &v, &r->e)))
+	if (rc || (rc = enforce_query_log(r->db, &s, jsonin_str(r->json, "name"), jsonin_str(r->json, "id_number"),
+	                                  r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
 }
@@ -661,7 +699,7 @@ int api_enforce_metrics(req *r)
 	}
 	json_t *v;
 	if ((rc = enforce_metrics(r->db, court && *court ? NULL : area, court && *court ? court : NULL,
-				  from && *from ? from : NULL, to && *to ? to : NULL, r->a, &v, &r->e)))
+	                          from && *from ? from : NULL, to && *to ? to : NULL, r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
 }

@@ -26,7 +26,7 @@ static int param_id(req *r, int i, const char *name, int64_t *out)
 /* Authorize the route's permission on a court's funds; for reads, an unseen court looks absent. */
 static int authorize_court(req *r, const char *court_unit_id)
 {
-	authz_scope sc = {.holder_unit_id = court_unit_id};
+	authz_scope sc = { .holder_unit_id = court_unit_id };
 	int rc = api_authorize(r, &sc);
 	if (rc == E_FORBIDDEN && r->route->perm == PERM_MATTER_READ)
 		return err_set(&r->e, E_NOTFOUND, NULL, "不存在或无权查看");
@@ -60,7 +60,9 @@ static int reply_posted(req *r, json_t *v, int replayed)
 /* ---- accounts ---- */
 int api_ledger_account_open(req *r)
 {
-	static const jfield fields[] = {{"matter_id", J_INT, 1, 0}, {"amount_applied", J_INT, 1, 0}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "matter_id", J_INT, 1, 0 },
+		                         { "amount_applied", J_INT, 1, 0 },
+		                         { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
@@ -71,7 +73,8 @@ int api_ledger_account_open(req *r)
 	if ((rc = api_authorize(r, &sc.scope)))
 		return rc;
 	json_t *v;
-	if ((rc = ledger_account_open(r->db, r->who, matter_id, jsonin_int(r->json, "amount_applied", 0), r->a, &v, &r->e)))
+	if ((rc = ledger_account_open(r->db, r->who, matter_id, jsonin_int(r->json, "amount_applied", 0), r->a, &v,
+	                              &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
 }
@@ -88,7 +91,8 @@ int api_ledger_accounts(req *r)
 	else
 		rc = court_param(r, req_query(r, "court"), &court);
 	json_t *v;
-	if (rc || (rc = authorize_court(r, court)) || (rc = ledger_accounts_json(r->db, court, matter_id, r->a, &v, &r->e)))
+	if (rc || (rc = authorize_court(r, court)) ||
+	    (rc = ledger_accounts_json(r->db, court, matter_id, r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
 }
@@ -108,11 +112,15 @@ int api_ledger_account_get(req *r)
 /* ---- receipts ---- */
 int api_ledger_receipt(req *r)
 {
-	static const jfield fields[] = {{"idempotency_key", J_STRING, 1, 128}, {"matter_id", J_INT, 0, 0},
-					{"court_unit_id", J_STRING, 0, 95},    {"source", J_STRING, 1, 32},
-					{"amount", J_INT, 1, 0},	       {"payer", J_STRING, 0, 600},
-					{"reference", J_STRING, 0, 300},       {"received_on", J_STRING, 0, 10},
-					{NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "idempotency_key", J_STRING, 1, 128 },
+		                         { "matter_id", J_INT, 0, 0 },
+		                         { "court_unit_id", J_STRING, 0, 95 },
+		                         { "source", J_STRING, 1, 32 },
+		                         { "amount", J_INT, 1, 0 },
+		                         { "payer", J_STRING, 0, 600 },
+		                         { "reference", J_STRING, 0, 300 },
+		                         { "received_on", J_STRING, 0, 10 },
+		                         { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
@@ -126,14 +134,14 @@ int api_ledger_receipt(req *r)
 		return rc;
 	enforce_settings s;
 	enforce_settings_from_config(api_config(), &s);
-	ledger_receipt_in in = {.key = jsonin_str(r->json, "idempotency_key"),
-				.court_unit_id = court,
-				.matter_id = matter_id,
-				.source = jsonin_str(r->json, "source"),
-				.amount = jsonin_int(r->json, "amount", 0),
-				.payer = jsonin_str(r->json, "payer"),
-				.reference = jsonin_str(r->json, "reference"),
-				.received_on = jsonin_str(r->json, "received_on")};
+	ledger_receipt_in in = { .key = jsonin_str(r->json, "idempotency_key"),
+		                 .court_unit_id = court,
+		                 .matter_id = matter_id,
+		                 .source = jsonin_str(r->json, "source"),
+		                 .amount = jsonin_int(r->json, "amount", 0),
+		                 .payer = jsonin_str(r->json, "payer"),
+		                 .reference = jsonin_str(r->json, "reference"),
+		                 .received_on = jsonin_str(r->json, "received_on") };
 	json_t *v;
 	int replayed;
 	if ((rc = ledger_receipt(r->db, r->who, &s, &in, &v, &replayed, &r->e)))
@@ -157,25 +165,35 @@ static int receipts(req *r, int unidentified)
 		return rc;
 	char today[11];
 	util_today_cn(today);
-	store_ledger_receipt_query q = {.court_unit_id = court,
-					.matter_id = unidentified ? 0 : matter_id,
-					.unidentified = unidentified,
-					.overdue_before = overdue && (!strcmp(overdue, "1") || !strcmp(overdue, "true")) ? today : NULL,
-					.oldest_first = unidentified,
-					.limit = 100,
-					.offset = (int)((page - 1) * 100)};
+	store_ledger_receipt_query q = {
+		.court_unit_id = court,
+		.matter_id = unidentified ? 0 : matter_id,
+		.unidentified = unidentified,
+		.overdue_before = overdue && (!strcmp(overdue, "1") || !strcmp(overdue, "true")) ? today : NULL,
+		.oldest_first = unidentified,
+		.limit = 100,
+		.offset = (int)((page - 1) * 100)
+	};
 	json_t *v;
 	if ((rc = ledger_receipts_json(r->db, &q, r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
 }
 
-int api_ledger_receipts(req *r) { return receipts(r, 0); }
-int api_ledger_unidentified(req *r) { return receipts(r, 1); }
+int api_ledger_receipts(req *r)
+{
+	return receipts(r, 0);
+}
+int api_ledger_unidentified(req *r)
+{
+	return receipts(r, 1);
+}
 
 int api_ledger_match(req *r)
 {
-	static const jfield fields[] = {{"idempotency_key", J_STRING, 1, 128}, {"matter_id", J_INT, 1, 0}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "idempotency_key", J_STRING, 1, 128 },
+		                         { "matter_id", J_INT, 1, 0 },
+		                         { NULL, 0, 0, 0 } };
 	int64_t id;
 	const char *court;
 	int rc = param_id(r, 0, "id", &id);
@@ -185,7 +203,7 @@ int api_ledger_match(req *r)
 	json_t *v;
 	int replayed;
 	if ((rc = ledger_match(r->db, r->who, jsonin_str(r->json, "idempotency_key"), id,
-			       jsonin_int(r->json, "matter_id", 0), &v, &replayed, &r->e)))
+	                       jsonin_int(r->json, "matter_id", 0), &v, &replayed, &r->e)))
 		return rc;
 	return reply_posted(r, v, replayed);
 }
@@ -193,11 +211,15 @@ int api_ledger_match(req *r)
 /* ---- disbursements ---- */
 int api_ledger_disbursement(req *r)
 {
-	static const jfield fields[] = {{"idempotency_key", J_STRING, 1, 128}, {"matter_id", J_INT, 1, 0},
-					{"kind", J_STRING, 1, 16},	       {"amount", J_INT, 1, 0},
-					{"payee_name", J_STRING, 1, 400},      {"payee_account", J_STRING, 1, 64},
-					{"payee_bank", J_STRING, 1, 400},      {"note", J_STRING, 0, 2000},
-					{NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "idempotency_key", J_STRING, 1, 128 },
+		                         { "matter_id", J_INT, 1, 0 },
+		                         { "kind", J_STRING, 1, 16 },
+		                         { "amount", J_INT, 1, 0 },
+		                         { "payee_name", J_STRING, 1, 400 },
+		                         { "payee_account", J_STRING, 1, 64 },
+		                         { "payee_bank", J_STRING, 1, 400 },
+		                         { "note", J_STRING, 0, 2000 },
+		                         { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
@@ -205,14 +227,14 @@ int api_ledger_disbursement(req *r)
 	const char *court;
 	if ((rc = ledger_matter_court(r->db, matter_id, r->a, &court, &r->e)) || (rc = authorize_court(r, court)))
 		return rc;
-	ledger_disbursement_in in = {.key = jsonin_str(r->json, "idempotency_key"),
-				     .matter_id = matter_id,
-				     .kind = jsonin_str(r->json, "kind"),
-				     .amount = jsonin_int(r->json, "amount", 0),
-				     .payee_name = jsonin_str(r->json, "payee_name"),
-				     .payee_account = jsonin_str(r->json, "payee_account"),
-				     .payee_bank = jsonin_str(r->json, "payee_bank"),
-				     .note = jsonin_str(r->json, "note")};
+	ledger_disbursement_in in = { .key = jsonin_str(r->json, "idempotency_key"),
+		                      .matter_id = matter_id,
+		                      .kind = jsonin_str(r->json, "kind"),
+		                      .amount = jsonin_int(r->json, "amount", 0),
+		                      .payee_name = jsonin_str(r->json, "payee_name"),
+		                      .payee_account = jsonin_str(r->json, "payee_account"),
+		                      .payee_bank = jsonin_str(r->json, "payee_bank"),
+		                      .note = jsonin_str(r->json, "note") };
 	json_t *v;
 	int replayed;
 	if ((rc = ledger_disbursement_request(r->db, r->who, &in, &v, &replayed, &r->e)))
@@ -235,15 +257,18 @@ int api_ledger_disbursements(req *r)
 		rc = court_param(r, req_query(r, "court"), &court);
 	json_t *v;
 	if (rc || (rc = authorize_court(r, court)) ||
-	    (rc = ledger_disbursements_json(r->db, court, matter_id, status && *status ? status : NULL, r->a, &v, &r->e)))
+	    (rc = ledger_disbursements_json(r->db, court, matter_id, status && *status ? status : NULL, r->a, &v,
+	                                    &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
 }
 
 static int decide(req *r, int approve)
 {
-	static const jfield afields[] = {{"idempotency_key", J_STRING, 1, 128}, {"note", J_STRING, 0, 2000}, {NULL, 0, 0, 0}};
-	static const jfield rfields[] = {{"note", J_STRING, 1, 2000}, {NULL, 0, 0, 0}};
+	static const jfield afields[] = { { "idempotency_key", J_STRING, 1, 128 },
+		                          { "note", J_STRING, 0, 2000 },
+		                          { NULL, 0, 0, 0 } };
+	static const jfield rfields[] = { { "note", J_STRING, 1, 2000 }, { NULL, 0, 0, 0 } };
 	int64_t id;
 	const char *court;
 	int rc = param_id(r, 0, "id", &id);
@@ -254,7 +279,7 @@ static int decide(req *r, int approve)
 	int replayed = 0;
 	if (approve)
 		rc = ledger_disbursement_approve(r->db, r->who, jsonin_str(r->json, "idempotency_key"), id,
-						 jsonin_str(r->json, "note"), NULL, &v, &replayed, &r->e);
+		                                 jsonin_str(r->json, "note"), NULL, &v, &replayed, &r->e);
 	else
 		rc = ledger_disbursement_refuse(r->db, r->who, id, jsonin_str(r->json, "note"), &v, &r->e);
 	if (rc)
@@ -264,8 +289,14 @@ static int decide(req *r, int approve)
 	return req_reply_json(r, 200, v);
 }
 
-int api_ledger_approve(req *r) { return decide(r, 1); }
-int api_ledger_refuse(req *r) { return decide(r, 0); }
+int api_ledger_approve(req *r)
+{
+	return decide(r, 1);
+}
+int api_ledger_refuse(req *r)
+{
+	return decide(r, 0);
+}
 
 /* ---- postings ---- */
 int api_ledger_postings(req *r)
@@ -284,7 +315,8 @@ int api_ledger_postings(req *r)
 		return rc;
 	store_ledger_posting *v;
 	size_t n;
-	if ((rc = store_ledger_posting_list(r->db, court, matter_id, 0, 100, (int)((page - 1) * 100), r->a, &v, &n, &r->e)))
+	if ((rc = store_ledger_posting_list(r->db, court, matter_id, 0, 100, (int)((page - 1) * 100), r->a, &v, &n,
+	                                    &r->e)))
 		return rc;
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++) {
@@ -297,25 +329,31 @@ int api_ledger_postings(req *r)
 			return r->e.code;
 		}
 		for (size_t k = 0; ej && k < ne; k++)
-			json_array_append_new(ej, json_pack("{s:I,s:I,s:I}", "account_id", (json_int_t)en[k].account_id, "debit",
-							    (json_int_t)en[k].debit, "credit", (json_int_t)en[k].credit));
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:o,s:I,s:s,s:s,s:I,s:s,s:o}", "id", (json_int_t)v[i].id,
-						     "court_unit_id", v[i].court_unit_id, "kind", v[i].kind, "matter_id",
-						     v[i].matter_id ? json_integer(v[i].matter_id) : json_null(), "amount",
-						     (json_int_t)v[i].amount, "on_date", v[i].on_date, "at", v[i].at, "by_user",
-						     (json_int_t)v[i].by_user, "idempotency_key", v[i].idempotency_key,
-						     "entries", ej ? ej : json_array()));
+			json_array_append_new(ej, json_pack("{s:I,s:I,s:I}", "account_id", (json_int_t)en[k].account_id,
+			                                    "debit", (json_int_t)en[k].debit, "credit",
+			                                    (json_int_t)en[k].credit));
+		json_array_append_new(arr,
+		                      json_pack("{s:I,s:s,s:s,s:o,s:I,s:s,s:s,s:I,s:s,s:o}", "id", (json_int_t)v[i].id,
+		                                "court_unit_id", v[i].court_unit_id, "kind", v[i].kind, "matter_id",
+		                                v[i].matter_id ? json_integer(v[i].matter_id) : json_null(), "amount",
+		                                (json_int_t)v[i].amount, "on_date", v[i].on_date, "at", v[i].at,
+		                                "by_user", (json_int_t)v[i].by_user, "idempotency_key",
+		                                v[i].idempotency_key, "entries", ej ? ej : json_array()));
 	}
-	return req_reply_json(r, 200, json_pack("{s:o,s:I}", "postings", arr ? arr : json_array(), "page", (json_int_t)page));
+	return req_reply_json(r, 200,
+	                      json_pack("{s:o,s:I}", "postings", arr ? arr : json_array(), "page", (json_int_t)page));
 }
 
 /* ---- reconciliation and bank statements ---- */
 int api_ledger_reconcile(req *r)
 {
-	static const jfield fields[] = {{"court_unit_id", J_STRING, 0, 95}, {"on", J_STRING, 0, 10}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "court_unit_id", J_STRING, 0, 95 },
+		                         { "on", J_STRING, 0, 10 },
+		                         { NULL, 0, 0, 0 } };
 	const char *court;
 	int rc = jsonin_check(r->json, fields, "", &r->e);
-	if (rc || (rc = court_param(r, jsonin_str(r->json, "court_unit_id"), &court)) || (rc = authorize_court(r, court)))
+	if (rc || (rc = court_param(r, jsonin_str(r->json, "court_unit_id"), &court)) ||
+	    (rc = authorize_court(r, court)))
 		return rc;
 	json_t *v;
 	if ((rc = ledger_reconcile(r->db, r->who, court, jsonin_str(r->json, "on"), &v, &r->e)))
@@ -335,18 +373,21 @@ int api_ledger_reconciliations(req *r)
 
 int api_ledger_bank_import(req *r)
 {
-	static const jfield fields[] = {{"idempotency_key", J_STRING, 1, 128}, {"court_unit_id", J_STRING, 0, 95},
-					{"csv", J_STRING, 1, 4 << 20},	       {"window_days", J_INT, 0, 0},
-					{NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "idempotency_key", J_STRING, 1, 128 },
+		                         { "court_unit_id", J_STRING, 0, 95 },
+		                         { "csv", J_STRING, 1, 4 << 20 },
+		                         { "window_days", J_INT, 0, 0 },
+		                         { NULL, 0, 0, 0 } };
 	const char *court;
 	int rc = jsonin_check(r->json, fields, "", &r->e);
-	if (rc || (rc = court_param(r, jsonin_str(r->json, "court_unit_id"), &court)) || (rc = authorize_court(r, court)))
+	if (rc || (rc = court_param(r, jsonin_str(r->json, "court_unit_id"), &court)) ||
+	    (rc = authorize_court(r, court)))
 		return rc;
 	int64_t w = jsonin_int(r->json, "window_days", 3);
 	json_t *v;
 	int replayed;
-	if ((rc = ledger_bank_import(r->db, r->who, jsonin_str(r->json, "idempotency_key"), court, jsonin_str(r->json, "csv"),
-				     w < 0 || w > 30 ? -1 : (int)w, &v, &replayed, &r->e)))
+	if ((rc = ledger_bank_import(r->db, r->who, jsonin_str(r->json, "idempotency_key"), court,
+	                             jsonin_str(r->json, "csv"), w < 0 || w > 30 ? -1 : (int)w, &v, &replayed, &r->e)))
 		return rc;
 	return reply_posted(r, v, replayed);
 }

@@ -47,7 +47,10 @@ int api_log_sth(req *r)
 	return req_reply_json(r, 200, tlog_head_json(&h));
 }
 
-int api_log_key(req *r) { return req_reply_json(r, 200, tlog_key_json()); }
+int api_log_key(req *r)
+{
+	return req_reply_json(r, 200, tlog_key_json());
+}
 
 int api_log_inclusion(req *r)
 {
@@ -90,9 +93,10 @@ int api_log_inclusion(req *r)
 	if ((rc = tlog_prove_inclusion(r->db, (uint64_t)index, (uint64_t)size, path, 64, &np, &r->e)) ||
 	    (rc = tlog_root(r->db, (uint64_t)size, root, &r->e)))
 		return rc;
-	return req_reply_json(r, 200, json_pack("{s:I,s:I,s:o,s:o,s:o,s:s}", "index", (json_int_t)index, "tree_size",
-						(json_int_t)size, "leaf_hash", hex32(ev.leaf_hash), "path", hex_array(path, np),
-						"root_hash", hex32(root), "hash_alg", tlog_hash_alg_name()));
+	return req_reply_json(r, 200,
+	                      json_pack("{s:I,s:I,s:o,s:o,s:o,s:s}", "index", (json_int_t)index, "tree_size",
+	                                (json_int_t)size, "leaf_hash", hex32(ev.leaf_hash), "path", hex_array(path, np),
+	                                "root_hash", hex32(root), "hash_alg", tlog_hash_alg_name()));
 }
 
 int api_log_consistency(req *r)
@@ -108,9 +112,9 @@ int api_log_consistency(req *r)
 		return err_set(&r->e, E_INVALID, !first ? "first" : "second", "请给出 first 和 second（树大小）");
 	if ((rc = tlog_prove_consistency(r->db, (uint64_t)first, (uint64_t)second, path, 64, &n, &r->e)))
 		return rc;
-	return req_reply_json(r, 200, json_pack("{s:I,s:I,s:o,s:s}", "first", (json_int_t)first, "second",
-						(json_int_t)second, "path", hex_array(path, n), "hash_alg",
-						tlog_hash_alg_name()));
+	return req_reply_json(r, 200,
+	                      json_pack("{s:I,s:I,s:o,s:s}", "first", (json_int_t)first, "second", (json_int_t)second,
+	                                "path", hex_array(path, n), "hash_alg", tlog_hash_alg_name()));
 }
 
 int api_log_entries(req *r)
@@ -132,13 +136,14 @@ int api_log_entries(req *r)
 	for (size_t i = 0; arr && i < k; i++) {
 		unsigned char priv[32];
 		tlog_private_hash(tlog_hash_alg(), &ev[i], priv);
-		json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:I,s:s?,s:s,s:s,s:s,s:s,s:s?,s:o,s:o}", "index",
-						     (json_int_t)(ev[i].seq - 1), "seq", (json_int_t)ev[i].seq, "at", ev[i].at,
-						     "actor_user_id", (json_int_t)ev[i].actor_user_id, "actor_unit_id",
-						     ev[i].actor_unit_id, "entity_type", ev[i].entity_type, "entity_id",
-						     ev[i].entity_id, "event_type", ev[i].event_type, "payload", ev[i].payload,
-						     "subject", ev[i].subject, "private_hash", hex32(priv), "leaf_hash",
-						     hex32(ev[i].leaf_hash)));
+		json_array_append_new(arr,
+		                      json_pack("{s:I,s:I,s:s,s:I,s:s?,s:s,s:s,s:s,s:s,s:s?,s:o,s:o}", "index",
+		                                (json_int_t)(ev[i].seq - 1), "seq", (json_int_t)ev[i].seq, "at",
+		                                ev[i].at, "actor_user_id", (json_int_t)ev[i].actor_user_id,
+		                                "actor_unit_id", ev[i].actor_unit_id, "entity_type", ev[i].entity_type,
+		                                "entity_id", ev[i].entity_id, "event_type", ev[i].event_type, "payload",
+		                                ev[i].payload, "subject", ev[i].subject, "private_hash", hex32(priv),
+		                                "leaf_hash", hex32(ev[i].leaf_hash)));
 	}
 	return req_reply_json(r, 200, json_pack("{s:o,s:I}", "entries", arr, "tree_size", (json_int_t)n));
 }
@@ -158,18 +163,18 @@ static int evidence(req *r, const char *sha_hex)
 	if ((rc = tlog_prove_inclusion(r->db, (uint64_t)(ev.seq - 1), (uint64_t)h.tree_size, path, 64, &n, &r->e)) ||
 	    (rc = tlog_private_hash(tlog_hash_alg(), &ev, priv)))
 		return rc;
-	return req_reply_json(
-		r, 200,
-		json_pack("{s:b,s:s,s:s,s:I,s:{s:I,s:s,s:s,s:s,s:o},s:o,s:{s:I,s:o},s:o}", "registered", 1, "sha256",
-			  sha_hex, "registered_at", ev.at, "log_index", (json_int_t)(ev.seq - 1), "entry", "seq",
-			  (json_int_t)ev.seq, "at", ev.at, "event_type", ev.event_type, "subject", ev.subject,
-			  "private_hash", hex32(priv), "leaf_hash", hex32(ev.leaf_hash), "proof", "tree_size",
-			  (json_int_t)h.tree_size, "path", hex_array(path, n), "sth", tlog_head_json(&h)));
+	return req_reply_json(r, 200,
+	                      json_pack("{s:b,s:s,s:s,s:I,s:{s:I,s:s,s:s,s:s,s:o},s:o,s:{s:I,s:o},s:o}", "registered",
+	                                1, "sha256", sha_hex, "registered_at", ev.at, "log_index",
+	                                (json_int_t)(ev.seq - 1), "entry", "seq", (json_int_t)ev.seq, "at", ev.at,
+	                                "event_type", ev.event_type, "subject", ev.subject, "private_hash", hex32(priv),
+	                                "leaf_hash", hex32(ev.leaf_hash), "proof", "tree_size", (json_int_t)h.tree_size,
+	                                "path", hex_array(path, n), "sth", tlog_head_json(&h)));
 }
 
 int api_evidence_verify(req *r)
 {
-	static const jfield fields[] = {{"sha256", J_STRING, 1, 64}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "sha256", J_STRING, 1, 64 }, { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;

@@ -49,13 +49,16 @@ static int reply_matter(req *r, int status, int64_t id)
 
 int api_matter_create(req *r)
 {
-	static const jfield fields[] = {{"kind", J_STRING, 1, 32},	   {"summary", J_STRING, 1, 2000},
-					{"tags", J_ARRAY, 0, 2},	   {"parties", J_ARRAY, 1, 50},
-					{"detained", J_BOOL, 0, 0},	   {"unit_number", J_STRING, 0, 120},
-					{NULL, 0, 0, 0}};
-	static const jfield pfields[] = {{"type", J_STRING, 1, 16},	 {"name", J_STRING, 1, 300},
-					 {"role", J_STRING, 1, 32},	 {"id_type", J_STRING, 0, 16},
-					 {"id_number", J_STRING, 0, 32}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "kind", J_STRING, 1, 32 },
+		                         { "summary", J_STRING, 1, 2000 },
+		                         { "tags", J_ARRAY, 0, 2 },
+		                         { "parties", J_ARRAY, 1, 50 },
+		                         { "detained", J_BOOL, 0, 0 },
+		                         { "unit_number", J_STRING, 0, 120 },
+		                         { NULL, 0, 0, 0 } };
+	static const jfield pfields[] = { { "type", J_STRING, 1, 16 },      { "name", J_STRING, 1, 300 },
+		                          { "role", J_STRING, 1, 32 },      { "id_type", J_STRING, 0, 16 },
+		                          { "id_number", J_STRING, 0, 32 }, { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
@@ -69,8 +72,8 @@ int api_matter_create(req *r)
 		json_t *p = json_array_get(parties, i);
 		if ((rc = jsonin_check(p, pfields, arena_printf(r->a, "parties[%zu]", i), &r->e)))
 			return rc;
-		pin[i] = (matter_party_in){jsonin_str(p, "type"), jsonin_str(p, "name"), jsonin_str(p, "role"),
-					   jsonin_str(p, "id_type"), jsonin_str(p, "id_number")};
+		pin[i] = (matter_party_in){ jsonin_str(p, "type"), jsonin_str(p, "name"), jsonin_str(p, "role"),
+			                    jsonin_str(p, "id_type"), jsonin_str(p, "id_number") };
 	}
 	for (size_t i = 0; i < nt; i++) {
 		json_t *t = json_array_get(tags, i);
@@ -78,14 +81,14 @@ int api_matter_create(req *r)
 			return err_set(&r->e, E_INVALID, arena_printf(r->a, "tags[%zu]", i), "标签应为字符串");
 		tin[i] = json_string_value(t);
 	}
-	matter_new in = {.kind = jsonin_str(r->json, "kind"),
-			 .summary = jsonin_str(r->json, "summary"),
-			 .tags = tin,
-			 .n_tags = nt,
-			 .parties = pin,
-			 .n_parties = np,
-			 .detained = jsonin_bool(r->json, "detained", 0),
-			 .unit_number = jsonin_str(r->json, "unit_number")};
+	matter_new in = { .kind = jsonin_str(r->json, "kind"),
+		          .summary = jsonin_str(r->json, "summary"),
+		          .tags = tin,
+		          .n_tags = nt,
+		          .parties = pin,
+		          .n_parties = np,
+		          .detained = jsonin_bool(r->json, "detained", 0),
+		          .unit_number = jsonin_str(r->json, "unit_number") };
 	int64_t id;
 	json_t *warnings = NULL;
 	if ((rc = matter_file(r->db, r->who, &in, &id, &warnings, &r->e)))
@@ -129,9 +132,10 @@ int api_matter_search(req *r)
 {
 	int64_t page, per;
 	int rc;
-	if ((rc = req_query_int(r, "page", 1, 1, 100000, &page)) || (rc = req_query_int(r, "per_page", 20, 1, 100, &per)))
+	if ((rc = req_query_int(r, "page", 1, 1, 100000, &page)) ||
+	    (rc = req_query_int(r, "per_page", 20, 1, 100, &per)))
 		return rc;
-	store_matter_query q = {0};
+	store_matter_query q = { 0 };
 	q.number = req_query(r, "number");
 	q.party = req_query(r, "party");
 	q.id_number = req_query(r, "id_number");
@@ -142,8 +146,8 @@ int api_matter_search(req *r)
 	q.tag = req_query(r, "tag");
 	q.filed_from = req_query(r, "from");
 	q.filed_to = req_query(r, "to");
-	const char *const *strs[] = {&q.number, &q.party, &q.id_number, &q.unit_id, &q.stage,
-				     &q.status, &q.kind,  &q.tag,	&q.filed_from, &q.filed_to};
+	const char *const *strs[] = { &q.number, &q.party, &q.id_number, &q.unit_id,    &q.stage,
+		                      &q.status, &q.kind,  &q.tag,       &q.filed_from, &q.filed_to };
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		if (*strs[i] && !**strs[i])
 			*(const char **)strs[i] = NULL;
@@ -171,10 +175,13 @@ int api_matter_search(req *r)
 
 int api_matter_act(req *r)
 {
-	static const jfield fields[] = {{"action", J_STRING, 1, 64},	  {"note", J_STRING, 0, 2000},
-					{"reason", J_STRING, 0, 2000},	  {"procedure", J_STRING, 0, 32},
-					{"to_unit_id", J_STRING, 0, 95}, {"manifest", J_ARRAY, 0, 1000},
-					{NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "action", J_STRING, 1, 64 },
+		                         { "note", J_STRING, 0, 2000 },
+		                         { "reason", J_STRING, 0, 2000 },
+		                         { "procedure", J_STRING, 0, 32 },
+		                         { "to_unit_id", J_STRING, 0, 95 },
+		                         { "manifest", J_ARRAY, 0, 1000 },
+		                         { NULL, 0, 0, 0 } };
 	int64_t id, tid = 0;
 	matter_scope sc;
 	int rc = param_id(r, 0, "id", &id);
@@ -190,16 +197,17 @@ int api_matter_act(req *r)
 		for (size_t i = 0; i < nm; i++) {
 			json_t *x = json_array_get(man, i);
 			if (!json_is_string(x) || json_string_length(x) != 64)
-				return err_set(&r->e, E_INVALID, arena_printf(r->a, "manifest[%zu]", i), "应为文件的 SHA-256（64 位十六进制）");
+				return err_set(&r->e, E_INVALID, arena_printf(r->a, "manifest[%zu]", i),
+				               "应为文件的 SHA-256（64 位十六进制）");
 			mv[i] = json_string_value(x);
 		}
 	}
-	matter_act_in in = {.note = jsonin_str(r->json, "note"),
-			    .reason = jsonin_str(r->json, "reason"),
-			    .procedure = jsonin_str(r->json, "procedure"),
-			    .to_unit_id = jsonin_str(r->json, "to_unit_id"),
-			    .manifest = mv,
-			    .n_manifest = nm};
+	matter_act_in in = { .note = jsonin_str(r->json, "note"),
+		             .reason = jsonin_str(r->json, "reason"),
+		             .procedure = jsonin_str(r->json, "procedure"),
+		             .to_unit_id = jsonin_str(r->json, "to_unit_id"),
+		             .manifest = mv,
+		             .n_manifest = nm };
 	if ((rc = matter_act(r->db, r->who, id, jsonin_str(r->json, "action"), &in, &tid, &r->e)))
 		return rc;
 	return reply_matter(r, 200, id);
@@ -211,7 +219,7 @@ static int authorize_transfer(req *r, int64_t tid, int as_sender, int64_t *out_m
 	int rc = transfer_units(r->db, tid, r->a, &to, &from, out_matter, &r->e);
 	if (rc)
 		return rc;
-	authz_scope sc = {.holder_unit_id = as_sender ? from : to};
+	authz_scope sc = { .holder_unit_id = as_sender ? from : to };
 	return api_authorize(r, &sc);
 }
 
@@ -226,7 +234,7 @@ int api_transfer_accept(req *r)
 
 int api_transfer_return(req *r)
 {
-	static const jfield fields[] = {{"reason", J_STRING, 1, 2000}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "reason", J_STRING, 1, 2000 }, { NULL, 0, 0, 0 } };
 	int64_t tid, mid;
 	int rc = param_id(r, 0, "id", &tid);
 	if (rc || (rc = jsonin_check(r->json, fields, "", &r->e)) || (rc = authorize_transfer(r, tid, 0, &mid)) ||
@@ -249,7 +257,8 @@ int api_transfer_list(req *r)
 	int64_t page;
 	json_t *v;
 	int rc = req_query_int(r, "page", 1, 1, 100000, &page);
-	if (rc || (rc = transfer_list(r->db, r->who, req_query(r, "box"), req_query(r, "status"), page, r->a, &v, &r->e)))
+	if (rc ||
+	    (rc = transfer_list(r->db, r->who, req_query(r, "box"), req_query(r, "status"), page, r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
 }
@@ -273,28 +282,30 @@ int api_supervision_list(req *r)
 	int64_t page;
 	json_t *v;
 	int rc = req_query_int(r, "page", 1, 1, 100000, &page);
-	if (rc || (rc = supervision_list(r->db, r->who, req_query(r, "area"), req_query(r, "metric"), req_query(r, "unit"),
-					 page, r->a, &v, &r->e)))
+	if (rc || (rc = supervision_list(r->db, r->who, req_query(r, "area"), req_query(r, "metric"),
+	                                 req_query(r, "unit"), page, r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
 }
 
 int api_extension_request(req *r)
 {
-	static const jfield fields[] = {{"reason", J_STRING, 1, 2000}, {"basis", J_STRING, 0, 300}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "reason", J_STRING, 1, 2000 },
+		                         { "basis", J_STRING, 0, 300 },
+		                         { NULL, 0, 0, 0 } };
 	int64_t id, xid;
 	matter_scope sc;
 	int rc = param_id(r, 0, "id", &id);
 	if (rc || (rc = jsonin_check(r->json, fields, "", &r->e)) || (rc = authorize_matter(r, id, &sc)) ||
-	    (rc = matter_extension_request(r->db, r->who, id, jsonin_str(r->json, "reason"), jsonin_str(r->json, "basis"),
-					   &xid, &r->e)))
+	    (rc = matter_extension_request(r->db, r->who, id, jsonin_str(r->json, "reason"),
+	                                   jsonin_str(r->json, "basis"), &xid, &r->e)))
 		return rc;
 	return reply_matter(r, 201, id);
 }
 
 static int decide(req *r, int approve)
 {
-	static const jfield fields[] = {{"note", J_STRING, 0, 2000}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "note", J_STRING, 0, 2000 }, { NULL, 0, 0, 0 } };
 	int64_t xid, mid;
 	matter_scope sc;
 	int rc = param_id(r, 0, "id", &xid);
@@ -305,12 +316,18 @@ static int decide(req *r, int approve)
 	return reply_matter(r, 200, mid);
 }
 
-int api_extension_approve(req *r) { return decide(r, 1); }
-int api_extension_refuse(req *r) { return decide(r, 0); }
+int api_extension_approve(req *r)
+{
+	return decide(r, 1);
+}
+int api_extension_refuse(req *r)
+{
+	return decide(r, 0);
+}
 
 int api_matter_tag(req *r)
 {
-	static const jfield fields[] = {{"tag", J_STRING, 1, 32}, {"on", J_BOOL, 1, 0}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "tag", J_STRING, 1, 32 }, { "on", J_BOOL, 1, 0 }, { NULL, 0, 0, 0 } };
 	int64_t id;
 	matter_scope sc;
 	int rc = param_id(r, 0, "id", &id);
@@ -322,12 +339,15 @@ int api_matter_tag(req *r)
 
 int api_matter_suspend(req *r)
 {
-	static const jfield fields[] = {{"reason", J_STRING, 1, 2000}, {"basis", J_STRING, 1, 600}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "reason", J_STRING, 1, 2000 },
+		                         { "basis", J_STRING, 1, 600 },
+		                         { NULL, 0, 0, 0 } };
 	int64_t id;
 	matter_scope sc;
 	int rc = param_id(r, 0, "id", &id);
 	if (rc || (rc = jsonin_check(r->json, fields, "", &r->e)) || (rc = authorize_matter(r, id, &sc)) ||
-	    (rc = matter_suspend(r->db, r->who, id, jsonin_str(r->json, "reason"), jsonin_str(r->json, "basis"), &r->e)))
+	    (rc = matter_suspend(r->db, r->who, id, jsonin_str(r->json, "reason"), jsonin_str(r->json, "basis"),
+	                         &r->e)))
 		return rc;
 	return reply_matter(r, 200, id);
 }
@@ -350,12 +370,12 @@ int api_file_upload(req *r)
 	if (rc || (rc = authorize_matter(r, id, &sc)))
 		return rc;
 	const char *name = req_query(r, "name");
-	dossier_upload up = {.tmp_path = r->upload_path,
-			     .sha256 = r->upload_sha256,
-			     .size = r->upload_len,
-			     .head = r->upload_head,
-			     .head_len = r->upload_head_len,
-			     .name = name};
+	dossier_upload up = { .tmp_path = r->upload_path,
+		              .sha256 = r->upload_sha256,
+		              .size = r->upload_len,
+		              .head = r->upload_head,
+		              .head_len = r->upload_head_len,
+		              .name = name };
 	if ((rc = dossier_add(r->db, r->who, api_config()->data_dir, id, &up, &seq, &r->e)))
 		return rc;
 	return reply_matter(r, 201, id);
@@ -383,7 +403,8 @@ int api_file_download(req *r)
 	char enc[800];
 	size_t o = 0;
 	for (const unsigned char *s = (const unsigned char *)name; *s && o + 4 < sizeof enc; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("-._~", *s))
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		    strchr("-._~", *s))
 			enc[o++] = (char)*s;
 		else
 			o += (size_t)snprintf(enc + o, sizeof enc - o, "%%%02X", *s);
@@ -403,15 +424,16 @@ int api_calendar_due(req *r)
 	int rc;
 	if (!start || cal_date_parse(start, "start", &s, &r->e))
 		return start ? r->e.code : err_set(&r->e, E_INVALID, "start", "缺少起算日 start（YYYY-MM-DD）");
-	if ((rc = req_query_int(r, "days", 0, 0, 36600, &days)) || (rc = req_query_int(r, "months", 0, 0, 1200, &months)) ||
+	if ((rc = req_query_int(r, "days", 0, 0, 36600, &days)) ||
+	    (rc = req_query_int(r, "months", 0, 0, 1200, &months)) ||
 	    (rc = req_query_int(r, "working_days", 0, 0, 3660, &wdays)))
 		return rc;
 	const char *cr = req_query(r, "criminal"), *cu = req_query(r, "custody");
-	due_spec spec = {.months = (int)months,
-			 .days = (int)days,
-			 .working_days = (int)wdays,
-			 .criminal = cr && (!strcmp(cr, "1") || !strcmp(cr, "true")),
-			 .custody = cu && (!strcmp(cu, "1") || !strcmp(cu, "true"))};
+	due_spec spec = { .months = (int)months,
+		          .days = (int)days,
+		          .working_days = (int)wdays,
+		          .criminal = cr && (!strcmp(cr, "1") || !strcmp(cr, "true")),
+		          .custody = cu && (!strcmp(cu, "1") || !strcmp(cu, "true")) };
 	if (!months && !days && !wdays)
 		return err_set(&r->e, E_INVALID, "days", "请给出期间：days、months 或 working_days");
 	if (wdays && (months || days))
@@ -425,9 +447,10 @@ int api_calendar_due(req *r)
 	json_t *steps = json_array();
 	for (int i = 0; i < res.n_steps; i++)
 		json_array_append_new(steps, json_string(res.steps[i]));
-	return req_reply_json(r, 200, json_pack("{s:s,s:s,s:s,s:o,s:b,s:i}", "start", start, "due", due, "explanation",
-						res.summary, "steps", steps, "beyond_calendar", res.beyond_calendar,
-						"extended_days", res.extended_days));
+	return req_reply_json(r, 200,
+	                      json_pack("{s:s,s:s,s:s,s:o,s:b,s:i}", "start", start, "due", due, "explanation",
+	                                res.summary, "steps", steps, "beyond_calendar", res.beyond_calendar,
+	                                "extended_days", res.extended_days));
 }
 
 /* ---- the holiday calendar ---- */
@@ -440,13 +463,14 @@ int api_calendar_holidays(req *r)
 
 int api_calendar_import(req *r)
 {
-	static const jfield fields[] = {{"csv", J_STRING, 1, 1 << 20}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "csv", J_STRING, 1, 1 << 20 }, { NULL, 0, 0, 0 } };
 	int added, changed;
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc || (rc = legal_import_holidays(r->db, r->who, jsonin_str(r->json, "csv"), &added, &changed, &r->e)))
 		return rc;
 	int first, last;
 	legal_calendar_years(&first, &last);
-	return req_reply_json(r, 200, json_pack("{s:i,s:i,s:i,s:i}", "added", added, "changed", changed, "first_year",
-						first, "last_year", last));
+	return req_reply_json(r, 200,
+	                      json_pack("{s:i,s:i,s:i,s:i}", "added", added, "changed", changed, "first_year", first,
+	                                "last_year", last));
 }

@@ -30,7 +30,7 @@ int api_areas(req *r)
 	}
 	for (size_t i = 0; i < n; i++) {
 		nodes[i] = json_pack("{s:s,s:s,s:s,s:[]}", "code", v[i].code, "name", v[i].name, "level",
-				     level_name(v[i].level), "children");
+		                     level_name(v[i].level), "children");
 		if (!nodes[i]) {
 			json_decref(roots);
 			return err_set(&r->e, E_NOMEM, NULL, "out of memory");
@@ -48,9 +48,9 @@ static json_t *unit_json(const org_unit *u)
 {
 	const org_area *ar = org_area_find(u->area_code);
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?}", "id", u->id, "name", u->name, "kind", u->kind,
-			 "kind_label", org_kind_label(u->kind), "area_code", u->area_code, "area_name",
-			 ar ? ar->name : "", "parent_id", u->parent_id[0] ? u->parent_id : NULL, "court_code",
-			 u->court_code[0] ? u->court_code : NULL);
+	                 "kind_label", org_kind_label(u->kind), "area_code", u->area_code, "area_name",
+	                 ar ? ar->name : "", "parent_id", u->parent_id[0] ? u->parent_id : NULL, "court_code",
+	                 u->court_code[0] ? u->court_code : NULL);
 }
 
 int api_units(req *r)
@@ -60,12 +60,12 @@ int api_units(req *r)
 		return err_set(&r->e, E_INVALID, "area", "区划代码 %s 不存在", area);
 	if (kind && *kind && !org_kind_valid(kind))
 		return err_set(&r->e, E_INVALID, "kind",
-			       "单位类型应为 committee, police, procuratorate, court 或 justice_bureau");
+		               "单位类型应为 committee, police, procuratorate, court 或 justice_bureau");
 	int include_below = below && (!strcmp(below, "1") || !strcmp(below, "true"));
 	org_unit *v;
 	size_t n;
 	int rc = org_unit_list(area && *area ? area : NULL, kind && *kind ? kind : NULL, include_below, r->a, &v, &n,
-			       &r->e);
+	                       &r->e);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
@@ -81,38 +81,38 @@ int api_units(req *r)
 
 int api_unit_create(req *r)
 {
-	static const jfield fields[] = {{"parent_id", J_STRING, 1, 95},
-					{"suffix", J_STRING, 1, 32},
-					{"name", J_STRING, 1, 150},
-					{NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "parent_id", J_STRING, 1, 95 },
+		                         { "suffix", J_STRING, 1, 32 },
+		                         { "name", J_STRING, 1, 150 },
+		                         { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
 	const org_unit *parent = org_unit_find(jsonin_str(r->json, "parent_id"));
 	if (!parent)
 		return err_set(&r->e, E_INVALID, "parent_id", "上级单位 %s 不存在", jsonin_str(r->json, "parent_id"));
-	authz_scope scope = {.area_code = parent->area_code};
+	authz_scope scope = { .area_code = parent->area_code };
 	if ((rc = api_authorize(r, &scope)))
 		return rc;
 	org_unit u;
 	if ((rc = org_unit_add(r->db, r->who, parent->id, jsonin_str(r->json, "suffix"), jsonin_str(r->json, "name"),
-			       &u, &r->e)))
+	                       &u, &r->e)))
 		return rc;
 	return req_reply_json(r, 201, unit_json(&u));
 }
 
 int api_user_create(req *r)
 {
-	static const jfield fields[] = {{"username", J_STRING, 1, 32},	{"display_name", J_STRING, 1, 90},
-					{"unit_id", J_STRING, 1, 95},	{"roles", J_ARRAY, 1, 7},
-					{"password", J_STRING, 1, 256}, {NULL, 0, 0, 0}};
+	static const jfield fields[] = { { "username", J_STRING, 1, 32 },  { "display_name", J_STRING, 1, 90 },
+		                         { "unit_id", J_STRING, 1, 95 },   { "roles", J_ARRAY, 1, 7 },
+		                         { "password", J_STRING, 1, 256 }, { NULL, 0, 0, 0 } };
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc)
 		return rc;
 	const org_unit *unit = org_unit_find(jsonin_str(r->json, "unit_id"));
 	if (!unit)
 		return err_set(&r->e, E_INVALID, "unit_id", "单位 %s 不存在", jsonin_str(r->json, "unit_id"));
-	authz_scope scope = {.area_code = unit->area_code};
+	authz_scope scope = { .area_code = unit->area_code };
 	if ((rc = api_authorize(r, &scope)))
 		return rc;
 	json_t *roles = json_object_get(r->json, "roles");
@@ -127,11 +127,12 @@ int api_user_create(req *r)
 	}
 	int64_t id;
 	if ((rc = auth_user_add(r->db, r->who, jsonin_str(r->json, "username"), jsonin_str(r->json, "display_name"),
-				unit->id, csv, jsonin_str(r->json, "password"), &id, &r->e)))
+	                        unit->id, csv, jsonin_str(r->json, "password"), &id, &r->e)))
 		return rc;
-	return req_reply_json(r, 201, json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)id, "username",
-						jsonin_str(r->json, "username"), "unit_id", unit->id, "roles",
-						json_deep_copy(roles)));
+	return req_reply_json(r, 201,
+	                      json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)id, "username",
+	                                jsonin_str(r->json, "username"), "unit_id", unit->id, "roles",
+	                                json_deep_copy(roles)));
 }
 
 int api_user_list(req *r)
@@ -148,8 +149,8 @@ int api_user_list(req *r)
 		if (!u || !org_area_within(u->area_code, mine->area_code))
 			continue;
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)v[i].id, "username",
-						     v[i].username, "display_name", v[i].display_name, "unit_id",
-						     v[i].unit_id, "roles", v[i].roles, "disabled", v[i].disabled));
+		                                     v[i].username, "display_name", v[i].display_name, "unit_id",
+		                                     v[i].unit_id, "roles", v[i].roles, "disabled", v[i].disabled));
 	}
 	if (!arr)
 		return err_set(&r->e, E_NOMEM, NULL, "out of memory");

@@ -15,7 +15,8 @@ int api_healthz(req *r)
 		rc = store_schema_version(r->db, &v, &r->e); /* the health check asks the store itself */
 	if (rc)
 		return rc;
-	return req_reply_json(r, 200, json_pack("{s:s,s:i,s:I}", "status", "ok", "schema_version", v, "events", (json_int_t)n));
+	return req_reply_json(r, 200,
+	                      json_pack("{s:s,s:i,s:I}", "status", "ok", "schema_version", v, "events", (json_int_t)n));
 }
 
 int api_openapi(req *r)

@@ -15,7 +15,7 @@ enum jtype { J_STRING = 1, J_INT, J_BOOL, J_OBJECT, J_ARRAY, J_ANY };
 
 typedef struct jfield {
 	const char *name;
-	int type;     /* enum jtype */
+	int type; /* enum jtype */
 	int required;
 	size_t max_len; /* strings: bytes (0 = 4096); arrays: items (0 = 1000) */
 } jfield;

@@ -18,8 +18,8 @@ struct route {
 	const char *method;
 	const char *pattern;
 	route_handler handler;
-	int perm;      /* enum perm */
-	int body;      /* enum body_kind */
+	int perm; /* enum perm */
+	int body; /* enum body_kind */
 	const char *summary;
 };
 

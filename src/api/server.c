@@ -41,8 +41,14 @@ static char g_db_path[600];
 static char g_tmp_dir[600];
 static _Atomic long in_flight;
 
-const config *api_config(void) { return &g_cfg; }
-const char *api_db_path(void) { return g_db_path; }
+const config *api_config(void)
+{
+	return &g_cfg;
+}
+const char *api_db_path(void)
+{
+	return g_db_path;
+}
 
 static int64_t now_ns(void)
 {
@@ -71,7 +77,7 @@ int req_query_int(req *r, const char *name, int64_t def, int64_t min, int64_t ma
 	}
 	if (util_parse_i64(v, min, max, out))
 		return err_set(&r->e, E_INVALID, name, "参数 %s 应为 %lld 到 %lld 之间的整数", name, (long long)min,
-			       (long long)max);
+		               (long long)max);
 	return OK;
 }
 
@@ -110,10 +116,10 @@ static void add_common_headers(req *r, struct MHD_Response *resp, int api)
 }
 
 static enum MHD_Result queue_buffer(req *r, int status, const char *type, const char *data, size_t len, int copy,
-				    int api)
+                                    int api)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
-		len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+	        len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", type);
@@ -133,8 +139,8 @@ static enum MHD_Result queue_error(req *r)
 	int code = r->e.code ? r->e.code : E_INTERNAL;
 	if (!r->e.message[0])
 		err_set(&r->e, code, NULL, "%s", code == E_INTERNAL ? "服务器内部错误" : err_code_name(code));
-	json_t *j = json_pack("{s:{s:s,s:s,s:s?,s:s}}", "error", "code", err_code_name(code), "message",
-			      r->e.message, "field", r->e.field[0] ? r->e.field : NULL, "request_id", r->request_id);
+	json_t *j = json_pack("{s:{s:s,s:s,s:s?,s:s}}", "error", "code", err_code_name(code), "message", r->e.message,
+	                      "field", r->e.field[0] ? r->e.field : NULL, "request_id", r->request_id);
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	enum MHD_Result ret;
@@ -183,7 +189,7 @@ static enum MHD_Result queue_result(req *r)
 		return queue_error(r);
 	}
 	enum MHD_Result ret =
-		queue_buffer(r, r->status ? r->status : 200, "application/json; charset=utf-8", s, strlen(s), 1, 1);
+	        queue_buffer(r, r->status ? r->status : 200, "application/json; charset=utf-8", s, strlen(s), 1, 1);
 	free(s);
 	return ret;
 }
@@ -194,18 +200,18 @@ static const char *mime_for(const char *path)
 	const char *dot = strrchr(path, '.');
 	static const struct {
 		const char *ext, *type;
-	} types[] = {{".html", "text/html; charset=utf-8"},
-		     {".js", "text/javascript; charset=utf-8"},
-		     {".css", "text/css; charset=utf-8"},
-		     {".json", "application/json"},
-		     {".svg", "image/svg+xml"},
-		     {".png", "image/png"},
-		     {".ico", "image/x-icon"},
-		     {".woff2", "font/woff2"},
-		     {".woff", "font/woff"},
-		     {".ttf", "font/ttf"},
-		     {".map", "application/json"},
-		     {".txt", "text/plain; charset=utf-8"}};
+	} types[] = { { ".html", "text/html; charset=utf-8" },
+		      { ".js", "text/javascript; charset=utf-8" },
+		      { ".css", "text/css; charset=utf-8" },
+		      { ".json", "application/json" },
+		      { ".svg", "image/svg+xml" },
+		      { ".png", "image/png" },
+		      { ".ico", "image/x-icon" },
+		      { ".woff2", "font/woff2" },
+		      { ".woff", "font/woff" },
+		      { ".ttf", "font/ttf" },
+		      { ".map", "application/json" },
+		      { ".txt", "text/plain; charset=utf-8" } };
 	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
 		if (strcmp(dot, types[i].ext) == 0)
 			return types[i].type;
@@ -244,13 +250,12 @@ static enum MHD_Result serve_static(req *r)
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, "Content-Type", mime_for(path));
-	MHD_add_response_header(resp, "Cache-Control",
-				is_asset ? "public, max-age=31536000, immutable" : "no-cache");
+	MHD_add_response_header(resp, "Cache-Control", is_asset ? "public, max-age=31536000, immutable" : "no-cache");
 	add_common_headers(r, resp, 0);
 	if (strstr(mime_for(path), "text/html"))
 		MHD_add_response_header(resp, "Content-Security-Policy",
-					"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-					"frame-ancestors 'none'");
+		                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+		                        "frame-ancestors 'none'");
 	enum MHD_Result ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
 	MHD_destroy_response(resp);
 	r->status = 200;
@@ -324,11 +329,12 @@ static int begin(req *r)
 		if (!content_type_is(req_header(r, "Content-Type"), "application/json"))
 			return err_set(&r->e, E_MEDIATYPE, NULL, "请求体必须是 JSON（Content-Type: application/json）");
 		if (declared > g_cfg.max_json_bytes)
-			return err_set(&r->e, E_TOOLARGE, NULL, "请求体过大（上限 %lld 字节）", (long long)g_cfg.max_json_bytes);
+			return err_set(&r->e, E_TOOLARGE, NULL, "请求体过大（上限 %lld 字节）",
+			               (long long)g_cfg.max_json_bytes);
 	} else if (r->route->body == BODY_FILE) {
 		if (declared > g_cfg.max_upload_bytes)
 			return err_set(&r->e, E_TOOLARGE, NULL, "文件过大（上限 %lld MB）",
-				       (long long)(g_cfg.max_upload_bytes >> 20));
+			               (long long)(g_cfg.max_upload_bytes >> 20));
 	}
 	return OK;
 }
@@ -426,7 +432,7 @@ static int finish(req *r)
 		r->via_cookie = 1;
 	if (tok) {
 		util_strlcpy(r->token, tok, sizeof r->token);
-		err se = {0};
+		err se = { 0 };
 		if (auth_session_resolve(r->db, r->token, &r->who_buf, &se) == OK)
 			r->who = &r->who_buf;
 		else if (se.code != E_UNAUTHORIZED)
@@ -444,8 +450,8 @@ static int finish(req *r)
 		json_error_t je;
 		r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
 		if (!r->json)
-			return err_set(&r->e, E_INVALID, "body", "JSON 格式错误：第 %d 行第 %d 列：%s", je.line, je.column,
-				       je.text);
+			return err_set(&r->e, E_INVALID, "body", "JSON 格式错误：第 %d 行第 %d 列：%s", je.line,
+			               je.column, je.text);
 		if (!json_is_object(r->json))
 			return err_set(&r->e, E_INVALID, "body", "请求体应为 JSON 对象");
 	} else if (r->route->body == BODY_FILE) {
@@ -460,7 +466,7 @@ static int finish(req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-				  const char *version, const char *data, size_t *data_size, void **con_cls)
+                                  const char *version, const char *data, size_t *data_size, void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -534,10 +540,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 		return;
 	double ms = (double)(now_ns() - r->t_start_ns) / 1e6;
 	int level = r->status >= 500 ? LOG_ERROR : LOG_INFO;
-	log_event(level, "request", "id=%s method=%s path=%s status=%d ms=%.2f user=%s%s%s%s", r->request_id,
-		  r->method, log_path(r), r->status, ms, r->who ? r->who->username : "-",
-		  r->e.code ? " error=" : "", r->e.code ? err_code_name(r->e.code) : "",
-		  toe != MHD_REQUEST_TERMINATED_COMPLETED_OK ? " terminated=1" : "");
+	log_event(level, "request", "id=%s method=%s path=%s status=%d ms=%.2f user=%s%s%s%s", r->request_id, r->method,
+	          log_path(r), r->status, ms, r->who ? r->who->username : "-", r->e.code ? " error=" : "",
+	          r->e.code ? err_code_name(r->e.code) : "",
+	          toe != MHD_REQUEST_TERMINATED_COMPLETED_OK ? " terminated=1" : "");
 	req_free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&in_flight, 1);
@@ -590,12 +596,12 @@ int server_start(const config *cfg, server **out, err *e)
 		threads = 1;
 	/* The logger comes first so that MHD never writes to stderr in its own format. */
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-				on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-				(struct sockaddr *)&sa,
-				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned int)cfg->request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-				(size_t)cfg->max_header_bytes, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+	                        on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+	                        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->request_timeout,
+	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header_bytes,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096, MHD_OPTION_NOTIFY_COMPLETED,
+	                        on_completed, NULL, MHD_OPTION_END);
 	if (!s->d) {
 		mem_free(s);
 		return err_set(e, E_IO, "listen", "无法监听 %s（端口被占用？）", cfg->listen);
@@ -607,12 +613,15 @@ int server_start(const config *cfg, server **out, err *e)
 	printf("listening on http://%s:%d\n", host, s->port);
 	fflush(stdout);
 	log_event(LOG_INFO, "server_started", "listen=%s:%d threads=%ld data_dir=%s", host, s->port, threads,
-		  cfg->data_dir);
+	          cfg->data_dir);
 	*out = s;
 	return OK;
 }
 
-int server_port(const server *s) { return s->port; }
+int server_port(const server *s)
+{
+	return s->port;
+}
 
 void server_stop(server *s, int timeout_ms)
 {
@@ -620,7 +629,7 @@ void server_stop(server *s, int timeout_ms)
 		return;
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
 	for (int waited = 0; atomic_load(&in_flight) > 0 && waited < timeout_ms; waited += 10) {
-		struct timespec ts = {0, 10 * 1000000};
+		struct timespec ts = { 0, 10 * 1000000 };
 		nanosleep(&ts, NULL);
 	}
 	long left = atomic_load(&in_flight);

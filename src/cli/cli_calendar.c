@@ -14,11 +14,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage:\n"
-		   "  casebridge calendar import FILE --data-dir DIR   add or correct days (CSV: date,kind,name,source)\n"
-		   "  casebridge calendar show --data-dir DIR          the years covered\n\n"
-		   "kind is holiday (法定节假日) or workday (调休上班, a Saturday or Sunday). The whole file is checked\n"
-		   "before anything is written; the import is recorded in the log; a running server picks it up.\n");
+	fprintf(f,
+	        "usage:\n"
+	        "  casebridge calendar import FILE --data-dir DIR   add or correct days (CSV: date,kind,name,source)\n"
+	        "  casebridge calendar show --data-dir DIR          the years covered\n\n"
+	        "kind is holiday (法定节假日) or workday (调休上班, a Saturday or Sunday). The whole file is checked\n"
+	        "before anything is written; the import is recorded in the log; a running server picks it up.\n");
 }
 
 int cli_calendar(int argc, char **argv)
@@ -26,7 +27,7 @@ int cli_calendar(int argc, char **argv)
 	config cfg;
 	char *rest[64];
 	int n_rest = 0, rc = OK;
-	err e = {0};
+	err e = { 0 };
 	store *db = NULL;
 	char *text = NULL;
 	if (argc < 2 || argc > 64 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))

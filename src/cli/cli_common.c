@@ -43,7 +43,7 @@ int cli_fail(const err *e)
 
 int cli_load_config(int argc, char **argv, config *cfg, int *out_n_rest, char **rest)
 {
-	err e = {0};
+	err e = { 0 };
 	const char *config_file = NULL;
 	int n_rest = 0;
 	config_defaults(cfg);

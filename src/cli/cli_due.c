@@ -18,18 +18,18 @@
 #define EXIT_FAIL 1
 
 static const char usage[] =
-	"用法: casebridge due --start YYYY-MM-DD [--days N] [--months N] [--working-days N]\n"
-	"                     [--criminal] [--custody] [--explain]\n"
-	"      casebridge due --start YYYY-MM-DD --rule 规则编号 [--extensions N] [--explain]\n"
-	"\n"
-	"按法定期间计算规则计算期满日：起算日不计入；按月计算的到期月对应日为最后一日，没有对应日的为月末日；\n"
-	"期满日为节假日的顺延至节假日后第一个工作日（--custody 羁押期间不顺延）；--criminal 按刑事案件计算\n"
-	"（起算日为月末的，以到期月的最后一日为期满日）。--months 与 --days 可同时使用（1个半月 = --months 1\n"
-	"--days 15）；--working-days 只计工作日。--rule 使用内置期限规则表（如 prosecution_review），\n"
-	"--extensions 为已批准的延长次数。\n"
-	"\n"
-	"输出: 第一行为期满日，第二行为说明；--explain 列出每一步计算。\n"
-	"退出码: 0 成功，2 参数错误，1 内部错误。\n";
+        "用法: casebridge due --start YYYY-MM-DD [--days N] [--months N] [--working-days N]\n"
+        "                     [--criminal] [--custody] [--explain]\n"
+        "      casebridge due --start YYYY-MM-DD --rule 规则编号 [--extensions N] [--explain]\n"
+        "\n"
+        "按法定期间计算规则计算期满日：起算日不计入；按月计算的到期月对应日为最后一日，没有对应日的为月末日；\n"
+        "期满日为节假日的顺延至节假日后第一个工作日（--custody 羁押期间不顺延）；--criminal 按刑事案件计算\n"
+        "（起算日为月末的，以到期月的最后一日为期满日）。--months 与 --days 可同时使用（1个半月 = --months 1\n"
+        "--days 15）；--working-days 只计工作日。--rule 使用内置期限规则表（如 prosecution_review），\n"
+        "--extensions 为已批准的延长次数。\n"
+        "\n"
+        "输出: 第一行为期满日，第二行为说明；--explain 列出每一步计算。\n"
+        "退出码: 0 成功，2 参数错误，1 内部错误。\n";
 
 typedef struct due_opts {
 	const char *start;
@@ -60,7 +60,7 @@ static int parse_args(int argc, char **argv, due_opts *o, FILE *errout)
 	static const struct {
 		const char *name;
 		int max;
-	} counts[] = {{"--days", 36600}, {"--months", 1200}, {"--working-days", 3660}, {"--extensions", 10}};
+	} counts[] = { { "--days", 36600 }, { "--months", 1200 }, { "--working-days", 3660 }, { "--extensions", 10 } };
 
 	memset(o, 0, sizeof *o);
 	for (int i = 1; i < argc && rc == 0; i++) {
@@ -84,9 +84,9 @@ static int parse_args(int argc, char **argv, due_opts *o, FILE *errout)
 		name[name_len] = 0;
 
 		/* Flags take no value. */
-		int *flag = strcmp(name, "--criminal") == 0  ? &o->criminal
-		            : strcmp(name, "--custody") == 0 ? &o->custody
-		            : strcmp(name, "--explain") == 0 ? &o->explain
+		int *flag = strcmp(name, "--criminal") == 0                          ? &o->criminal
+		            : strcmp(name, "--custody") == 0                         ? &o->custody
+		            : strcmp(name, "--explain") == 0                         ? &o->explain
 		            : strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ? &o->help
 		                                                                     : NULL;
 		if (flag) {
@@ -133,7 +133,8 @@ static int parse_args(int argc, char **argv, due_opts *o, FILE *errout)
 			fprintf(errout, "casebridge due: %s只能指定一次\n", name);
 			rc = EXIT_USAGE;
 		} else if (!parse_count(value, counts[k].max, num)) {
-			fprintf(errout, "casebridge due: %s的值“%s”无效，应为0到%d之间的整数\n", name, value, counts[k].max);
+			fprintf(errout, "casebridge due: %s的值“%s”无效，应为0到%d之间的整数\n", name, value,
+			        counts[k].max);
 			rc = EXIT_USAGE;
 		}
 		*have = 1;
@@ -145,8 +146,9 @@ static int parse_args(int argc, char **argv, due_opts *o, FILE *errout)
 		fprintf(errout, "casebridge due: 缺少--start YYYY-MM-DD（起算日，当日不计入）\n");
 		rc = EXIT_USAGE;
 	} else if (o->rule && (o->have_days || o->have_months || o->have_working_days || o->criminal || o->custody)) {
-		fprintf(errout, "casebridge due: --rule已规定期间和计算方式，不能再同时使用--days、--months、--working-days、"
-		                "--criminal或--custody\n");
+		fprintf(errout,
+		        "casebridge due: --rule已规定期间和计算方式，不能再同时使用--days、--months、--working-days、"
+		        "--criminal或--custody\n");
 		rc = EXIT_USAGE;
 	} else if (!o->rule && o->have_extensions) {
 		fprintf(errout, "casebridge due: --extensions只能与--rule一起使用\n");
@@ -215,11 +217,11 @@ int cli_due_run(int argc, char **argv, FILE *out, FILE *errout)
 		}
 		print_result(out, &d.calc, d.basis, o.explain);
 	} else {
-		due_spec spec = {.months = o.months,
-		                 .days = o.days,
-		                 .working_days = o.working_days,
-		                 .criminal = o.criminal,
-		                 .custody = o.custody};
+		due_spec spec = { .months = o.months,
+			          .days = o.days,
+			          .working_days = o.working_days,
+			          .criminal = o.criminal,
+			          .custody = o.custody };
 		due_result res;
 		int r = calendar_due(cal, start, &spec, &res, &e);
 		if (r != OK) {
@@ -235,4 +237,7 @@ done:
 	return rc;
 }
 
-int cli_due(int argc, char **argv) { return cli_due_run(argc, argv, stdout, stderr); }
+int cli_due(int argc, char **argv)
+{
+	return cli_due_run(argc, argv, stdout, stderr);
+}

@@ -22,15 +22,15 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: casebridge gen --matters N --data-dir DIR [--seed S] [--years Y] [--as-of YYYY-MM-DD]\n"
-		   "                      [--batch B] [--durable]\n\n"
-		   "Writes a synthetic region for benchmarks: N matters filed over the 103 counties by population\n"
-		   "over the last Y years (default 10), walked through the flow by the domain code (every event\n"
-		   "a Merkle leaf in its transaction), with valid synthetic ID numbers. The same seed (default 1)\n"
-		   "and as-of day (default today) give the same data. A new DIR is initialised first; demo users\n"
-		   "(password " DEMO_PASSWORD ") are added. B matters share one write transaction (default 500).\n"
-		   "For speed the database runs with synchronous=OFF and a 1 GiB page cache while generating\n"
-		   "(a power loss during gen may corrupt it; --durable keeps synchronous=NORMAL). Never use on\n"
-		   "real data.\n");
+	           "                      [--batch B] [--durable]\n\n"
+	           "Writes a synthetic region for benchmarks: N matters filed over the 103 counties by population\n"
+	           "over the last Y years (default 10), walked through the flow by the domain code (every event\n"
+	           "a Merkle leaf in its transaction), with valid synthetic ID numbers. The same seed (default 1)\n"
+	           "and as-of day (default today) give the same data. A new DIR is initialised first; demo users\n"
+	           "(password " DEMO_PASSWORD ") are added. B matters share one write transaction (default 500).\n"
+	           "For speed the database runs with synchronous=OFF and a 1 GiB page cache while generating\n"
+	           "(a power loss during gen may corrupt it; --durable keeps synchronous=NORMAL). Never use on\n"
+	           "real data.\n");
 }
 
 struct progress {
@@ -63,9 +63,10 @@ static void on_progress(void *ctx, long done, long n, int64_t events)
 	for (int i = 0; i < 40; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[40] = 0;
-	fprintf(stderr, "%s[%s] %3ld%% %ld/%ld matters, %lld events, %.0f matters/s, %02d:%02d elapsed, eta %02d:%02d%s",
-		p->tty ? "\r" : "", bar, pct, done, n, (long long)events, rate, (int)el / 60, (int)el % 60,
-		(int)eta / 60, (int)eta % 60, p->tty ? "" : "\n");
+	fprintf(stderr,
+	        "%s[%s] %3ld%% %ld/%ld matters, %lld events, %.0f matters/s, %02d:%02d elapsed, eta %02d:%02d%s",
+	        p->tty ? "\r" : "", bar, pct, done, n, (long long)events, rate, (int)el / 60, (int)el % 60,
+	        (int)eta / 60, (int)eta % 60, p->tty ? "" : "\n");
 	if (p->tty && done >= n)
 		fputc('\n', stderr);
 }
@@ -88,7 +89,8 @@ static int mark_demo(store *db, long n, uint64_t seed, err *e)
 		return err_set(e, E_NOMEM, NULL, "out of memory");
 	if ((rc = store_tx_begin(db, e)) == OK) {
 		if ((rc = store_meta_set(db, "demo", "1", e)) == OK &&
-		    (rc = audit_record(db, principal_system(), "system", "casebridge", "system.synthetic_data", p, NULL, e)) == OK)
+		    (rc = audit_record(db, principal_system(), "system", "casebridge", "system.synthetic_data", p, NULL,
+		                       e)) == OK)
 			rc = store_tx_commit(db, e);
 		if (rc)
 			store_tx_rollback(db);
@@ -104,7 +106,7 @@ int cli_gen(int argc, char **argv)
 	int n_rest = 0, durable = 0;
 	int64_t n = 0, seed = 1, years = 10, batch = 500;
 	const char *as_of = NULL;
-	err e = {0};
+	err e = { 0 };
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
@@ -133,8 +135,8 @@ int cli_gen(int argc, char **argv)
 		else
 			bad = 1;
 		if (bad) {
-			fprintf(stderr, "error: bad or unknown argument %s%s%s (see casebridge gen --help)\n", a, v ? " " : "",
-				v ? v : "");
+			fprintf(stderr, "error: bad or unknown argument %s%s%s (see casebridge gen --help)\n", a,
+			        v ? " " : "", v ? v : "");
 			return 2;
 		}
 		i++;
@@ -153,7 +155,7 @@ int cli_gen(int argc, char **argv)
 		/* a new directory: exactly what `casebridge init` does */
 		store_close(db);
 		db = NULL;
-		char *init_argv[] = {"init", "--data-dir", cfg.data_dir, NULL};
+		char *init_argv[] = { "init", "--data-dir", cfg.data_dir, NULL };
 		if (cli_init(3, init_argv) != 0)
 			return 1;
 		if ((rc = cli_open_data(cfg.data_dir, &db, &e)))
@@ -163,14 +165,14 @@ int cli_gen(int argc, char **argv)
 		goto done;
 	if ((rc = store_tune(db, durable ? "normal" : "off", 1024, &e)))
 		goto done;
-	struct progress pr = {.t0 = now_s(), .tty = isatty(2), .last_pct = -1};
-	gen_opts o = {.n_matters = (long)n,
-		      .seed = (uint64_t)seed,
-		      .years = (int)years,
-		      .as_of = as_of,
-		      .batch = (int)batch,
-		      .progress = on_progress,
-		      .progress_ctx = &pr};
+	struct progress pr = { .t0 = now_s(), .tty = isatty(2), .last_pct = -1 };
+	gen_opts o = { .n_matters = (long)n,
+		       .seed = (uint64_t)seed,
+		       .years = (int)years,
+		       .as_of = as_of,
+		       .batch = (int)batch,
+		       .progress = on_progress,
+		       .progress_ctx = &pr };
 	gen_stats st;
 	rc = gen_region(db, &o, &st, &e);
 	store_tune(db, "normal", 0, NULL);
@@ -186,8 +188,8 @@ int cli_gen(int argc, char **argv)
 	double el = now_s() - pr.t0;
 	printf("generated %ld matters (criminal %ld, civil %ld, administrative %ld, enforcement %ld) with %lld events "
 	       "in %.1f s: %ld open, %ld overdue, %ld transfers pending; signed head of size %lld\n",
-	       st.matters, st.by_kind[0], st.by_kind[1], st.by_kind[2], st.by_kind[3], (long long)st.events, el, st.open,
-	       st.overdue, st.pending_transfers, (long long)head.tree_size);
+	       st.matters, st.by_kind[0], st.by_kind[1], st.by_kind[2], st.by_kind[3], (long long)st.events, el,
+	       st.open, st.overdue, st.pending_transfers, (long long)head.tree_size);
 done:
 	store_close(db);
 	org_cache_free();

@@ -17,11 +17,11 @@
 static void init_usage(FILE *f)
 {
 	fprintf(f, "usage: casebridge init --data-dir DIR [--demo] [--hash-alg sha256|sm3] [--sign-alg ed25519|sm2]\n\n"
-		   "Creates the database in DIR (schema, the region's 116 areas and 580 units) and the log's\n"
-		   "signing key. --demo adds demo users of every role (password " DEMO_PASSWORD ") and demo\n"
-		   "matters; never use --demo for real data. --hash-alg chooses the log's hash (default sha256;\n"
-		   "sm3 for deployments that need the national algorithms); it can never change afterwards.\n"
-		   "--sign-alg chooses the tree-head signature (default ed25519, or sm2 with --hash-alg sm3).\n");
+	           "Creates the database in DIR (schema, the region's 116 areas and 580 units) and the log's\n"
+	           "signing key. --demo adds demo users of every role (password " DEMO_PASSWORD ") and demo\n"
+	           "matters; never use --demo for real data. --hash-alg chooses the log's hash (default sha256;\n"
+	           "sm3 for deployments that need the national algorithms); it can never change afterwards.\n"
+	           "--sign-alg chooses the tree-head signature (default ed25519, or sm2 with --hash-alg sm3).\n");
 }
 
 int cli_init(int argc, char **argv)
@@ -30,7 +30,7 @@ int cli_init(int argc, char **argv)
 	char *rest[64];
 	int n_rest = 0, demo = 0, rc = OK;
 	const char *hash_alg = "sha256", *sign_alg = NULL;
-	err e = {0};
+	err e = { 0 };
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
@@ -67,14 +67,15 @@ int cli_init(int argc, char **argv)
 		goto done;
 	if (n > 0) {
 		rc = err_set(&e, E_CONFLICT, "data-dir", "%s is already initialised (%lld events); nothing changed",
-			     cfg.data_dir, (long long)n);
+		             cfg.data_dir, (long long)n);
 		goto done;
 	}
 	if ((rc = tlog_setup(cfg.data_dir, hash_alg, sign_alg, &e)))
 		goto done;
 	char now[32];
 	util_now_iso(now, sizeof now);
-	json_t *p = json_pack("{s:s,s:s,s:b,s:s}", "hash_alg", hash_alg, "sign_alg", sign_alg, "demo", demo, "created_at", now);
+	json_t *p = json_pack("{s:s,s:s,s:b,s:s}", "hash_alg", hash_alg, "sign_alg", sign_alg, "demo", demo,
+	                      "created_at", now);
 	if (!p) {
 		rc = err_set(&e, E_NOMEM, NULL, "out of memory");
 		goto done;
@@ -83,8 +84,8 @@ int cli_init(int argc, char **argv)
 		if ((rc = store_meta_set(db, "hash_alg", hash_alg, &e)) == OK &&
 		    (rc = store_meta_set(db, "demo", demo ? "1" : "0", &e)) == OK &&
 		    (rc = store_meta_set(db, "created_at", now, &e)) == OK &&
-		    (rc = audit_record(db, principal_system(), "system", "casebridge", "system.initialized", p, NULL, &e)) ==
-			    OK)
+		    (rc = audit_record(db, principal_system(), "system", "casebridge", "system.initialized", p, NULL,
+		                       &e)) == OK)
 			rc = store_tx_commit(db, &e);
 		if (rc)
 			store_tx_rollback(db);
@@ -100,7 +101,7 @@ int cli_init(int argc, char **argv)
 	if ((rc = legal_import_holidays(db, principal_system(), hol->data, NULL, NULL, &e)))
 		goto done;
 	if (demo && ((rc = demo_seed(db, &e)) || (rc = demo_seed_matters(db, 200, 2026, &e)) ||
-		     (rc = demo_seed_enforcement(db, &e))))
+	             (rc = demo_seed_enforcement(db, &e))))
 		goto done;
 	store_tlog_head head;
 	arena *ha = arena_new();
@@ -122,7 +123,7 @@ int cli_migrate(int argc, char **argv)
 	config cfg;
 	char *rest[64];
 	int n_rest = 0, v = 0;
-	err e = {0};
+	err e = { 0 };
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
@@ -151,7 +152,7 @@ int cli_demo_logins(int argc, char **argv)
 	config cfg;
 	char *rest[64];
 	int n_rest = 0;
-	err e = {0};
+	err e = { 0 };
 	store *db = NULL;
 	if (argc > 64)
 		return 2;

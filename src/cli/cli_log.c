@@ -27,7 +27,7 @@ int cli_verify(int argc, char **argv)
 	char *rest[64];
 	int n_rest = 0, rc;
 	const char *export_dir = NULL;
-	err e = {0};
+	err e = { 0 };
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
@@ -72,7 +72,7 @@ int cli_export(int argc, char **argv)
 	char *rest[64];
 	int n_rest = 0, rc;
 	const char *dir = NULL;
-	err e = {0};
+	err e = { 0 };
 	store *db = NULL;
 	if (argc > 64)
 		return 2;
@@ -132,7 +132,7 @@ static int http_get_json(const char *base, const char *path, json_t **out, char 
 		memcpy(port, p + 1, pl);
 		port[pl] = 0;
 	}
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai = NULL;
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *ai = NULL;
 	if (getaddrinfo(host, port, &hints, &ai) != 0) {
 		snprintf(why, why_len, "cannot resolve %s", host);
 		return -1;
@@ -148,7 +148,7 @@ static int http_get_json(const char *base, const char *path, json_t **out, char 
 	freeaddrinfo(ai);
 	char reqbuf[1024];
 	int n = snprintf(reqbuf, sizeof reqbuf, "GET %s HTTP/1.0\r\nHost: %s\r\nAccept: application/json\r\n\r\n", path,
-			 host);
+	                 host);
 	if (write(fd, reqbuf, (size_t)n) != n) {
 		close(fd);
 		snprintf(why, why_len, "write failed");
@@ -220,8 +220,10 @@ int cli_monitor(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("usage: casebridge monitor URL --state FILE\n\n"
 			       "Fetches the latest signed tree head from URL (e.g. http://127.0.0.1:8080), checks its\n"
-			       "signature with the key pinned in FILE at the first run, and checks that it is consistent\n"
-			       "with the last head seen (a consistency proof). Exits 0 and updates FILE when all is well;\n"
+			       "signature with the key pinned in FILE at the first run, and checks that it is "
+			       "consistent\n"
+			       "with the last head seen (a consistency proof). Exits 0 and updates FILE when all is "
+			       "well;\n"
 			       "exits 1 and says what is wrong on any inconsistency.\n");
 			return 0;
 		}
@@ -291,10 +293,10 @@ int cli_monitor(int argc, char **argv)
 			unsigned char nodes[64][32];
 			size_t nn = 0;
 			snprintf(path, sizeof path, "/api/v1/log/proof/consistency?first=%lld&second=%lld",
-				 (long long)old.tree_size, (long long)h.tree_size);
+			         (long long)old.tree_size, (long long)h.tree_size);
 			if (http_get_json(url, path, &proof, why, sizeof why)) {
-				printf("INCONSISTENT: no consistency proof from %lld to %lld: %s\n", (long long)old.tree_size,
-				       (long long)h.tree_size, why);
+				printf("INCONSISTENT: no consistency proof from %lld to %lld: %s\n",
+				       (long long)old.tree_size, (long long)h.tree_size, why);
 				goto done;
 			}
 			json_t *arr = json_object_get(proof, "path");
@@ -303,14 +305,15 @@ int cli_monitor(int argc, char **argv)
 			json_array_foreach(arr, i, x)
 			{
 				size_t l = 0;
-				if (i >= 64 || codec_hex_decode(json_string_value(x) ?: "", nodes[i], 32, &l) || l != 32) {
+				if (i >= 64 || codec_hex_decode(json_string_value(x) ?: "", nodes[i], 32, &l) ||
+				    l != 32) {
 					printf("INCONSISTENT: malformed consistency proof\n");
 					goto done;
 				}
 				nn = i + 1;
 			}
-			if (merkle_verify_consistency(alg, (uint64_t)old.tree_size, (uint64_t)h.tree_size, old.root, h.root,
-						      (const uint8_t(*)[32])nodes, nn) != OK) {
+			if (merkle_verify_consistency(alg, (uint64_t)old.tree_size, (uint64_t)h.tree_size, old.root,
+			                              h.root, (const uint8_t(*)[32])nodes, nn) != OK) {
 				printf("INCONSISTENT: the head of size %lld does not extend the one of size %lld\n",
 				       (long long)h.tree_size, (long long)old.tree_size);
 				goto done;

@@ -16,9 +16,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: casebridge serve [--data-dir DIR] [--listen HOST:PORT] [--config FILE] [settings...]\n\n"
-		   "Serves the API (and the web application from --web-root) until SIGTERM or SIGINT; then stops\n"
-		   "accepting, lets requests in flight finish (up to 10 s) and closes the database cleanly.\n"
-		   "The data directory must have been created with `casebridge init`.\n\n");
+	           "Serves the API (and the web application from --web-root) until SIGTERM or SIGINT; then stops\n"
+	           "accepting, lets requests in flight finish (up to 10 s) and closes the database cleanly.\n"
+	           "The data directory must have been created with `casebridge init`.\n\n");
 	config_print_help(f);
 }
 
@@ -27,7 +27,7 @@ int cli_serve(int argc, char **argv)
 	config cfg;
 	char *rest[64];
 	int n_rest = 0;
-	err e = {0};
+	err e = { 0 };
 	if (argc > 64)
 		return 2;
 	if (cli_wants_help(argc, argv))
@@ -46,7 +46,7 @@ int cli_serve(int argc, char **argv)
 	store_close(db);
 	if (n_events == 0) {
 		fprintf(stderr, "error: %s is not initialised; run: casebridge init --data-dir %s [--demo]\n",
-			cfg.data_dir, cfg.data_dir);
+		        cfg.data_dir, cfg.data_dir);
 		return 1;
 	}
 	sigset_t set;

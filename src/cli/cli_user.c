@@ -14,12 +14,12 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage:\n"
-		   "  casebridge user add --data-dir DIR --username NAME --name 显示名 --unit UNIT_ID --roles r1,r2\n"
-		   "  casebridge user passwd --data-dir DIR --username NAME\n"
-		   "  casebridge user disable|enable --data-dir DIR --username NAME\n\n"
-		   "Passwords are read from standard input (one line), never from the command line.\n"
-		   "Roles: admin, clerk, handler, reviewer, fund_officer, supervisor, auditor.\n"
-		   "Unit ids look like 152529.police (area code . kind); see GET /api/v1/units.\n");
+	           "  casebridge user add --data-dir DIR --username NAME --name 显示名 --unit UNIT_ID --roles r1,r2\n"
+	           "  casebridge user passwd --data-dir DIR --username NAME\n"
+	           "  casebridge user disable|enable --data-dir DIR --username NAME\n\n"
+	           "Passwords are read from standard input (one line), never from the command line.\n"
+	           "Roles: admin, clerk, handler, reviewer, fund_officer, supervisor, auditor.\n"
+	           "Unit ids look like 152529.police (area code . kind); see GET /api/v1/units.\n");
 }
 
 static int read_password(char *out, size_t cap)
@@ -37,7 +37,7 @@ int cli_user(int argc, char **argv)
 	config cfg;
 	char *rest[64];
 	int n_rest = 0, rc = OK;
-	err e = {0};
+	err e = { 0 };
 	store *db = NULL;
 	const char *username = NULL, *name = NULL, *unit = NULL, *roles = NULL;
 	char password[300];
@@ -117,7 +117,7 @@ out:
 
 static const char *mode_name(int m)
 {
-	static const char *n[] = {"none", "role", "read", "act", "area"};
+	static const char *n[] = { "none", "role", "read", "act", "area" };
 	return m >= 0 && m <= AUTHZ_AREA ? n[m] : "?";
 }
 
@@ -138,14 +138,16 @@ int cli_routes(int argc, char **argv)
 		size_t o = 0;
 		for (unsigned b = 1; b <= ROLE_AUDITOR; b <<= 1)
 			if (roles & b)
-				o += (size_t)snprintf(rl + o, sizeof rl - o, "%s%s%s%s", o ? "," : "", as_json ? "\"" : "",
-						      role_name(b), as_json ? "\"" : "");
+				o += (size_t)snprintf(rl + o, sizeof rl - o, "%s%s%s%s", o ? "," : "",
+				                      as_json ? "\"" : "", role_name(b), as_json ? "\"" : "");
 		if (as_json)
 			printf("  {\"method\":\"%s\",\"path\":\"%s\",\"perm\":\"%s\",\"mode\":\"%s\",\"roles\":[%s],"
 			       "\"body\":\"%s\",\"summary\":\"%s\"}%s\n",
 			       r->method, r->pattern, authz_perm_name(r->perm), mode_name(authz_perm_mode(r->perm)), rl,
-			       r->body == BODY_JSON ? "json" : r->body == BODY_FILE ? "file" : "none", r->summary,
-			       i + 1 < n_routes ? "," : "");
+			       r->body == BODY_JSON   ? "json"
+			       : r->body == BODY_FILE ? "file"
+			                              : "none",
+			       r->summary, i + 1 < n_routes ? "," : "");
 		else
 			printf("%-7s %-48s %-16s %-5s %s\n", r->method, r->pattern, authz_perm_name(r->perm),
 			       mode_name(authz_perm_mode(r->perm)), rl);

@@ -134,8 +134,7 @@ int codec_base64_decode(const char *text, size_t text_len, uint8_t *out, size_t 
 			goto done;
 		}
 		if (pad == 0) {
-			uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
-				     (uint32_t)v[3];
+			uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
 			out[o++] = (uint8_t)(w >> 16);
 			out[o++] = (uint8_t)(w >> 8);
 			out[o++] = (uint8_t)w;

@@ -21,43 +21,43 @@ static const struct setting {
 	int64_t min, max;
 	const char *help;
 } settings[] = {
-	{"data-dir", T_STR, offsetof(config, data_dir), sizeof(((config *)0)->data_dir), "var/data", 0, 0,
-	 "directory of the database, keys, dossier files and casebridge.conf"},
-	{"listen", T_STR, offsetof(config, listen), sizeof(((config *)0)->listen), "127.0.0.1:8080", 0, 0,
-	 "address and port to serve on"},
-	{"web-root", T_STR, offsetof(config, web_root), sizeof(((config *)0)->web_root), "", 0, 0,
-	 "directory of the built web application (empty: API only)"},
-	{"log-level", T_STR, offsetof(config, log_level), sizeof(((config *)0)->log_level), "info", 0, 0,
-	 "debug, info, warn, error or off"},
-	{"threads", T_INT, offsetof(config, threads), 0, "0", 0, 256, "worker threads (0 = one per core)"},
-	{"max-json-bytes", T_INT, offsetof(config, max_json_bytes), 0, "1048576", 1024, 64 << 20,
-	 "largest JSON request body"},
-	{"max-upload-bytes", T_INT, offsetof(config, max_upload_bytes), 0, "67108864", 1024, INT64_C(4) << 30,
-	 "largest dossier file"},
-	{"max-header-bytes", T_INT, offsetof(config, max_header_bytes), 0, "32768", 4096, 1 << 20,
-	 "memory per connection for the request line and headers"},
-	{"request-timeout", T_INT, offsetof(config, request_timeout), 0, "30", 1, 3600,
-	 "seconds a connection may stay idle"},
-	{"sth-interval", T_INT, offsetof(config, sth_interval), 0, "10", 1, 86400,
-	 "seconds between signed tree heads while events arrive"},
-	{"assist-locate-days", T_INT, offsetof(config, assist_locate_days), 0, "5", 0, 60,
-	 "working days the police have to answer a request to locate a person (0 = same day)"},
-	{"assist-consumption-days", T_INT, offsetof(config, assist_consumption_days), 0, "5", 0, 60,
-	 "working days to answer a request for consumption records"},
-	{"assist-movement-days", T_INT, offsetof(config, assist_movement_days), 0, "5", 0, 60,
-	 "working days to answer a request for a movement track"},
-	{"assist-vehicles-days", T_INT, offsetof(config, assist_vehicles_days), 0, "5", 0, 60,
-	 "working days to answer a request for vehicles"},
-	{"assist-detain-days", T_INT, offsetof(config, assist_detain_days), 0, "0", 0, 60,
-	 "working days to carry out a judicial detention order (0 = the same day)"},
-	{"assist-seize-days", T_INT, offsetof(config, assist_seize_days), 0, "5", 0, 60,
-	 "working days to answer a request to seize a vehicle"},
-	{"funds-due-days", T_INT, offsetof(config, funds_due_days), 0, "30", 1, 365,
-	 "days within which case funds are disbursed after they arrive"},
-	{"debtor-grace-days", T_INT, offsetof(config, debtor_grace_days), 0, "3", 0, 90,
-	 "days from the notice to a listed debtor until the listing is published"},
-	{"query-log-delay-days", T_INT, offsetof(config, query_log_delay_days), 0, "30", 0, 3650,
-	 "days before a person can see a lookup of their data in their query log"},
+	{ "data-dir", T_STR, offsetof(config, data_dir), sizeof(((config *)0)->data_dir), "var/data", 0, 0,
+	  "directory of the database, keys, dossier files and casebridge.conf" },
+	{ "listen", T_STR, offsetof(config, listen), sizeof(((config *)0)->listen), "127.0.0.1:8080", 0, 0,
+	  "address and port to serve on" },
+	{ "web-root", T_STR, offsetof(config, web_root), sizeof(((config *)0)->web_root), "", 0, 0,
+	  "directory of the built web application (empty: API only)" },
+	{ "log-level", T_STR, offsetof(config, log_level), sizeof(((config *)0)->log_level), "info", 0, 0,
+	  "debug, info, warn, error or off" },
+	{ "threads", T_INT, offsetof(config, threads), 0, "0", 0, 256, "worker threads (0 = one per core)" },
+	{ "max-json-bytes", T_INT, offsetof(config, max_json_bytes), 0, "1048576", 1024, 64 << 20,
+	  "largest JSON request body" },
+	{ "max-upload-bytes", T_INT, offsetof(config, max_upload_bytes), 0, "67108864", 1024, INT64_C(4) << 30,
+	  "largest dossier file" },
+	{ "max-header-bytes", T_INT, offsetof(config, max_header_bytes), 0, "32768", 4096, 1 << 20,
+	  "memory per connection for the request line and headers" },
+	{ "request-timeout", T_INT, offsetof(config, request_timeout), 0, "30", 1, 3600,
+	  "seconds a connection may stay idle" },
+	{ "sth-interval", T_INT, offsetof(config, sth_interval), 0, "10", 1, 86400,
+	  "seconds between signed tree heads while events arrive" },
+	{ "assist-locate-days", T_INT, offsetof(config, assist_locate_days), 0, "5", 0, 60,
+	  "working days the police have to answer a request to locate a person (0 = same day)" },
+	{ "assist-consumption-days", T_INT, offsetof(config, assist_consumption_days), 0, "5", 0, 60,
+	  "working days to answer a request for consumption records" },
+	{ "assist-movement-days", T_INT, offsetof(config, assist_movement_days), 0, "5", 0, 60,
+	  "working days to answer a request for a movement track" },
+	{ "assist-vehicles-days", T_INT, offsetof(config, assist_vehicles_days), 0, "5", 0, 60,
+	  "working days to answer a request for vehicles" },
+	{ "assist-detain-days", T_INT, offsetof(config, assist_detain_days), 0, "0", 0, 60,
+	  "working days to carry out a judicial detention order (0 = the same day)" },
+	{ "assist-seize-days", T_INT, offsetof(config, assist_seize_days), 0, "5", 0, 60,
+	  "working days to answer a request to seize a vehicle" },
+	{ "funds-due-days", T_INT, offsetof(config, funds_due_days), 0, "30", 1, 365,
+	  "days within which case funds are disbursed after they arrive" },
+	{ "debtor-grace-days", T_INT, offsetof(config, debtor_grace_days), 0, "3", 0, 90,
+	  "days from the notice to a listed debtor until the listing is published" },
+	{ "query-log-delay-days", T_INT, offsetof(config, query_log_delay_days), 0, "30", 0, 3650,
+	  "days before a person can see a lookup of their data in their query log" },
 };
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
 
@@ -78,7 +78,10 @@ static const struct setting *find(const char *name)
 	return NULL;
 }
 
-int config_known(const char *name) { return find(name) != NULL; }
+int config_known(const char *name)
+{
+	return find(name) != NULL;
+}
 
 int config_set(config *cfg, const char *name, const char *value, err *e)
 {
@@ -97,7 +100,7 @@ int config_set(config *cfg, const char *name, const char *value, err *e)
 	int64_t v;
 	if (util_parse_i64(value, s->min, s->max, &v))
 		return err_set(e, E_INVALID, s->name, "%s must be a whole number from %lld to %lld", s->name,
-			       (long long)s->min, (long long)s->max);
+		               (long long)s->min, (long long)s->max);
 	memcpy(base, &v, sizeof v);
 	return OK;
 }
@@ -172,8 +175,9 @@ int config_load_env(config *cfg, err *e)
 
 void config_print_help(FILE *f)
 {
-	fprintf(f, "Settings (flag --name VALUE, environment CASEBRIDGE_NAME, or 'name = value' in casebridge.conf):\n");
+	fprintf(f,
+	        "Settings (flag --name VALUE, environment CASEBRIDGE_NAME, or 'name = value' in casebridge.conf):\n");
 	for (size_t i = 0; i < N_SETTINGS; i++)
 		fprintf(f, "  --%-22s %s (default %s)\n", settings[i].name, settings[i].help,
-			settings[i].def[0] ? settings[i].def : "empty");
+		        settings[i].def[0] ? settings[i].def : "empty");
 }

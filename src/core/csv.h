@@ -23,9 +23,9 @@ typedef struct csv_reader {
 } csv_reader;
 
 typedef struct csv_record {
-	int line;                      /* line on which the record starts, from 1 */
-	int n_fields;                  /* 0 at the end of the text */
-	char *fields[CSV_FIELDS_MAX];  /* NUL-terminated, pointing into buf */
+	int line;                     /* line on which the record starts, from 1 */
+	int n_fields;                 /* 0 at the end of the text */
+	char *fields[CSV_FIELDS_MAX]; /* NUL-terminated, pointing into buf */
 	char buf[CSV_RECORD_MAX];
 } csv_record;
 

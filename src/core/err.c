@@ -11,22 +11,22 @@ static const struct {
 	const char *name;
 	int http;
 } codes[E__COUNT] = {
-	[OK] = {"ok", 200},
-	[E_NOMEM] = {"no_memory", 503},
-	[E_INVALID] = {"invalid", 400},
-	[E_NOTFOUND] = {"not_found", 404},
-	[E_CONFLICT] = {"conflict", 409},
-	[E_FORBIDDEN] = {"forbidden", 403},
-	[E_UNAUTHORIZED] = {"unauthorized", 401},
-	[E_LOCKED] = {"locked", 423},
-	[E_TOOLARGE] = {"too_large", 413},
-	[E_MEDIATYPE] = {"unsupported_media_type", 415},
-	[E_STORE] = {"store_error", 500},
-	[E_INTEGRITY] = {"integrity_error", 500},
-	[E_IO] = {"io_error", 500},
-	[E_BUSY] = {"busy", 503},
-	[E_INTERNAL] = {"internal", 500},
-	[E_METHOD] = {"method_not_allowed", 405},
+	[OK] = { "ok", 200 },
+	[E_NOMEM] = { "no_memory", 503 },
+	[E_INVALID] = { "invalid", 400 },
+	[E_NOTFOUND] = { "not_found", 404 },
+	[E_CONFLICT] = { "conflict", 409 },
+	[E_FORBIDDEN] = { "forbidden", 403 },
+	[E_UNAUTHORIZED] = { "unauthorized", 401 },
+	[E_LOCKED] = { "locked", 423 },
+	[E_TOOLARGE] = { "too_large", 413 },
+	[E_MEDIATYPE] = { "unsupported_media_type", 415 },
+	[E_STORE] = { "store_error", 500 },
+	[E_INTEGRITY] = { "integrity_error", 500 },
+	[E_IO] = { "io_error", 500 },
+	[E_BUSY] = { "busy", 503 },
+	[E_INTERNAL] = { "internal", 500 },
+	[E_METHOD] = { "method_not_allowed", 405 },
 };
 
 int err_set(err *e, int code, const char *field, const char *fmt, ...)

@@ -41,8 +41,7 @@ typedef struct err {
 } err;
 
 /* Fill *e (if non-NULL) and return code. field may be NULL. Never allocates. */
-int err_set(err *e, int code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+int err_set(err *e, int code, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Reset *e to OK with empty strings. */
 void err_clear(err *e);

@@ -12,7 +12,7 @@
 
 static _Atomic int current_level = LOG_INFO;
 static _Atomic int log_fd = 2;
-static const char *names[] = {"debug", "info", "warn", "error", "off"};
+static const char *names[] = { "debug", "info", "warn", "error", "off" };
 
 int log_level_parse(const char *s)
 {
@@ -22,9 +22,18 @@ int log_level_parse(const char *s)
 	return -1;
 }
 
-void log_set_level(int level) { atomic_store(&current_level, level); }
-int log_get_level(void) { return atomic_load(&current_level); }
-void log_set_fd(int fd) { atomic_store(&log_fd, fd); }
+void log_set_level(int level)
+{
+	atomic_store(&current_level, level);
+}
+int log_get_level(void)
+{
+	return atomic_load(&current_level);
+}
+void log_set_fd(int fd)
+{
+	atomic_store(&log_fd, fd);
+}
 
 void log_event(int level, const char *event, const char *fmt, ...)
 {

@@ -30,7 +30,10 @@ void mem_fail_after(long n)
 	atomic_store(&fail_countdown, n);
 }
 
-long mem_count_since_arm(void) { return atomic_load(&attempts); }
+long mem_count_since_arm(void)
+{
+	return atomic_load(&attempts);
+}
 
 void *mem_alloc(size_t n)
 {
@@ -53,7 +56,10 @@ void *mem_realloc(void *p, size_t n)
 	return realloc(p, n ? n : 1);
 }
 
-void mem_free(void *p) { free(p); }
+void mem_free(void *p)
+{
+	free(p);
+}
 
 char *mem_strdup(const char *s)
 {
@@ -141,7 +147,10 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 	return d;
 }
 
-char *arena_strdup(arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
+char *arena_strdup(arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
 
 char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
@@ -166,4 +175,7 @@ char *arena_printf(arena *a, const char *fmt, ...)
 	return d;
 }
 
-size_t arena_used(const arena *a) { return a->total; }
+size_t arena_used(const arena *a)
+{
+	return a->total;
+}

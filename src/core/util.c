@@ -13,14 +13,17 @@
 
 static _Atomic int64_t clock_offset;
 
-void util_clock_offset(int64_t seconds) { atomic_store(&clock_offset, seconds); }
+void util_clock_offset(int64_t seconds)
+{
+	atomic_store(&clock_offset, seconds);
+}
 
 void util_time_iso(struct timespec ts, char *out, size_t out_len)
 {
 	struct tm tm;
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(out, out_len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	snprintf(out, out_len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	         tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 }
 
 void util_now_iso(char *out, size_t out_len)
@@ -31,11 +34,14 @@ void util_now_iso(char *out, size_t out_len)
 	util_time_iso(ts, out, out_len);
 }
 
-int64_t util_now_sec(void) { return (int64_t)time(NULL) + atomic_load(&clock_offset); }
+int64_t util_now_sec(void)
+{
+	return (int64_t)time(NULL) + atomic_load(&clock_offset);
+}
 
 int64_t util_iso_to_sec(const char *s)
 {
-	struct tm tm = {0};
+	struct tm tm = { 0 };
 	int y, mo, d, h = 0, mi = 0, se = 0;
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) < 3)
 		return -1;

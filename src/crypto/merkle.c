@@ -49,7 +49,7 @@ done:
 }
 
 int merkle_node_hash(int alg, const uint8_t left[MERKLE_HASH_LEN], const uint8_t right[MERKLE_HASH_LEN],
-		     uint8_t out[MERKLE_HASH_LEN])
+                     uint8_t out[MERKLE_HASH_LEN])
 {
 	uint8_t buf[1 + 2 * MERKLE_HASH_LEN];
 	buf[0] = 0x01;
@@ -59,7 +59,10 @@ int merkle_node_hash(int alg, const uint8_t left[MERKLE_HASH_LEN], const uint8_t
 }
 
 /* The largest power of two strictly less than n (the RFC's k), for n >= 2. */
-static uint64_t split_point(uint64_t n) { return (uint64_t)1 << (63 - __builtin_clzll(n - 1)); }
+static uint64_t split_point(uint64_t n)
+{
+	return (uint64_t)1 << (63 - __builtin_clzll(n - 1));
+}
 
 /* Whether [begin, begin + m) is a range the RFC recursion can produce (see the file comment); m <= 2^63. */
 static int range_aligned(uint64_t begin, uint64_t m)
@@ -71,13 +74,12 @@ static int range_aligned(uint64_t begin, uint64_t m)
 }
 
 int merkle_subtree_hash(int alg, uint64_t begin, uint64_t end, merkle_get_fn get, void *ctx,
-			uint8_t out[MERKLE_HASH_LEN])
+                        uint8_t out[MERKLE_HASH_LEN])
 {
 	int rc = OK;
 	uint8_t acc[MERKLE_HASH_LEN], h[MERKLE_HASH_LEN];
 	int have = 0;
-	if (!hash_alg_name(alg) || end < begin || end > MERKLE_MAX_SIZE ||
-	    !range_aligned(begin, end - begin)) {
+	if (!hash_alg_name(alg) || end < begin || end > MERKLE_MAX_SIZE || !range_aligned(begin, end - begin)) {
 		rc = E_INVALID;
 		goto done;
 	}
@@ -115,7 +117,7 @@ int merkle_root(int alg, uint64_t size, merkle_get_fn get, void *ctx, uint8_t ou
 }
 
 int merkle_append(int alg, uint64_t size_before, const uint8_t leaf_hash[MERKLE_HASH_LEN], merkle_get_fn get,
-		  merkle_put_fn put, void *ctx)
+                  merkle_put_fn put, void *ctx)
 {
 	int rc = OK;
 	uint8_t h[MERKLE_HASH_LEN], left[MERKLE_HASH_LEN];
@@ -163,10 +165,10 @@ static size_t inclusion_ranges(uint64_t index, uint64_t size, struct range out[M
 	while (size > 1) {
 		uint64_t k = split_point(size);
 		if (index < k) {
-			out[n++] = (struct range){b + k, b + size};
+			out[n++] = (struct range){ b + k, b + size };
 			size = k;
 		} else {
-			out[n++] = (struct range){b, b + k};
+			out[n++] = (struct range){ b, b + k };
 			index -= k;
 			b += k;
 			size -= k;
@@ -188,10 +190,10 @@ static size_t consistency_ranges(uint64_t m, uint64_t n, struct range out[MERKLE
 	while (m != n) {
 		uint64_t k = split_point(n);
 		if (m <= k) {
-			out[len++] = (struct range){b + k, b + n};
+			out[len++] = (struct range){ b + k, b + n };
 			n = k;
 		} else {
-			out[len++] = (struct range){b, b + k};
+			out[len++] = (struct range){ b, b + k };
 			m -= k;
 			b += k;
 			n -= k;
@@ -199,13 +201,13 @@ static size_t consistency_ranges(uint64_t m, uint64_t n, struct range out[MERKLE
 		}
 	}
 	if (!whole)
-		out[len++] = (struct range){b, b + m};
+		out[len++] = (struct range){ b, b + m };
 	return len;
 }
 
 /* Write the MTHs of ranges[n-1], ..., ranges[0] (innermost first, as the RFC lists them) to out. */
 static int proof_fill(int alg, const struct range *ranges, size_t n, merkle_get_fn get, void *ctx,
-		      uint8_t (*out)[MERKLE_HASH_LEN], size_t cap)
+                      uint8_t (*out)[MERKLE_HASH_LEN], size_t cap)
 {
 	int rc = OK;
 	if (n > cap) {
@@ -223,7 +225,7 @@ done:
 }
 
 int merkle_prove_inclusion(int alg, uint64_t index, uint64_t size, merkle_get_fn get, void *ctx,
-			   uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n)
+                           uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n)
 {
 	int rc = OK;
 	struct range ranges[MERKLE_MAX_PROOF];
@@ -240,7 +242,7 @@ done:
 }
 
 int merkle_prove_consistency(int alg, uint64_t m, uint64_t n, merkle_get_fn get, void *ctx,
-			     uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n)
+                             uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n)
 {
 	int rc = OK;
 	struct range ranges[MERKLE_MAX_PROOF];
@@ -259,8 +261,7 @@ done:
 }
 
 int merkle_verify_inclusion(int alg, uint64_t index, uint64_t size, const uint8_t leaf_hash[MERKLE_HASH_LEN],
-			    const uint8_t (*path)[MERKLE_HASH_LEN], size_t n_path,
-			    const uint8_t root[MERKLE_HASH_LEN])
+                            const uint8_t (*path)[MERKLE_HASH_LEN], size_t n_path, const uint8_t root[MERKLE_HASH_LEN])
 {
 	int rc = OK;
 	uint8_t r[MERKLE_HASH_LEN];
@@ -305,8 +306,8 @@ done:
 }
 
 int merkle_verify_consistency(int alg, uint64_t m, uint64_t n, const uint8_t root_m[MERKLE_HASH_LEN],
-			      const uint8_t root_n[MERKLE_HASH_LEN], const uint8_t (*proof)[MERKLE_HASH_LEN],
-			      size_t n_proof)
+                              const uint8_t root_n[MERKLE_HASH_LEN], const uint8_t (*proof)[MERKLE_HASH_LEN],
+                              size_t n_proof)
 {
 	int rc = OK;
 	uint8_t fr[MERKLE_HASH_LEN], sr[MERKLE_HASH_LEN];
@@ -393,7 +394,10 @@ struct merkle_mem {
 	struct mem_level levels[N_LEVELS];
 };
 
-merkle_mem *merkle_mem_new(void) { return mem_calloc(1, sizeof(merkle_mem)); }
+merkle_mem *merkle_mem_new(void)
+{
+	return mem_calloc(1, sizeof(merkle_mem));
+}
 
 void merkle_mem_free(merkle_mem *m)
 {

@@ -44,7 +44,7 @@ int merkle_leaf_hash(int alg, const void *entry, size_t len, uint8_t out[MERKLE_
 
 /* out = H(0x01 || left || right). out may alias left or right. OK, E_INVALID or E_INTERNAL. */
 int merkle_node_hash(int alg, const uint8_t left[MERKLE_HASH_LEN], const uint8_t right[MERKLE_HASH_LEN],
-		     uint8_t out[MERKLE_HASH_LEN]);
+                     uint8_t out[MERKLE_HASH_LEN]);
 
 /*
  * Append the leaf with hash leaf_hash to a tree of size_before leaves: put (0, size_before), then every
@@ -54,7 +54,7 @@ int merkle_node_hash(int alg, const uint8_t left[MERKLE_HASH_LEN], const uint8_t
  * MERKLE_MAX_SIZE already, unknown alg), or what get/put or hashing returned.
  */
 int merkle_append(int alg, uint64_t size_before, const uint8_t leaf_hash[MERKLE_HASH_LEN], merkle_get_fn get,
-		  merkle_put_fn put, void *ctx);
+                  merkle_put_fn put, void *ctx);
 
 /*
  * out = the root (MTH) of the first size leaves; H("") for size 0. One get per 1 bit of size.
@@ -70,7 +70,7 @@ int merkle_root(int alg, uint64_t size, merkle_get_fn get, void *ctx, uint8_t ou
  * alg), or what get or hashing returned.
  */
 int merkle_subtree_hash(int alg, uint64_t begin, uint64_t end, merkle_get_fn get, void *ctx,
-			uint8_t out[MERKLE_HASH_LEN]);
+                        uint8_t out[MERKLE_HASH_LEN]);
 
 /*
  * Write the inclusion proof PATH(index, D[size]) of RFC 9162 section 2.1.3.1 to out_path[0..*out_n), leaf
@@ -79,7 +79,7 @@ int merkle_subtree_hash(int alg, uint64_t begin, uint64_t end, merkle_get_fn get
  * what get or hashing returned.
  */
 int merkle_prove_inclusion(int alg, uint64_t index, uint64_t size, merkle_get_fn get, void *ctx,
-			   uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n);
+                           uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n);
 
 /*
  * Write the consistency proof PROOF(m, D[n]) = SUBPROOF(m, D[n], true) of RFC 9162 section 2.1.4.1 to
@@ -88,7 +88,7 @@ int merkle_prove_inclusion(int alg, uint64_t index, uint64_t size, merkle_get_fn
  * MERKLE_MAX_PROOF always suffices), or what get or hashing returned.
  */
 int merkle_prove_consistency(int alg, uint64_t m, uint64_t n, merkle_get_fn get, void *ctx,
-			     uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n);
+                             uint8_t (*out_path)[MERKLE_HASH_LEN], size_t cap, size_t *out_n);
 
 /*
  * Check that leaf_hash is leaf index of the tree of size leaves whose root is root, given the inclusion
@@ -97,8 +97,7 @@ int merkle_prove_consistency(int alg, uint64_t m, uint64_t n, merkle_get_fn get,
  * MERKLE_MAX_PROOF, path is NULL with n_path > 0, or alg is unknown, E_INTERNAL if hashing fails.
  */
 int merkle_verify_inclusion(int alg, uint64_t index, uint64_t size, const uint8_t leaf_hash[MERKLE_HASH_LEN],
-			    const uint8_t (*path)[MERKLE_HASH_LEN], size_t n_path,
-			    const uint8_t root[MERKLE_HASH_LEN]);
+                            const uint8_t (*path)[MERKLE_HASH_LEN], size_t n_path, const uint8_t root[MERKLE_HASH_LEN]);
 
 /*
  * Check that the tree of m leaves with root root_m is a prefix of the tree of n leaves with root root_n,
@@ -109,8 +108,8 @@ int merkle_verify_inclusion(int alg, uint64_t index, uint64_t size, const uint8_
  * E_INTERNAL if hashing fails.
  */
 int merkle_verify_consistency(int alg, uint64_t m, uint64_t n, const uint8_t root_m[MERKLE_HASH_LEN],
-			      const uint8_t root_n[MERKLE_HASH_LEN], const uint8_t (*proof)[MERKLE_HASH_LEN],
-			      size_t n_proof);
+                              const uint8_t root_n[MERKLE_HASH_LEN], const uint8_t (*proof)[MERKLE_HASH_LEN],
+                              size_t n_proof);
 
 /*
  * merkle_mem: node storage in memory, one growable array per level. For tests and for the offline

@@ -125,7 +125,10 @@ void sign_key_free(sign_key *key)
 	mem_free(key);
 }
 
-int sign_key_alg(const sign_key *key) { return key->alg; }
+int sign_key_alg(const sign_key *key)
+{
+	return key->alg;
+}
 
 /* Write all of data[0..len) to fd, retrying on EINTR and short writes. 0 or -1 with errno. */
 static int write_all(int fd, const char *data, size_t len)
@@ -258,8 +261,8 @@ int sign_key_load(const char *path, sign_key **out, err *e)
 	/* O_NONBLOCK: a FIFO planted at path must be refused below, not hang the server in open(). */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		rc = err_set(e, errno == ENOENT ? E_NOTFOUND : E_IO, NULL, "cannot open key file %s: %s",
-			     path, strerror(errno));
+		rc = err_set(e, errno == ENOENT ? E_NOTFOUND : E_IO, NULL, "cannot open key file %s: %s", path,
+		             strerror(errno));
 		goto done;
 	}
 	if (fstat(fd, &st) != 0) {
@@ -272,14 +275,13 @@ int sign_key_load(const char *path, sign_key **out, err *e)
 	}
 	if (st.st_mode & 077) {
 		rc = err_set(e, E_INVALID, NULL,
-			     "key file %s has mode %03o: others may read it; run chmod 600 %s and check who "
-			     "saw it",
-			     path, (unsigned)(st.st_mode & 0777), path);
+		             "key file %s has mode %03o: others may read it; run chmod 600 %s and check who "
+		             "saw it",
+		             path, (unsigned)(st.st_mode & 0777), path);
 		goto done;
 	}
 	if (st.st_size > KEY_FILE_MAX) {
-		rc = err_set(e, E_INVALID, NULL, "key file %s is larger than %d bytes: not a key", path,
-			     KEY_FILE_MAX);
+		rc = err_set(e, E_INVALID, NULL, "key file %s is larger than %d bytes: not a key", path, KEY_FILE_MAX);
 		goto done;
 	}
 	buf = mem_alloc(KEY_FILE_MAX + 1);
@@ -299,8 +301,8 @@ int sign_key_load(const char *path, sign_key **out, err *e)
 			break;
 		len += (size_t)n;
 		if (len > KEY_FILE_MAX) {
-			rc = err_set(e, E_INVALID, NULL, "key file %s is larger than %d bytes: not a key",
-				     path, KEY_FILE_MAX);
+			rc = err_set(e, E_INVALID, NULL, "key file %s is larger than %d bytes: not a key", path,
+			             KEY_FILE_MAX);
 			goto done;
 		}
 	}
@@ -314,7 +316,7 @@ int sign_key_load(const char *path, sign_key **out, err *e)
 	int alg = pkey ? pkey_alg(pkey) : 0;
 	if (!alg) {
 		rc = err_set(e, E_INVALID, NULL,
-			     "key file %s does not hold an unencrypted PEM Ed25519 or SM2 private key", path);
+		             "key file %s does not hold an unencrypted PEM Ed25519 or SM2 private key", path);
 		goto done;
 	}
 	rc = key_wrap(pkey, alg, out);
@@ -419,7 +421,7 @@ static int sigver_init(EVP_MD_CTX *mctx, int alg, EVP_PKEY *pkey, int verify, EV
 		md = EVP_sm3();
 	}
 	int ok = verify ? EVP_DigestVerifyInit(mctx, NULL, md, NULL, pkey)
-			: EVP_DigestSignInit(mctx, NULL, md, NULL, pkey);
+	                : EVP_DigestSignInit(mctx, NULL, md, NULL, pkey);
 	if (ok != 1) {
 		rc = E_INTERNAL;
 		goto done;
@@ -430,8 +432,7 @@ done:
 	return rc;
 }
 
-int sign_message(const sign_key *key, const uint8_t *msg, size_t len, uint8_t *out_sig, size_t cap,
-		 size_t *out_len)
+int sign_message(const sign_key *key, const uint8_t *msg, size_t len, uint8_t *out_sig, size_t cap, size_t *out_len)
 {
 	int rc = OK;
 	EVP_MD_CTX *mctx = NULL;
@@ -467,8 +468,7 @@ done:
 	return rc;
 }
 
-int sign_verify_pem(int alg, const char *pub_pem, const uint8_t *msg, size_t len, const uint8_t *sig,
-		    size_t sig_len)
+int sign_verify_pem(int alg, const char *pub_pem, const uint8_t *msg, size_t len, const uint8_t *sig, size_t sig_len)
 {
 	int rc = OK;
 	BIO *bio = NULL;

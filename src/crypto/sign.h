@@ -80,8 +80,7 @@ int sign_key_id(const sign_key *key, char out[SIGN_KEY_ID_LEN + 1]);
  * Sign msg[0..len) with key into out_sig (cap bytes; SIGN_MAX_SIG always suffices) and set *out_len.
  * Returns OK, E_INVALID if cap is too small, E_NOMEM or E_INTERNAL.
  */
-int sign_message(const sign_key *key, const uint8_t *msg, size_t len, uint8_t *out_sig, size_t cap,
-		 size_t *out_len);
+int sign_message(const sign_key *key, const uint8_t *msg, size_t len, uint8_t *out_sig, size_t cap, size_t *out_len);
 
 /*
  * Check that sig[0..sig_len) is a valid alg signature over msg[0..len) by the public key pub_pem (PEM
@@ -89,7 +88,6 @@ int sign_message(const sign_key *key, const uint8_t *msg, size_t len, uint8_t *o
  * wrong message, damaged or malformed signature), E_INVALID if alg is unknown or pub_pem is not a
  * public key of algorithm alg, E_NOMEM or E_INTERNAL.
  */
-int sign_verify_pem(int alg, const char *pub_pem, const uint8_t *msg, size_t len, const uint8_t *sig,
-		    size_t sig_len);
+int sign_verify_pem(int alg, const char *pub_pem, const uint8_t *msg, size_t len, const uint8_t *sig, size_t sig_len);
 
 #endif

@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
+static int nomem(err *e)
+{
+	return err_set(e, E_NOMEM, NULL, "out of memory");
+}
 
 /* One thing to ask, validated, before anything is written. */
 typedef struct pending_item {
@@ -39,7 +42,7 @@ static int batch_add(batch *b, const pending_item *it, err *e)
 /* Check a person's identifier; id_type NULL infers it (resident ID, else credit code). Normalised
  * number into *out (arena). */
 static int check_subject(const char *name, const char *id_type, const char *id_number, const char *field, arena *a,
-			 const char **out_type, const char **out_number, err *e)
+                         const char **out_type, const char **out_number, err *e)
 {
 	if (!name || !*name || util_utf8_len(name) > 100)
 		return err_set(e, E_INVALID, field, "请填写被查询人姓名或名称（最多 100 字）");
@@ -48,12 +51,12 @@ static int check_subject(const char *name, const char *id_type, const char *id_n
 	if (!id_type || !*id_type) {
 		ident_person ip;
 		ident_credit_code cc;
-		err e2 = {0};
+		err e2 = { 0 };
 		if (ident_resident_id_check(id_number, field, &ip, e) == OK) {
 			*out_type = "resident_id";
 			*out_number = arena_strdup(a, ip.id);
 		} else if (strlen(id_number) == 18 && strspn(id_number, "0123456789Xx") != 18 &&
-			   ident_credit_code_check(id_number, field, &cc, &e2) == OK) {
+		           ident_credit_code_check(id_number, field, &cc, &e2) == OK) {
 			err_clear(e);
 			*out_type = "credit_code";
 			*out_number = arena_strdup(a, cc.code);
@@ -70,7 +73,7 @@ static int check_subject(const char *name, const char *id_type, const char *id_n
 		*out_number = arena_strdup(a, ip.id);
 	} else if (!strcmp(id_type, "credit_code")) {
 		ident_credit_code cc;
-		err e2 = {0};
+		err e2 = { 0 };
 		int rc = ident_credit_code_check(id_number, field, &cc, &e2);
 		if (rc)
 			return err_set(e, rc, field, "%s", e2.message);
@@ -94,17 +97,20 @@ static int kind_fits(int kind, const char *id_type)
 }
 
 static int add_kinds(batch *b, const pending_item *base, const char *const *kinds, size_t n_kinds, const char *field,
-		     arena *a, err *e)
+                     arena *a, err *e)
 {
 	if (n_kinds == 0)
-		return err_set(e, E_INVALID, field, "请选择协查事项：locate、consumption、movement、vehicles、detain 或 seize_vehicle");
+		return err_set(e, E_INVALID, field,
+		               "请选择协查事项：locate、consumption、movement、vehicles、detain 或 seize_vehicle");
 	unsigned seen = 0;
 	for (size_t k = 0; k < n_kinds; k++) {
 		const char *f = arena_printf(a, "%s[%zu]", field, k);
 		int kind = assist_kind_parse(kinds[k]);
 		if (kind < 0)
-			return err_set(e, E_INVALID, f, "协查事项 %s 无效：应为 locate、consumption、movement、vehicles、detain 或 seize_vehicle",
-				       kinds[k] ? kinds[k] : "");
+			return err_set(e, E_INVALID, f,
+			               "协查事项 %s 无效：应为 locate、consumption、movement、vehicles、detain 或 "
+			               "seize_vehicle",
+			               kinds[k] ? kinds[k] : "");
 		if (seen & (1u << kind))
 			return err_set(e, E_INVALID, f, "协查事项 %s 重复", kinds[k]);
 		seen |= 1u << kind;
@@ -164,7 +170,8 @@ static int read_csv(batch *b, const assist_new *in, arena *a, err *e)
 	int c_name = csv_field_index(rec, "name"), c_id = csv_field_index(rec, "id_number");
 	int c_type = csv_field_index(rec, "id_type"), c_kinds = csv_field_index(rec, "kinds");
 	if (c_name < 0 || c_id < 0)
-		return err_set(e, E_INVALID, "csv", "名单第1行应为表头，至少含 name,id_number 两列（可选 id_type、kinds）");
+		return err_set(e, E_INVALID, "csv",
+		               "名单第1行应为表头，至少含 name,id_number 两列（可选 id_type、kinds）");
 	int rows = 0;
 	for (;;) {
 		if ((rc = csv_read_record(&r, rec, e)))
@@ -177,8 +184,9 @@ static int read_csv(batch *b, const assist_new *in, arena *a, err *e)
 			return nomem(e);
 		const char *name = c_name < rec->n_fields ? rec->fields[c_name] : "";
 		const char *id = c_id < rec->n_fields ? rec->fields[c_id] : "";
-		const char *type = c_type >= 0 && c_type < rec->n_fields && rec->fields[c_type][0] ? rec->fields[c_type] : NULL;
-		pending_item base = {0};
+		const char *type =
+		        c_type >= 0 && c_type < rec->n_fields && rec->fields[c_type][0] ? rec->fields[c_type] : NULL;
+		pending_item base = { 0 };
 		if ((rc = check_subject(name, type, id, field, a, &base.id_type, &base.id_number, e)))
 			return rc;
 		if (!(base.name = arena_strdup(a, name)))
@@ -189,7 +197,8 @@ static int read_csv(batch *b, const assist_new *in, arena *a, err *e)
 		    split_kinds(rec->fields[c_kinds], a, &kinds, &nk))
 			return nomem(e);
 		if (nk == 0)
-			return err_set(e, E_INVALID, field, "名单没有 kinds 列，请用 csv_kinds 注明对名单中人员的协查事项");
+			return err_set(e, E_INVALID, field,
+			               "名单没有 kinds 列，请用 csv_kinds 注明对名单中人员的协查事项");
 		if ((rc = add_kinds(b, &base, kinds, nk, field, a, e)))
 			return rc;
 	}
@@ -212,8 +221,8 @@ static int check_order(store *db, const pending_item *it, int64_t matter_id, con
 	if (strcmp(o.id_number, it->id_number))
 		return err_set(e, E_INVALID, it->field, "拘留决定针对的不是此人");
 	if (strcmp(o.status, "active") || strcmp(o.valid_from, on) > 0 || (o.valid_to && strcmp(o.valid_to, on) < 0))
-		return err_set(e, E_CONFLICT, it->field, "拘留决定在 %s 不在有效期内（%s 至 %s）或已撤销", on, o.valid_from,
-			       o.valid_to ? o.valid_to : "");
+		return err_set(e, E_CONFLICT, it->field, "拘留决定在 %s 不在有效期内（%s 至 %s）或已撤销", on,
+		               o.valid_from, o.valid_to ? o.valid_to : "");
 	return OK;
 }
 
@@ -224,7 +233,7 @@ static int item_due(const enforce_settings *s, int kind, const char *on, char ou
 	int rc = cal_date_parse(on, "on", &start, e);
 	if (rc)
 		return rc;
-	due_spec spec = {.working_days = s->assist_days[kind]};
+	due_spec spec = { .working_days = s->assist_days[kind] };
 	if ((rc = legal_due(start, &spec, &r, e)))
 		return rc;
 	legal_format(r.due, out);
@@ -241,14 +250,14 @@ static const char *id_masked(const char *id_type, const char *id, char *buf, siz
 }
 
 int assist_request_create(store *db, const principal *who, const enforce_settings *s, const assist_new *in,
-			  int64_t *out_id, err *e)
+                          int64_t *out_id, err *e)
 {
 	legal_refresh(db, NULL);
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object(), *items = json_array();
 	char on[11], at[32], due[ASSIST__COUNT][11];
-	batch b = {0};
+	batch b = { 0 };
 	if (!a || !p || !items) {
 		rc = nomem(e);
 		goto done;
@@ -293,7 +302,7 @@ int assist_request_create(store *db, const principal *who, const enforce_setting
 	for (size_t i = 0; i < in->n_debtors; i++) {
 		const assist_debtor_in *d = &in->debtors[i];
 		const char *field = arena_printf(a, "debtors[%zu]", i);
-		pending_item base = {.order_id = d->order_id, .field = field};
+		pending_item base = { .order_id = d->order_id, .field = field };
 		if (!field) {
 			rc = nomem(e);
 			goto done;
@@ -303,19 +312,21 @@ int assist_request_create(store *db, const principal *who, const enforce_setting
 			while (k < np && parties[k].id != d->party_id)
 				k++;
 			if (k == np || strcmp(parties[k].role, "debtor")) {
-				rc = err_set(e, E_INVALID, arena_printf(a, "%s.party_id", field), "party_id 应为本案的被执行人");
+				rc = err_set(e, E_INVALID, arena_printf(a, "%s.party_id", field),
+				             "party_id 应为本案的被执行人");
 				goto done;
 			}
 			if (!parties[k].id_number) {
 				rc = err_set(e, E_INVALID, arena_printf(a, "%s.party_id", field),
-					     "该被执行人没有登记证件号码，无法协查；请以 name 和 id_number 填写");
+				             "该被执行人没有登记证件号码，无法协查；请以 name 和 id_number 填写");
 				goto done;
 			}
 			base.party_id = d->party_id;
 			base.name = parties[k].name;
 			base.id_type = parties[k].id_type;
 			base.id_number = parties[k].id_number;
-		} else if ((rc = check_subject(d->name, d->id_type, d->id_number, field, a, &base.id_type, &base.id_number, e))) {
+		} else if ((rc = check_subject(d->name, d->id_type, d->id_number, field, a, &base.id_type,
+		                               &base.id_number, e))) {
 			goto done;
 		} else {
 			base.name = d->name;
@@ -333,48 +344,49 @@ int assist_request_create(store *db, const principal *who, const enforce_setting
 		for (size_t k = i + 1; k < b.n; k++)
 			if (b.v[i].kind == b.v[k].kind && !strcmp(b.v[i].id_number, b.v[k].id_number)) {
 				rc = err_set(e, E_INVALID, b.v[k].field, "同一人的同一协查事项重复（%s）",
-					     assist_kind_labels[b.v[k].kind]);
+				             assist_kind_labels[b.v[k].kind]);
 				goto done;
 			}
 	const org_unit *holder = org_unit_find(em.m.holder_unit_id);
-	store_assist_request r = {.matter_id = in->matter_id,
-				  .court_unit_id = em.m.holder_unit_id,
-				  .court_area_code = holder ? holder->area_code : em.court->area_code,
-				  .court_league_code = enforce_league_of(holder ? holder->area_code : em.court->area_code),
-				  .police_unit_id = police->id,
-				  .police_area_code = police->area_code,
-				  .police_league_code = enforce_league_of(police->area_code),
-				  .basis = in->basis,
-				  .note = in->note,
-				  .sent_on = on,
-				  .sent_at = at,
-				  .sent_by = who->user_id};
+	store_assist_request r = { .matter_id = in->matter_id,
+		                   .court_unit_id = em.m.holder_unit_id,
+		                   .court_area_code = holder ? holder->area_code : em.court->area_code,
+		                   .court_league_code =
+		                           enforce_league_of(holder ? holder->area_code : em.court->area_code),
+		                   .police_unit_id = police->id,
+		                   .police_area_code = police->area_code,
+		                   .police_league_code = enforce_league_of(police->area_code),
+		                   .basis = in->basis,
+		                   .note = in->note,
+		                   .sent_on = on,
+		                   .sent_at = at,
+		                   .sent_by = who->user_id };
 	int64_t rid;
 	if ((rc = store_assist_request_insert(db, &r, &rid, e)))
 		goto done;
 	for (size_t i = 0; i < b.n; i++) {
 		pending_item *it = &b.v[i];
-		store_assist_item si = {.request_id = rid,
-					.ord = (int)i + 1,
-					.party_id = it->party_id,
-					.name = it->name,
-					.id_type = it->id_type,
-					.id_number = it->id_number,
-					.kind = assist_kind_names[it->kind],
-					.order_id = it->kind == ASSIST_DETAIN ? it->order_id : 0,
-					.police_unit_id = police->id,
-					.police_area_code = police->area_code,
-					.police_league_code = r.police_league_code,
-					.sent_on = on,
-					.due_on = due[it->kind]};
+		store_assist_item si = { .request_id = rid,
+			                 .ord = (int)i + 1,
+			                 .party_id = it->party_id,
+			                 .name = it->name,
+			                 .id_type = it->id_type,
+			                 .id_number = it->id_number,
+			                 .kind = assist_kind_names[it->kind],
+			                 .order_id = it->kind == ASSIST_DETAIN ? it->order_id : 0,
+			                 .police_unit_id = police->id,
+			                 .police_area_code = police->area_code,
+			                 .police_league_code = r.police_league_code,
+			                 .sent_on = on,
+			                 .due_on = due[it->kind] };
 		int64_t iid;
 		char masked[40];
 		if ((rc = store_assist_item_insert(db, &si, &iid, e)))
 			goto done;
 		json_array_append_new(items, json_pack("{s:I,s:i,s:s,s:s,s:s,s:s}", "item_id", (json_int_t)iid, "ord",
-						       si.ord, "name", si.name, "id_number",
-						       id_masked(si.id_type, si.id_number, masked, sizeof masked), "kind",
-						       si.kind, "due_on", si.due_on));
+		                                       si.ord, "name", si.name, "id_number",
+		                                       id_masked(si.id_type, si.id_number, masked, sizeof masked),
+		                                       "kind", si.kind, "due_on", si.due_on));
 	}
 	/* one lookup per person asked about, naming everything asked */
 	for (size_t i = 0; i < b.n; i++) {
@@ -388,14 +400,14 @@ int assist_request_create(store *db, const principal *who, const enforce_setting
 		for (size_t k = i; k < b.n; k++)
 			if (!strcmp(b.v[k].id_number, b.v[i].id_number))
 				o += (size_t)snprintf(what + o, sizeof what - o, "%s%s", o ? "," : "",
-						      assist_kind_names[b.v[k].kind]);
-		store_person_lookup l = {.id_number = b.v[i].id_number,
-					 .name = b.v[i].name,
-					 .purpose = "assistance_request",
-					 .what = what,
-					 .matter_id = in->matter_id,
-					 .basis = in->basis,
-					 .at = at};
+				                      assist_kind_names[b.v[k].kind]);
+		store_person_lookup l = { .id_number = b.v[i].id_number,
+			                  .name = b.v[i].name,
+			                  .purpose = "assistance_request",
+			                  .what = what,
+			                  .matter_id = in->matter_id,
+			                  .basis = in->basis,
+			                  .at = at };
 		if ((rc = enforce_lookup_record(db, who, &l, e)))
 			goto done;
 	}
@@ -428,7 +440,7 @@ static int is_sha256(const char *s)
 }
 
 int assist_answer(store *db, const principal *who, int64_t request_id, const assist_answer_in *answers, size_t n,
-		  const char *on, err *e)
+                  const char *on, err *e)
 {
 	int rc = OK;
 	arena *a = arena_new();
@@ -454,15 +466,18 @@ int assist_answer(store *db, const principal *who, int64_t request_id, const ass
 		}
 		for (size_t k = 0; k < i; k++)
 			if (answers[k].item_id == x->item_id) {
-				rc = err_set(e, E_INVALID, arena_printf(a, "%s.item_id", f), "同一事项在一次回复中出现两次");
+				rc = err_set(e, E_INVALID, arena_printf(a, "%s.item_id", f),
+				             "同一事项在一次回复中出现两次");
 				goto done;
 			}
 		if (x->findings && !json_is_object(x->findings)) {
-			rc = err_set(e, E_INVALID, arena_printf(a, "%s.findings", f), "查询结果（findings）应为 JSON 对象");
+			rc = err_set(e, E_INVALID, arena_printf(a, "%s.findings", f),
+			             "查询结果（findings）应为 JSON 对象");
 			goto done;
 		}
 		if (x->found && (!x->findings || json_object_size(x->findings) == 0)) {
-			rc = err_set(e, E_INVALID, arena_printf(a, "%s.findings", f), "查找到结果时请填写结构化的查询结果（findings）");
+			rc = err_set(e, E_INVALID, arena_printf(a, "%s.findings", f),
+			             "查找到结果时请填写结构化的查询结果（findings）");
 			goto done;
 		}
 		if (x->action_taken && util_utf8_len(x->action_taken) > 1000) {
@@ -476,7 +491,7 @@ int assist_answer(store *db, const principal *who, int64_t request_id, const ass
 		for (size_t k = 0; k < x->n_attachments; k++)
 			if (!is_sha256(x->attachments[k])) {
 				rc = err_set(e, E_INVALID, arena_printf(a, "%s.attachments[%zu]", f, k),
-					     "附件应为已上传文件的 SHA-256（64 位小写十六进制）");
+				             "附件应为已上传文件的 SHA-256（64 位小写十六进制）");
 				goto done;
 			}
 	}
@@ -498,16 +513,18 @@ int assist_answer(store *db, const principal *who, int64_t request_id, const ass
 			k++;
 		if (k == ni) {
 			rc = err_set(e, E_INVALID, arena_printf(a, "%s.item_id", f), "事项 %lld 不属于此协查请求",
-				     (long long)x->item_id);
+			             (long long)x->item_id);
 			goto done;
 		}
 		store_assist_item *it = &items[k];
 		if (strcmp(it->status, "pending")) {
-			rc = err_set(e, E_CONFLICT, arena_printf(a, "%s.item_id", f), "事项 %lld 已经回复", (long long)x->item_id);
+			rc = err_set(e, E_CONFLICT, arena_printf(a, "%s.item_id", f), "事项 %lld 已经回复",
+			             (long long)x->item_id);
 			goto done;
 		}
 		if (x->found && !strcmp(it->kind, "detain") && (!x->action_taken || !*x->action_taken)) {
-			rc = err_set(e, E_INVALID, arena_printf(a, "%s.action_taken", f), "已执行拘留的，请填写采取的措施（送押场所、时间）");
+			rc = err_set(e, E_INVALID, arena_printf(a, "%s.action_taken", f),
+			             "已执行拘留的，请填写采取的措施（送押场所、时间）");
 			goto done;
 		}
 		json_t *att = json_array();
@@ -518,8 +535,8 @@ int assist_answer(store *db, const principal *who, int64_t request_id, const ass
 			if (q == nf) {
 				json_decref(att);
 				rc = err_set(e, E_INVALID, arena_printf(a, "%s.attachments[%zu]", f, m),
-					     "附件须先上传到本案卷宗（POST /api/v1/assistance-requests/%lld/files）",
-					     (long long)request_id);
+				             "附件须先上传到本案卷宗（POST /api/v1/assistance-requests/%lld/files）",
+				             (long long)request_id);
 				goto done;
 			}
 			json_array_append_new(att, json_string(x->attachments[m]));
@@ -543,9 +560,9 @@ int assist_answer(store *db, const principal *who, int64_t request_id, const ass
 		if ((rc = store_assist_item_answer(db, it, e)))
 			goto done;
 		it->status = "answered";
-		json_t *j = json_pack("{s:I,s:s,s:b,s:b,s:{s:{s:s,s:s}}}", "item_id", (json_int_t)it->id, "kind", it->kind,
-				      "found", x->found, "late", strcmp(day, it->due_on) > 0, "changes", "status", "old",
-				      "pending", "new", "answered");
+		json_t *j = json_pack("{s:I,s:s,s:b,s:b,s:{s:{s:s,s:s}}}", "item_id", (json_int_t)it->id, "kind",
+		                      it->kind, "found", x->found, "late", strcmp(day, it->due_on) > 0, "changes",
+		                      "status", "old", "pending", "new", "answered");
 		if (!j || json_array_append_new(done_items, j)) {
 			rc = nomem(e);
 			goto done;
@@ -574,14 +591,15 @@ int assist_answer(store *db, const principal *who, int64_t request_id, const ass
 		for (size_t j = i; j < n; j++)
 			for (size_t k = 0; k < ni; k++)
 				if (items[k].id == answers[j].item_id && !strcmp(items[k].id_number, it->id_number))
-					o += (size_t)snprintf(what + o, sizeof what - o, "%s%s", o ? "," : "", items[k].kind);
-		store_person_lookup l = {.id_number = it->id_number,
-					 .name = it->name,
-					 .purpose = "assistance_answer",
-					 .what = what,
-					 .matter_id = r.matter_id,
-					 .basis = r.basis,
-					 .at = at};
+					o += (size_t)snprintf(what + o, sizeof what - o, "%s%s", o ? "," : "",
+					                      items[k].kind);
+		store_person_lookup l = { .id_number = it->id_number,
+			                  .name = it->name,
+			                  .purpose = "assistance_answer",
+			                  .what = what,
+			                  .matter_id = r.matter_id,
+			                  .basis = r.basis,
+			                  .at = at };
 		if ((rc = enforce_lookup_record(db, who, &l, e)))
 			goto done;
 	}
@@ -595,7 +613,8 @@ int assist_answer(store *db, const principal *who, int64_t request_id, const ass
 			goto done;
 		}
 	}
-	if (json_object_set(p, "items", done_items) || json_object_set_new(p, "pending_items", json_integer((json_int_t)pending))) {
+	if (json_object_set(p, "items", done_items) ||
+	    json_object_set_new(p, "pending_items", json_integer((json_int_t)pending))) {
 		rc = nomem(e);
 		goto done;
 	}
@@ -613,7 +632,7 @@ done:
 }
 
 int assist_request_units(store *db, int64_t id, arena *a, const char **out_court_unit, const char **out_police_unit,
-			 int64_t *out_matter_id, err *e)
+                         int64_t *out_matter_id, err *e)
 {
 	store_assist_request r;
 	int rc = store_assist_request_get(db, id, NULL, a, &r, e);
@@ -631,14 +650,13 @@ json_t *assist_item_json(const store_assist_item *it, const char *today, int ful
 	char masked[40];
 	int k = assist_kind_parse(it->kind);
 	int pending = !strcmp(it->status, "pending");
-	json_t *j = json_pack("{s:I,s:I,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "id", (json_int_t)it->id,
-			      "request_id", (json_int_t)it->request_id, "ord", it->ord, "name", it->name, "id_type",
-			      it->id_type, "id_number",
-			      full_ids ? it->id_number : id_masked(it->id_type, it->id_number, masked, sizeof masked),
-			      "kind", it->kind, "kind_label", k >= 0 ? assist_kind_labels[k] : it->kind, "sent_on",
-			      it->sent_on, "due_on", it->due_on, "status", it->status, "overdue",
-			      pending && strcmp(it->due_on, today) < 0, "late",
-			      !pending && it->answered_on && strcmp(it->answered_on, it->due_on) > 0);
+	json_t *j = json_pack(
+	        "{s:I,s:I,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "id", (json_int_t)it->id, "request_id",
+	        (json_int_t)it->request_id, "ord", it->ord, "name", it->name, "id_type", it->id_type, "id_number",
+	        full_ids ? it->id_number : id_masked(it->id_type, it->id_number, masked, sizeof masked), "kind",
+	        it->kind, "kind_label", k >= 0 ? assist_kind_labels[k] : it->kind, "sent_on", it->sent_on, "due_on",
+	        it->due_on, "status", it->status, "overdue", pending && strcmp(it->due_on, today) < 0, "late",
+	        !pending && it->answered_on && strcmp(it->answered_on, it->due_on) > 0);
 	if (!j)
 		return NULL;
 	json_object_set_new(j, "party_id", it->party_id ? json_integer(it->party_id) : json_null());
@@ -657,12 +675,12 @@ static json_t *request_json(const store_assist_request *r)
 {
 	const org_unit *c = org_unit_find(r->court_unit_id), *p = org_unit_find(r->police_unit_id);
 	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s?,s:I,s:I,s:I,s:I}", "id", (json_int_t)r->id,
-			 "matter_id", (json_int_t)r->matter_id, "court_unit_id", r->court_unit_id, "court_unit_name",
-			 c ? c->name : r->court_unit_id, "police_unit_id", r->police_unit_id, "police_unit_name",
-			 p ? p->name : r->police_unit_id, "basis", r->basis, "note", r->note, "status", r->status,
-			 "sent_on", r->sent_on, "sent_at", r->sent_at, "answered_at", r->answered_at, "n_items",
-			 (json_int_t)r->n_items, "n_answered", (json_int_t)r->n_answered, "n_pending",
-			 (json_int_t)(r->n_items - r->n_answered), "n_overdue", (json_int_t)r->n_overdue);
+	                 "matter_id", (json_int_t)r->matter_id, "court_unit_id", r->court_unit_id, "court_unit_name",
+	                 c ? c->name : r->court_unit_id, "police_unit_id", r->police_unit_id, "police_unit_name",
+	                 p ? p->name : r->police_unit_id, "basis", r->basis, "note", r->note, "status", r->status,
+	                 "sent_on", r->sent_on, "sent_at", r->sent_at, "answered_at", r->answered_at, "n_items",
+	                 (json_int_t)r->n_items, "n_answered", (json_int_t)r->n_answered, "n_pending",
+	                 (json_int_t)(r->n_items - r->n_answered), "n_overdue", (json_int_t)r->n_overdue);
 }
 
 int assist_request_view(store *db, int64_t id, int full_ids, arena *a, json_t **out, err *e)
@@ -718,7 +736,7 @@ int assist_request_list(store *db, store_assist_query *q, arena *a, json_t **out
 }
 
 int assist_stats_json(store *db, const char *area_code, const char *police_unit_id, const char *from, const char *to,
-		      arena *a, json_t **out, err *e)
+                      arena *a, json_t **out, err *e)
 {
 	store_assist_stat *v;
 	size_t n;
@@ -728,19 +746,19 @@ int assist_stats_json(store *db, const char *area_code, const char *police_unit_
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
-	store_assist_stat t = {0};
+	store_assist_stat t = { 0 };
 	double days_sum = 0;
 	for (size_t i = 0; arr && i < n; i++) {
 		const org_unit *u = org_unit_find(v[i].police_unit_id);
 		int64_t on_time = v[i].answered - v[i].answered_late;
 		json_array_append_new(
-			arr, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}", "unit_id", v[i].police_unit_id,
-				       "unit_name", u ? u->name : v[i].police_unit_id, "items", (json_int_t)v[i].items,
-				       "answered", (json_int_t)v[i].answered, "pending", (json_int_t)v[i].pending, "overdue",
-				       (json_int_t)v[i].overdue, "answered_late", (json_int_t)v[i].answered_late, "found",
-				       (json_int_t)v[i].found, "on_time_rate",
-				       v[i].answered ? (double)on_time / (double)v[i].answered : 0.0, "avg_days",
-				       v[i].avg_days, "max_days", v[i].max_days));
+		        arr, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}", "unit_id", v[i].police_unit_id,
+		                       "unit_name", u ? u->name : v[i].police_unit_id, "items", (json_int_t)v[i].items,
+		                       "answered", (json_int_t)v[i].answered, "pending", (json_int_t)v[i].pending,
+		                       "overdue", (json_int_t)v[i].overdue, "answered_late",
+		                       (json_int_t)v[i].answered_late, "found", (json_int_t)v[i].found, "on_time_rate",
+		                       v[i].answered ? (double)on_time / (double)v[i].answered : 0.0, "avg_days",
+		                       v[i].avg_days, "max_days", v[i].max_days));
 		t.items += v[i].items;
 		t.answered += v[i].answered;
 		t.pending += v[i].pending;
@@ -752,10 +770,10 @@ int assist_stats_json(store *db, const char *area_code, const char *police_unit_
 			t.max_days = v[i].max_days;
 	}
 	*out = json_pack("{s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}}", "units", arr ? arr : json_array(), "totals",
-			 "items", (json_int_t)t.items, "answered", (json_int_t)t.answered, "pending", (json_int_t)t.pending,
-			 "overdue", (json_int_t)t.overdue, "answered_late", (json_int_t)t.answered_late, "found",
-			 (json_int_t)t.found, "on_time_rate",
-			 t.answered ? (double)(t.answered - t.answered_late) / (double)t.answered : 0.0, "avg_days",
-			 t.answered ? days_sum / (double)t.answered : 0.0, "max_days", t.max_days);
+	                 "items", (json_int_t)t.items, "answered", (json_int_t)t.answered, "pending",
+	                 (json_int_t)t.pending, "overdue", (json_int_t)t.overdue, "answered_late",
+	                 (json_int_t)t.answered_late, "found", (json_int_t)t.found, "on_time_rate",
+	                 t.answered ? (double)(t.answered - t.answered_late) / (double)t.answered : 0.0, "avg_days",
+	                 t.answered ? days_sum / (double)t.answered : 0.0, "max_days", t.max_days);
 	return *out ? OK : nomem(e);
 }

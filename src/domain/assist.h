@@ -43,13 +43,13 @@ typedef struct assist_new {
  * person and matter) before writing anything; E_INVALID names the offending field (debtors[2].kinds[0],
  * csv line 4). */
 int assist_request_create(store *db, const principal *who, const enforce_settings *s, const assist_new *in,
-			  int64_t *out_id, err *e);
+                          int64_t *out_id, err *e);
 
 typedef struct assist_answer_in {
 	int64_t item_id;
 	int found;
-	const json_t *findings;       /* a JSON object (borrowed); required when found */
-	const char *action_taken;     /* required for a detention that was carried out */
+	const json_t *findings;         /* a JSON object (borrowed); required when found */
+	const char *action_taken;       /* required for a detention that was carried out */
 	const char *const *attachments; /* SHA-256s of files in the matter's dossier */
 	size_t n_attachments;
 } assist_answer_in;
@@ -57,11 +57,11 @@ typedef struct assist_answer_in {
 /* Answer some items of a request (one transaction); E_CONFLICT when one was answered already. on: the
  * day of the answer (back-dated demo data), NULL = today. */
 int assist_answer(store *db, const principal *who, int64_t request_id, const assist_answer_in *answers, size_t n,
-		  const char *on, err *e);
+                  const char *on, err *e);
 
 /* The request's units and matter, for authorization. */
 int assist_request_units(store *db, int64_t id, arena *a, const char **out_court_unit, const char **out_police_unit,
-			 int64_t *out_matter_id, err *e);
+                         int64_t *out_matter_id, err *e);
 
 /* The request with its items (ID numbers shown in full only when full_ids). */
 int assist_request_view(store *db, int64_t id, int full_ids, arena *a, json_t **out, err *e);
@@ -69,7 +69,7 @@ int assist_request_view(store *db, int64_t id, int full_ids, arena *a, json_t **
 int assist_request_list(store *db, store_assist_query *q, arena *a, json_t **out, err *e);
 /* Response statistics per police unit; {"units":[...],"totals":{...}}. */
 int assist_stats_json(store *db, const char *area_code, const char *police_unit_id, const char *from, const char *to,
-		      arena *a, json_t **out, err *e);
+                      arena *a, json_t **out, err *e);
 json_t *assist_item_json(const store_assist_item *it, const char *today, int full_ids);
 
 #endif

@@ -11,13 +11,13 @@
 #include <string.h>
 
 int audit_record(store *db, const principal *who, const char *entity_type, const char *entity_id,
-		 const char *event_type, json_t *payload, int64_t *out_seq, err *e)
+                 const char *event_type, json_t *payload, int64_t *out_seq, err *e)
 {
 	return audit_record_subject(db, who, entity_type, entity_id, event_type, NULL, payload, out_seq, e);
 }
 
 int audit_record_subject(store *db, const principal *who, const char *entity_type, const char *entity_id,
-			 const char *event_type, const char *subject, json_t *payload, int64_t *out_seq, err *e)
+                         const char *event_type, const char *subject, json_t *payload, int64_t *out_seq, err *e)
 {
 	int rc = OK;
 	char *text = NULL;

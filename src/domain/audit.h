@@ -20,11 +20,11 @@
 /* Append an event in the open transaction. payload is borrowed (may be NULL for {}). *out_seq may
  * be NULL. Refuses outside a transaction (E_INTERNAL). */
 int audit_record(store *db, const principal *who, const char *entity_type, const char *entity_id,
-		 const char *event_type, json_t *payload, int64_t *out_seq, err *e);
+                 const char *event_type, json_t *payload, int64_t *out_seq, err *e);
 
 /* The same with a public subject in the log entry (the SHA-256 of a registered file). */
 int audit_record_subject(store *db, const principal *who, const char *entity_type, const char *entity_id,
-			 const char *event_type, const char *subject, json_t *payload, int64_t *out_seq, err *e);
+                         const char *event_type, const char *subject, json_t *payload, int64_t *out_seq, err *e);
 
 /* Add {"old":old,"new":new} under payload["changes"][field]; values borrowed (NULL -> null).
  * Equal values are skipped. Returns OK or E_NOMEM. */

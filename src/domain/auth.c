@@ -43,11 +43,11 @@ int auth_password_hash(const char *password, char *out, size_t cap, err *e)
 	unsigned char salt[16];
 	if (util_random(salt, sizeof salt))
 		return err_set(e, E_INTERNAL, NULL, "random source failed");
-	int r = argon2id_hash_encoded(ARGON_T, ARGON_M, ARGON_P, password, strlen(password), salt, sizeof salt, 32,
-				      out, cap);
+	int r = argon2id_hash_encoded(ARGON_T, ARGON_M, ARGON_P, password, strlen(password), salt, sizeof salt, 32, out,
+	                              cap);
 	if (r != ARGON2_OK)
 		return err_set(e, r == ARGON2_MEMORY_ALLOCATION_ERROR ? E_NOMEM : E_INTERNAL, NULL, "argon2: %s",
-			       argon2_error_message(r));
+		               argon2_error_message(r));
 	return OK;
 }
 
@@ -81,7 +81,7 @@ static void principal_fill(principal *p, const store_user *u)
 }
 
 static int record_user_event(store *db, const principal *who, int64_t user_id, const char *type, json_t *payload,
-			     err *e)
+                             err *e)
 {
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)user_id);
@@ -89,7 +89,7 @@ static int record_user_event(store *db, const principal *who, int64_t user_id, c
 }
 
 int auth_login(store *db, const char *username, const char *password, char out_token[AUTH_TOKEN_HEX + 1],
-	       principal *out, err *e)
+               principal *out, err *e)
 {
 	int rc = OK;
 	arena *a = arena_new();
@@ -125,8 +125,9 @@ int auth_login(store *db, const char *username, const char *password, char out_t
 		time_t t = (time_t)(u.locked_until + 8 * 3600);
 		struct tm tm;
 		gmtime_r(&t, &tm);
-		rc = err_set(e, E_LOCKED, "username", "连续输错密码次数过多，账户已锁定，请于 %02d:%02d 后重试或联系管理员",
-			     tm.tm_hour, tm.tm_min);
+		rc = err_set(e, E_LOCKED, "username",
+		             "连续输错密码次数过多，账户已锁定，请于 %02d:%02d 后重试或联系管理员", tm.tm_hour,
+		             tm.tm_min);
 		goto done;
 	}
 	principal who;
@@ -147,7 +148,8 @@ int auth_login(store *db, const char *username, const char *password, char out_t
 			goto done;
 		log_event(LOG_WARN, "login_failed", "user=%s failed=%d locked=%d", u.username, failed, lock ? 1 : 0);
 		if (lock)
-			rc = err_set(e, E_LOCKED, "password", "连续 %d 次输错密码，账户已锁定 15 分钟", AUTH_MAX_FAILURES);
+			rc = err_set(e, E_LOCKED, "password", "连续 %d 次输错密码，账户已锁定 15 分钟",
+			             AUTH_MAX_FAILURES);
 		else
 			rc = err_set(e, E_UNAUTHORIZED, "password", "用户名或密码错误");
 		goto done;
@@ -158,7 +160,7 @@ int auth_login(store *db, const char *username, const char *password, char out_t
 		goto done;
 	}
 	token_hash(token, th);
-	store_session s = {th, u.id, now, now, now + AUTH_ABSOLUTE_SECONDS, 0};
+	store_session s = { th, u.id, now, now, now + AUTH_ABSOLUTE_SECONDS, 0 };
 	p = json_pack("{s:s}", "session", th + 56); /* a short, non-secret handle for the audit trail */
 	if (!p) {
 		rc = err_set(e, E_NOMEM, NULL, "out of memory");
@@ -236,8 +238,8 @@ int auth_user_list(store *db, arena *a, store_user **out, size_t *out_n, err *e)
 	return store_user_list(db, a, out, out_n, e);
 }
 
-int auth_user_add(store *db, const principal *who, const char *username, const char *display_name,
-		  const char *unit_id, const char *roles_csv, const char *password, int64_t *out_id, err *e)
+int auth_user_add(store *db, const principal *who, const char *username, const char *display_name, const char *unit_id,
+                  const char *roles_csv, const char *password, int64_t *out_id, err *e)
 {
 	char hash[128];
 	int rc = auth_password_check(password, "password", e);
@@ -249,7 +251,7 @@ int auth_user_add(store *db, const principal *who, const char *username, const c
 }
 
 int auth_user_add_hashed(store *db, const principal *who, const char *username, const char *display_name,
-			 const char *unit_id, const char *roles_csv, const char *hash, int64_t *out_id, err *e)
+                         const char *unit_id, const char *roles_csv, const char *hash, int64_t *out_id, err *e)
 {
 	int rc = OK;
 	json_t *p = NULL;
@@ -267,15 +269,19 @@ int auth_user_add_hashed(store *db, const principal *who, const char *username, 
 	unsigned bits = role_parse_list(roles_csv, bad, sizeof bad);
 	if (!bits)
 		return err_set(e, E_INVALID, "roles",
-			       "未知角色 %s（可选 admin, clerk, handler, reviewer, fund_officer, supervisor, auditor）", bad);
+		               "未知角色 %s（可选 admin, clerk, handler, reviewer, fund_officer, supervisor, auditor）",
+		               bad);
 	const char *names[8];
 	size_t n = 0;
 	for (unsigned b = 1; b <= ROLE_AUDITOR; b <<= 1)
 		if (bits & b)
 			names[n++] = role_name(b);
 	util_now_iso(now, sizeof now);
-	store_user u = {.username = username, .display_name = display_name, .unit_id = unit_id, .password_hash = hash,
-			.created_at = now};
+	store_user u = { .username = username,
+		         .display_name = display_name,
+		         .unit_id = unit_id,
+		         .password_hash = hash,
+		         .created_at = now };
 	int64_t id = 0;
 	p = json_object();
 	json_t *roles = json_array();
@@ -286,8 +292,9 @@ int auth_user_add_hashed(store *db, const principal *who, const char *username, 
 	}
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(roles, json_string(names[i]));
-	if (audit_change_str(p, "username", NULL, username) || audit_change_str(p, "display_name", NULL, display_name) ||
-	    audit_change_str(p, "unit_id", NULL, unit_id) || audit_change(p, "roles", NULL, roles)) {
+	if (audit_change_str(p, "username", NULL, username) ||
+	    audit_change_str(p, "display_name", NULL, display_name) || audit_change_str(p, "unit_id", NULL, unit_id) ||
+	    audit_change(p, "roles", NULL, roles)) {
 		json_decref(roles);
 		rc = err_set(e, E_NOMEM, NULL, "out of memory");
 		goto done;
@@ -318,11 +325,13 @@ int auth_user_passwd(store *db, const principal *who, const char *username, cons
 		rc = err_set(e, E_NOMEM, NULL, "out of memory");
 		goto done;
 	}
-	if ((rc = auth_password_check(password, "password", e)) || (rc = auth_password_hash(password, hash, sizeof hash, e)))
+	if ((rc = auth_password_check(password, "password", e)) ||
+	    (rc = auth_password_hash(password, hash, sizeof hash, e)))
 		goto done;
 	if ((rc = store_tx_begin(db, e)))
 		goto done;
-	if ((rc = store_user_get_by_name(db, username, a, &u, e)) || (rc = store_user_set_password(db, u.id, hash, e)) ||
+	if ((rc = store_user_get_by_name(db, username, a, &u, e)) ||
+	    (rc = store_user_set_password(db, u.id, hash, e)) ||
 	    (rc = store_session_revoke_user(db, u.id, util_now_sec(), e)) ||
 	    (rc = record_user_event(db, who, u.id, "user.password_changed", p, e)) || (rc = store_tx_commit(db, e)))
 		goto done;

@@ -30,19 +30,19 @@ int auth_password_verify(const char *encoded, const char *password);
  * E_UNAUTHORIZED for a wrong name or password (one message for both), E_LOCKED when locked (the
  * message says until when). Failures are counted and recorded as events. */
 int auth_login(store *db, const char *username, const char *password, char out_token[AUTH_TOKEN_HEX + 1],
-	       principal *out, err *e);
+               principal *out, err *e);
 /* Resolve a presented token to its principal; E_UNAUTHORIZED if unknown, expired, idle or revoked. */
 int auth_session_resolve(store *db, const char *token, principal *out, err *e);
 /* Revoke the session of token (logout); records an event. */
 int auth_logout(store *db, const principal *who, const char *token, err *e);
 
 /* Create a user (CLI, admin API, demo). roles_csv like "handler,reviewer". */
-int auth_user_add(store *db, const principal *who, const char *username, const char *display_name,
-		  const char *unit_id, const char *roles_csv, const char *password, int64_t *out_id, err *e);
+int auth_user_add(store *db, const principal *who, const char *username, const char *display_name, const char *unit_id,
+                  const char *roles_csv, const char *password, int64_t *out_id, err *e);
 /* Like auth_user_add with an already computed Argon2id hash (demo data: one hash for many users). */
 int auth_user_add_hashed(store *db, const principal *who, const char *username, const char *display_name,
-			 const char *unit_id, const char *roles_csv, const char *password_hash, int64_t *out_id,
-			 err *e);
+                         const char *unit_id, const char *roles_csv, const char *password_hash, int64_t *out_id,
+                         err *e);
 /* All users (administration lists filter by area above this call). */
 int auth_user_list(store *db, arena *a, store_user **out, size_t *out_n, err *e);
 /* Set a new password (policy-checked); revokes the user's sessions and clears the lockout. */

@@ -18,32 +18,41 @@ static const struct {
 	unsigned roles;
 	int mode;
 } perms[PERM__COUNT] = {
-	[PERM_PUBLIC] = {"public", 0, AUTHZ_NONE},
-	[PERM_SESSION] = {"session", R_ALL, AUTHZ_ROLE},
-	[PERM_ORG_READ] = {"org.read", R_ALL, AUTHZ_ROLE},
-	[PERM_ORG_ADMIN] = {"org.admin", ROLE_ADMIN, AUTHZ_AREA},
-	[PERM_USER_ADMIN] = {"user.admin", ROLE_ADMIN, AUTHZ_AREA},
-	[PERM_MATTER_READ] = {"matter.read", R_CASE, AUTHZ_READ},
-	[PERM_MATTER_CREATE] = {"matter.create", ROLE_CLERK | ROLE_HANDLER, AUTHZ_ROLE},
-	[PERM_MATTER_ACT] = {"matter.act", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER, AUTHZ_ACT},
-	[PERM_TRANSFER_ANSWER] = {"transfer.answer", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER, AUTHZ_ACT},
-	[PERM_REVIEW] = {"review", ROLE_REVIEWER, AUTHZ_ACT},
-	[PERM_SUPERVISE] = {"supervise", ROLE_SUPERVISOR | ROLE_REVIEWER | ROLE_AUDITOR, AUTHZ_ROLE},
-	[PERM_WORKBENCH] = {"workbench", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER | ROLE_FUND_OFFICER, AUTHZ_ROLE},
-	[PERM_LOG_READ] = {"log.read", ROLE_AUDITOR, AUTHZ_ROLE},
-	[PERM_CALENDAR_ADMIN] = {"calendar.admin", ROLE_ADMIN, AUTHZ_ROLE},
-	[PERM_ENFORCE_ACT] = {"enforce.act", ROLE_HANDLER | ROLE_REVIEWER, AUTHZ_ACT},
-	[PERM_POLICE_ACT] = {"police.act", ROLE_HANDLER | ROLE_CLERK, AUTHZ_ACT},
-	[PERM_FUNDS_ACT] = {"funds.act", ROLE_FUND_OFFICER, AUTHZ_ACT},
-	[PERM_FUNDS_APPROVE] = {"funds.approve", ROLE_REVIEWER, AUTHZ_ACT},
-	[PERM_RESTRICTION_CHECK] = {"restriction.check", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER | ROLE_SUPERVISOR,
-				    AUTHZ_ROLE},
-	[PERM_PERSON_CHECK] = {"person.check", ROLE_HANDLER | ROLE_CLERK, AUTHZ_ROLE},
+	[PERM_PUBLIC] = { "public", 0, AUTHZ_NONE },
+	[PERM_SESSION] = { "session", R_ALL, AUTHZ_ROLE },
+	[PERM_ORG_READ] = { "org.read", R_ALL, AUTHZ_ROLE },
+	[PERM_ORG_ADMIN] = { "org.admin", ROLE_ADMIN, AUTHZ_AREA },
+	[PERM_USER_ADMIN] = { "user.admin", ROLE_ADMIN, AUTHZ_AREA },
+	[PERM_MATTER_READ] = { "matter.read", R_CASE, AUTHZ_READ },
+	[PERM_MATTER_CREATE] = { "matter.create", ROLE_CLERK | ROLE_HANDLER, AUTHZ_ROLE },
+	[PERM_MATTER_ACT] = { "matter.act", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER, AUTHZ_ACT },
+	[PERM_TRANSFER_ANSWER] = { "transfer.answer", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER, AUTHZ_ACT },
+	[PERM_REVIEW] = { "review", ROLE_REVIEWER, AUTHZ_ACT },
+	[PERM_SUPERVISE] = { "supervise", ROLE_SUPERVISOR | ROLE_REVIEWER | ROLE_AUDITOR, AUTHZ_ROLE },
+	[PERM_WORKBENCH] = { "workbench", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER | ROLE_FUND_OFFICER, AUTHZ_ROLE },
+	[PERM_LOG_READ] = { "log.read", ROLE_AUDITOR, AUTHZ_ROLE },
+	[PERM_CALENDAR_ADMIN] = { "calendar.admin", ROLE_ADMIN, AUTHZ_ROLE },
+	[PERM_ENFORCE_ACT] = { "enforce.act", ROLE_HANDLER | ROLE_REVIEWER, AUTHZ_ACT },
+	[PERM_POLICE_ACT] = { "police.act", ROLE_HANDLER | ROLE_CLERK, AUTHZ_ACT },
+	[PERM_FUNDS_ACT] = { "funds.act", ROLE_FUND_OFFICER, AUTHZ_ACT },
+	[PERM_FUNDS_APPROVE] = { "funds.approve", ROLE_REVIEWER, AUTHZ_ACT },
+	[PERM_RESTRICTION_CHECK] = { "restriction.check", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER | ROLE_SUPERVISOR,
+	                             AUTHZ_ROLE },
+	[PERM_PERSON_CHECK] = { "person.check", ROLE_HANDLER | ROLE_CLERK, AUTHZ_ROLE },
 };
 
-const char *authz_perm_name(int perm) { return perm >= 0 && perm < PERM__COUNT ? perms[perm].name : "?"; }
-unsigned authz_perm_roles(int perm) { return perm >= 0 && perm < PERM__COUNT ? perms[perm].roles : 0; }
-int authz_perm_mode(int perm) { return perm >= 0 && perm < PERM__COUNT ? perms[perm].mode : AUTHZ_NONE; }
+const char *authz_perm_name(int perm)
+{
+	return perm >= 0 && perm < PERM__COUNT ? perms[perm].name : "?";
+}
+unsigned authz_perm_roles(int perm)
+{
+	return perm >= 0 && perm < PERM__COUNT ? perms[perm].roles : 0;
+}
+int authz_perm_mode(int perm)
+{
+	return perm >= 0 && perm < PERM__COUNT ? perms[perm].mode : AUTHZ_NONE;
+}
 
 /* The user's unit, or the top unit it is a sub-unit of, is unit_id or unit_id's ancestor. */
 static int unit_is_or_under(const char *unit_id, const char *ancestor_id)
@@ -86,7 +95,7 @@ static int deny(const principal *who, int perm, int code, const char *why, err *
 	if (quiet)
 		return code;
 	log_event(LOG_WARN, "access_denied", "user=%s unit=%s perm=%s reason=%s", who ? who->username : "-",
-		  who && who->unit_id[0] ? who->unit_id : "-", authz_perm_name(perm), why);
+	          who && who->unit_id[0] ? who->unit_id : "-", authz_perm_name(perm), why);
 	if (code == E_UNAUTHORIZED)
 		return err_set(e, code, NULL, "请先登录");
 	return err_set(e, code, NULL, "无权执行此操作");
@@ -129,7 +138,10 @@ int authz_decide(const principal *who, int perm, const authz_scope *scope, err *
 	return deny(who, perm, E_FORBIDDEN, "mode", e);
 }
 
-int authz_refuse(const principal *who, int perm, const char *why, err *e) { return deny(who, perm, E_FORBIDDEN, why, e); }
+int authz_refuse(const principal *who, int perm, const char *why, err *e)
+{
+	return deny(who, perm, E_FORBIDDEN, why, e);
+}
 
 int authz_refuse_msg(const principal *who, int perm, const char *why, err *e, const char *field, const char *fmt, ...)
 {

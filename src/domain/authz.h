@@ -22,26 +22,26 @@
 #include <stddef.h>
 
 enum perm {
-	PERM_PUBLIC = 0,     /* anyone, also anonymous */
-	PERM_SESSION,        /* any signed-in user */
-	PERM_ORG_READ,       /* areas and units */
-	PERM_ORG_ADMIN,      /* add sub-units */
-	PERM_USER_ADMIN,     /* add, disable users */
-	PERM_MATTER_READ,    /* matters, history, dossiers */
-	PERM_MATTER_CREATE,  /* file a new matter */
-	PERM_MATTER_ACT,     /* decide, transfer, upload for a held matter */
-	PERM_TRANSFER_ANSWER,/* accept or return a transfer sent to my unit */
-	PERM_REVIEW,         /* approve extensions, tags */
-	PERM_SUPERVISE,      /* supervision views */
-	PERM_WORKBENCH,      /* my unit's queue */
-	PERM_LOG_READ,       /* log entries, all of them */
-	PERM_CALENDAR_ADMIN, /* holiday calendar */
-	PERM_ENFORCE_ACT,    /* assistance requests, control orders, listings */
-	PERM_POLICE_ACT,     /* answer assistance requests sent to my police unit */
-	PERM_FUNDS_ACT,      /* ledger postings */
-	PERM_FUNDS_APPROVE,  /* second approval of disbursements */
+	PERM_PUBLIC = 0,        /* anyone, also anonymous */
+	PERM_SESSION,           /* any signed-in user */
+	PERM_ORG_READ,          /* areas and units */
+	PERM_ORG_ADMIN,         /* add sub-units */
+	PERM_USER_ADMIN,        /* add, disable users */
+	PERM_MATTER_READ,       /* matters, history, dossiers */
+	PERM_MATTER_CREATE,     /* file a new matter */
+	PERM_MATTER_ACT,        /* decide, transfer, upload for a held matter */
+	PERM_TRANSFER_ANSWER,   /* accept or return a transfer sent to my unit */
+	PERM_REVIEW,            /* approve extensions, tags */
+	PERM_SUPERVISE,         /* supervision views */
+	PERM_WORKBENCH,         /* my unit's queue */
+	PERM_LOG_READ,          /* log entries, all of them */
+	PERM_CALENDAR_ADMIN,    /* holiday calendar */
+	PERM_ENFORCE_ACT,       /* assistance requests, control orders, listings */
+	PERM_POLICE_ACT,        /* answer assistance requests sent to my police unit */
+	PERM_FUNDS_ACT,         /* ledger postings */
+	PERM_FUNDS_APPROVE,     /* second approval of disbursements */
 	PERM_RESTRICTION_CHECK, /* ask whether a person or company is restricted (other agencies) */
-	PERM_PERSON_CHECK,   /* a police officer checks a person met anywhere (police units only) */
+	PERM_PERSON_CHECK,      /* a police officer checks a person met anywhere (police units only) */
 	PERM__COUNT
 };
 
@@ -49,10 +49,10 @@ enum authz_mode { AUTHZ_NONE = 0, AUTHZ_ROLE, AUTHZ_READ, AUTHZ_ACT, AUTHZ_AREA 
 
 /* What the object is, for scope checks. All fields optional. */
 typedef struct authz_scope {
-	const char *holder_unit_id;     /* the unit holding it now (AUTHZ_ACT) */
-	const char *const *unit_ids;    /* every unit that holds or has held it (AUTHZ_READ) */
+	const char *holder_unit_id;  /* the unit holding it now (AUTHZ_ACT) */
+	const char *const *unit_ids; /* every unit that holds or has held it (AUTHZ_READ) */
 	size_t n_units;
-	const char *area_code;          /* its area (AUTHZ_AREA) */
+	const char *area_code; /* its area (AUTHZ_AREA) */
 } authz_scope;
 
 /* Decide. who NULL = anonymous. scope NULL = the route-level check (role only; an object check
@@ -66,7 +66,7 @@ int authz_refuse(const principal *who, int perm, const char *why, err *e);
 /* The same with the caller's own message (field may be NULL): a refusal that names what the user must
  * do, still logged as an access_denied line. Returns E_FORBIDDEN. */
 int authz_refuse_msg(const principal *who, int perm, const char *why, err *e, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+        __attribute__((format(printf, 6, 7)));
 
 /* The same decision without logging: for showing which actions a user has (buttons). 1 = allowed. */
 int authz_allows(const principal *who, int perm, const authz_scope *scope);

@@ -20,11 +20,14 @@
 
 /* ---- dates --------------------------------------------------------------------------------------- */
 
-int cal_is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int cal_is_leap_year(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int cal_days_in_month(int y, int m)
 {
-	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	if (m < 1 || m > 12)
 		return 0;
 	return days[m - 1] + (m == 2 && cal_is_leap_year(y));
@@ -50,7 +53,7 @@ static int digits(const char *s, int n)
 int cal_date_parse(const char *s, const char *field, cal_date *out, err *e)
 {
 	int rc = OK;
-	cal_date d = {0, 0, 0};
+	cal_date d = { 0, 0, 0 };
 
 	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
 		rc = err_set(e, E_INVALID, field, "日期格式错误：应为YYYY-MM-DD，例如2024-10-08");
@@ -113,7 +116,7 @@ cal_date cal_date_from_days(long days)
 	long d = doy - (153 * mp + 2) / 5 + 1;
 	long m = mp < 10 ? mp + 3 : mp - 9;
 	long y = yoe + era * 400 + (m <= 2);
-	return (cal_date){(int)y, (int)m, (int)d};
+	return (cal_date){ (int)y, (int)m, (int)d };
 }
 
 int cal_date_weekday(cal_date d)
@@ -124,13 +127,19 @@ int cal_date_weekday(cal_date d)
 
 const char *cal_date_weekday_name(cal_date d)
 {
-	static const char *names[7] = {"星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"};
+	static const char *names[7] = { "星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日" };
 	return names[cal_date_weekday(d) - 1];
 }
 
-cal_date cal_date_add_days(cal_date d, long n) { return cal_date_from_days(cal_date_to_days(d) + n); }
+cal_date cal_date_add_days(cal_date d, long n)
+{
+	return cal_date_from_days(cal_date_to_days(d) + n);
+}
 
-long cal_days_between(cal_date from, cal_date to) { return cal_date_to_days(to) - cal_date_to_days(from); }
+long cal_days_between(cal_date from, cal_date to)
+{
+	return cal_date_to_days(to) - cal_date_to_days(from);
+}
 
 cal_date cal_date_add_months(cal_date d, int n, int criminal)
 {
@@ -145,7 +154,7 @@ cal_date cal_date_add_months(cal_date d, int n, int criminal)
 	/* Civil Code art. 202: no corresponding day -> the month's last day. */
 	if (day > last)
 		day = last;
-	return (cal_date){(int)y, m, day};
+	return (cal_date){ (int)y, m, day };
 }
 
 /* ---- the holiday table --------------------------------------------------------------------------- */
@@ -267,8 +276,7 @@ done:
 	return rc;
 }
 
-int calendar_add_day(calendar *cal, cal_date date, cal_day_kind kind, const char *name, const char *source,
-                     err *e)
+int calendar_add_day(calendar *cal, cal_date date, cal_day_kind kind, const char *name, const char *source, err *e)
 {
 	int rc = OK;
 	struct cal_entry ent;
@@ -333,7 +341,8 @@ int calendar_load_csv(calendar *cal, const char *text, err *e)
 			break;
 		snprintf(where, sizeof where, "第%d行：", rec->line);
 		if (rec->n_fields != n_cols) {
-			rc = err_set(e, E_INVALID, "", "%s应有%d列，实际为%d列，请检查逗号", where, n_cols, rec->n_fields);
+			rc = err_set(e, E_INVALID, "", "%s应有%d列，实际为%d列，请检查逗号", where, n_cols,
+			             rec->n_fields);
 			break;
 		}
 		cal_date date;
@@ -356,7 +365,8 @@ int calendar_load_csv(calendar *cal, const char *text, err *e)
 		ent.line = rec->line;
 		size_t at = lower_bound(cal->v, 0, old_n, ent.day); /* only the old part is sorted yet */
 		if (at < old_n && cal->v[at].day == ent.day) {
-			rc = err_set(e, E_INVALID, "date", "%s%s已在日历中，同一天只能登记一次", where, rec->fields[col_date]);
+			rc = err_set(e, E_INVALID, "date", "%s%s已在日历中，同一天只能登记一次", where,
+			             rec->fields[col_date]);
 			break;
 		}
 		rc = reserve(cal, 1, e);
@@ -441,7 +451,7 @@ int calendar_covers(const calendar *cal, cal_date date)
 {
 	if (!cal || date.y < 1 || date.y > 9999)
 		return 0;
-	size_t i = lower_bound(cal->v, 0, cal->n, cal_date_to_days((cal_date){date.y, 1, 1}));
+	size_t i = lower_bound(cal->v, 0, cal->n, cal_date_to_days((cal_date){ date.y, 1, 1 }));
 	return i < cal->n && cal->v[i].year == date.y;
 }
 
@@ -563,7 +573,8 @@ static void count_calendar_days(const calendar *cal, cal_date start, const due_s
 		cal_date_format(end, s1);
 		int start_is_last = start.d == cal_days_in_month(start.y, start.m);
 		if (spec->criminal && start_is_last)
-			step(out, "加%d个月：%s是月末日，刑事案件以到期月的最后一日为期满日 → %s", spec->months, s0, s1);
+			step(out, "加%d个月：%s是月末日，刑事案件以到期月的最后一日为期满日 → %s", spec->months, s0,
+			     s1);
 		else if (end.d != start.d)
 			step(out, "加%d个月：到期月没有%d日，以该月最后一日为期满日（民法典第202条）→ %s", spec->months,
 			     start.d, s1);

@@ -118,8 +118,7 @@ int calendar_load_default(calendar **out, err *e);
  * and source are copied and must be non-empty and shorter than CAL_NAME_MAX / CAL_SOURCE_MAX bytes.
  * Returns OK, E_INVALID (bad arguments or the date is already in cal; cal unchanged) or E_NOMEM.
  */
-int calendar_add_day(calendar *cal, cal_date date, cal_day_kind kind, const char *name, const char *source,
-                     err *e);
+int calendar_add_day(calendar *cal, cal_date date, cal_day_kind kind, const char *name, const char *source, err *e);
 
 /*
  * 1 if date is a rest day: an official holiday, or a Saturday or Sunday that is not an adjusted working
@@ -166,12 +165,12 @@ typedef struct due_spec {
 #define DUE_TEXT_MAX 256
 
 typedef struct due_result {
-	cal_date start;       /* the day the period runs from (not counted) */
-	cal_date nominal;     /* the last day of the period before any rest-day extension */
-	cal_date due;         /* the last day on which the step is in time */
-	int extended_days;    /* due - nominal: days added because nominal was a rest day */
-	int beyond_calendar;  /* 1 if a day the rules looked at lies in a year the calendar does not cover */
-	int n_steps;          /* how many of steps[] are filled */
+	cal_date start;      /* the day the period runs from (not counted) */
+	cal_date nominal;    /* the last day of the period before any rest-day extension */
+	cal_date due;        /* the last day on which the step is in time */
+	int extended_days;   /* due - nominal: days added because nominal was a rest day */
+	int beyond_calendar; /* 1 if a day the rules looked at lies in a year the calendar does not cover */
+	int n_steps;         /* how many of steps[] are filled */
 	char steps[DUE_STEPS_MAX][DUE_TEXT_MAX]; /* the reasoning, one step a line, zh-CN */
 	char summary[DUE_TEXT_MAX];              /* one line, e.g. "2024-10-04 是国庆节 → 顺延至 2024-10-08" */
 } due_result;

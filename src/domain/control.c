@@ -13,14 +13,18 @@
 #include <stdio.h>
 #include <string.h>
 
-static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
+static int nomem(err *e)
+{
+	return err_set(e, E_NOMEM, NULL, "out of memory");
+}
 
 static const struct {
 	const char *kind, *label, *law;
 } kinds[] = {
-	{"detention", "司法拘留", "民事诉讼法第118条：拘留的期限为十五日以下"},
-	{"consumption_restriction", "限制消费", "最高人民法院关于限制被执行人高消费及有关消费的若干规定（法释〔2015〕17号）"},
-	{"exit_restriction", "限制出境", "民事诉讼法第266条"},
+	{ "detention", "司法拘留", "民事诉讼法第118条：拘留的期限为十五日以下" },
+	{ "consumption_restriction", "限制消费",
+	  "最高人民法院关于限制被执行人高消费及有关消费的若干规定（法释〔2015〕17号）" },
+	{ "exit_restriction", "限制出境", "民事诉讼法第266条" },
 };
 
 static int kind_index(const char *kind)
@@ -52,7 +56,9 @@ int control_order_issue(store *db, const principal *who, const control_new *in, 
 	util_now_iso(now, sizeof now);
 	int k = kind_index(in->kind);
 	if (k < 0) {
-		rc = err_set(e, E_INVALID, "kind", "措施类型应为 detention（司法拘留）、consumption_restriction（限制消费）或 exit_restriction（限制出境）");
+		rc = err_set(e, E_INVALID, "kind",
+		             "措施类型应为 detention（司法拘留）、consumption_restriction（限制消费）或 "
+		             "exit_restriction（限制出境）");
 		goto done;
 	}
 	if (!in->basis || util_utf8_len(in->basis) < 4 || util_utf8_len(in->basis) > 120) {
@@ -88,8 +94,9 @@ int control_order_issue(store *db, const principal *who, const control_new *in, 
 			goto done;
 		}
 		if (cal_days_between(df, dt) + 1 > DETENTION_MAX_DAYS) {
-			rc = err_set(e, E_INVALID, "valid_to", "司法拘留期限为十五日以下（民事诉讼法第118条），%s 至 %s 为 %ld 日", from,
-				     to, cal_days_between(df, dt) + 1);
+			rc = err_set(e, E_INVALID, "valid_to",
+			             "司法拘留期限为十五日以下（民事诉讼法第118条），%s 至 %s 为 %ld 日", from, to,
+			             cal_days_between(df, dt) + 1);
 			goto done;
 		}
 	}
@@ -98,15 +105,15 @@ int control_order_issue(store *db, const principal *who, const control_new *in, 
 	enforce_matter em;
 	if ((rc = enforce_matter_active(db, in->matter_id, a, &em, e)))
 		goto done;
-	store_control_order o = {.matter_id = in->matter_id,
-				 .court_unit_id = em.court->id,
-				 .kind = kinds[k].kind,
-				 .basis = in->basis,
-				 .reason = in->reason,
-				 .valid_from = from,
-				 .valid_to = to[0] ? to : NULL,
-				 .issued_at = now,
-				 .issued_by = who->user_id};
+	store_control_order o = { .matter_id = in->matter_id,
+		                  .court_unit_id = em.court->id,
+		                  .kind = kinds[k].kind,
+		                  .basis = in->basis,
+		                  .reason = in->reason,
+		                  .valid_from = from,
+		                  .valid_to = to[0] ? to : NULL,
+		                  .issued_at = now,
+		                  .issued_by = who->user_id };
 	if (in->party_id) {
 		store_party *parties;
 		size_t np, i = 0;
@@ -147,7 +154,7 @@ int control_order_issue(store *db, const principal *who, const control_new *in, 
 			o.subject_type = "person";
 		} else if (!strcmp(t, "credit_code")) {
 			ident_credit_code cc;
-			err e2 = {0};
+			err e2 = { 0 };
 			if ((rc = ident_credit_code_check(in->id_number ? in->id_number : "", "id_number", &cc, &e2))) {
 				rc = err_set(e, rc, "id_number", "%s", e2.message);
 				goto done;
@@ -165,7 +172,8 @@ int control_order_issue(store *db, const principal *who, const control_new *in, 
 		}
 	}
 	if (k != 1 && strcmp(o.subject_type, "person")) {
-		rc = err_set(e, E_INVALID, in->party_id ? "party_id" : "id_type", "%s只能对自然人采取（单位可限制消费）", kinds[k].label);
+		rc = err_set(e, E_INVALID, in->party_id ? "party_id" : "id_type",
+		             "%s只能对自然人采取（单位可限制消费）", kinds[k].label);
 		goto done;
 	}
 	int64_t id;
@@ -176,10 +184,10 @@ int control_order_issue(store *db, const principal *who, const control_new *in, 
 		ident_mask_id(o.id_number, masked, sizeof masked);
 	if ((rc = store_control_order_insert(db, &o, &id, e)))
 		goto done;
-	if (enforce_change_int(p, "matter_id", NULL, in->matter_id) ||
-	    audit_change_str(p, "kind", NULL, o.kind) || audit_change_str(p, "name", NULL, o.name) ||
-	    audit_change_str(p, "id_number", NULL, o.id_number) || audit_change_str(p, "basis", NULL, o.basis) ||
-	    audit_change_str(p, "reason", NULL, o.reason) || audit_change_str(p, "valid_from", NULL, o.valid_from) ||
+	if (enforce_change_int(p, "matter_id", NULL, in->matter_id) || audit_change_str(p, "kind", NULL, o.kind) ||
+	    audit_change_str(p, "name", NULL, o.name) || audit_change_str(p, "id_number", NULL, o.id_number) ||
+	    audit_change_str(p, "basis", NULL, o.basis) || audit_change_str(p, "reason", NULL, o.reason) ||
+	    audit_change_str(p, "valid_from", NULL, o.valid_from) ||
 	    audit_change_str(p, "valid_to", NULL, o.valid_to) || audit_change_str(p, "status", NULL, "active")) {
 		rc = nomem(e);
 		goto done;
@@ -204,8 +212,9 @@ static int end_order(store *db, const principal *who, const store_control_order 
 	if (!p)
 		return nomem(e);
 	int rc = store_control_order_end(db, o->id, now, who->user_id, reason, e);
-	if (rc == OK && (audit_change_str(p, "status", o->status, "revoked") || audit_change_str(p, "end_reason", NULL, reason) ||
-			 json_object_set_new(p, "matter_id", json_integer(o->matter_id))))
+	if (rc == OK &&
+	    (audit_change_str(p, "status", o->status, "revoked") || audit_change_str(p, "end_reason", NULL, reason) ||
+	     json_object_set_new(p, "matter_id", json_integer(o->matter_id))))
 		rc = nomem(e);
 	if (rc == OK)
 		rc = record(db, who, o->id, "control.revoked", p, e);
@@ -257,13 +266,16 @@ int control_lift_on_performance(store *db, const principal *who, int64_t matter_
 	*out_n = 0;
 	if (!a)
 		return nomem(e);
-	store_control_order_query q = {.matter_id = matter_id, .kind = "consumption_restriction", .limit = 1000};
+	store_control_order_query q = { .matter_id = matter_id, .kind = "consumption_restriction", .limit = 1000 };
 	int rc = store_control_order_list(db, &q, a, &v, &n, e);
 	for (size_t i = 0; rc == OK && i < n; i++) {
 		if (strcmp(v[i].status, "active"))
 			continue;
 		/* 法释〔2015〕17号 art. 9: lifted once the obligation is performed in full */
-		if ((rc = end_order(db, who, &v[i], "被执行人已全部履行生效法律文书确定的义务，依法解除限制消费（法释〔2015〕17号第九条）", e)) == OK)
+		if ((rc = end_order(
+		             db, who, &v[i],
+		             "被执行人已全部履行生效法律文书确定的义务，依法解除限制消费（法释〔2015〕17号第九条）",
+		             e)) == OK)
 			(*out_n)++;
 	}
 	arena_free(a);
@@ -295,12 +307,13 @@ json_t *control_order_json(const store_control_order *o, const char *today, int 
 	}
 	int k = kind_index(o->kind);
 	const org_unit *c = org_unit_find(o->court_unit_id);
-	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s?,s:s,s:s}", "id", (json_int_t)o->id,
-			      "matter_id", (json_int_t)o->matter_id, "court_unit_id", o->court_unit_id, "court_name",
-			      c ? c->name : o->court_unit_id, "kind", o->kind, "kind_label", k >= 0 ? kinds[k].label : o->kind,
-			      "law", k >= 0 ? kinds[k].law : "", "subject_type", o->subject_type, "name", o->name,
-			      "id_type", o->id_type, "id_number", id, "basis", o->basis, "valid_from", o->valid_from,
-			      "valid_to", o->valid_to, "state", control_order_state(o, today), "issued_at", o->issued_at);
+	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s?,s:s,s:s}", "id",
+	                      (json_int_t)o->id, "matter_id", (json_int_t)o->matter_id, "court_unit_id",
+	                      o->court_unit_id, "court_name", c ? c->name : o->court_unit_id, "kind", o->kind,
+	                      "kind_label", k >= 0 ? kinds[k].label : o->kind, "law", k >= 0 ? kinds[k].law : "",
+	                      "subject_type", o->subject_type, "name", o->name, "id_type", o->id_type, "id_number", id,
+	                      "basis", o->basis, "valid_from", o->valid_from, "valid_to", o->valid_to, "state",
+	                      control_order_state(o, today), "issued_at", o->issued_at);
 	if (!j)
 		return NULL;
 	json_object_set_new(j, "reason", json_string(o->reason));
@@ -332,7 +345,7 @@ int control_order_list_json(store *db, int64_t matter_id, int full_ids, arena *a
 	size_t n;
 	char today[11];
 	legal_today(today);
-	store_control_order_query q = {.matter_id = matter_id, .limit = 500};
+	store_control_order_query q = { .matter_id = matter_id, .limit = 500 };
 	int rc = store_control_order_list(db, &q, a, &v, &n, e);
 	if (rc)
 		return rc;
@@ -344,8 +357,7 @@ int control_order_list_json(store *db, int64_t matter_id, int full_ids, arena *a
 }
 
 /* ---- the police person check ---- */
-int control_person_check(store *db, const principal *who, const control_check_in *in, arena *a, json_t **out,
-			 err *e)
+int control_person_check(store *db, const principal *who, const control_check_in *in, arena *a, json_t **out, err *e)
 {
 	const org_unit *top = enforce_top_unit(who->unit_id);
 	if (!top || strcmp(top->kind, "police"))
@@ -357,7 +369,7 @@ int control_person_check(store *db, const principal *who, const control_check_in
 	if (ident_resident_id_check(in->id_number, "id_number", &ip, e) == OK) {
 		id = arena_strdup(a, ip.id);
 	} else if (strspn(in->id_number, "0123456789Xx") != strlen(in->id_number) &&
-		   ident_passport_check(in->id_number, "id_number", NULL) == OK) {
+	           ident_passport_check(in->id_number, "id_number", NULL) == OK) {
 		err_clear(e);
 		id = in->id_number;
 	} else {
@@ -384,12 +396,14 @@ int control_person_check(store *db, const principal *who, const control_check_in
 	if (in->matter_id) {
 		store_matter m;
 		if ((rc = store_matter_get(db, in->matter_id, a, &m, e))) {
-			rc = rc == E_NOTFOUND ? err_set(e, E_INVALID, "matter_id", "案件 %lld 不存在", (long long)in->matter_id) : rc;
+			rc = rc == E_NOTFOUND
+			             ? err_set(e, E_INVALID, "matter_id", "案件 %lld 不存在", (long long)in->matter_id)
+			             : rc;
 			goto done;
 		}
 	}
-	store_control_order_query q = {.id_number = id, .in_force_on = today, .limit = 100};
-	store_listing_query lq = {.id_number = id, .live_on = today, .limit = 20};
+	store_control_order_query q = { .id_number = id, .in_force_on = today, .limit = 100 };
+	store_listing_query lq = { .id_number = id, .live_on = today, .limit = 20 };
 	if ((rc = store_control_order_list(db, &q, a, &orders, &no, e)) ||
 	    (rc = store_listing_list(db, &lq, a, &listings, &nl, &total, e)))
 		goto done;
@@ -397,20 +411,20 @@ int control_person_check(store *db, const principal *who, const control_check_in
 	snprintf(what, sizeof what, "control_orders,dishonest_list");
 	char purpose[400];
 	snprintf(purpose, sizeof purpose, "%s", in->purpose);
-	store_person_lookup l = {.id_number = id,
-				 .purpose = "person_check",
-				 .what = what,
-				 .matter_id = in->matter_id,
-				 .case_ref = in->case_ref,
-				 .basis = arena_printf(a, "%s：%s", purpose, in->basis)};
+	store_person_lookup l = { .id_number = id,
+		                  .purpose = "person_check",
+		                  .what = what,
+		                  .matter_id = in->matter_id,
+		                  .case_ref = in->case_ref,
+		                  .basis = arena_printf(a, "%s：%s", purpose, in->basis) };
 	if (!l.basis) {
 		rc = nomem(e);
 		goto done;
 	}
 	if ((rc = enforce_lookup_record(db, who, &l, e)) || (rc = store_tx_commit(db, e)))
 		goto done;
-	log_event(LOG_INFO, "person_check", "user=%s unit=%s subject=%s matter=%lld orders=%zu listed=%d", who->username,
-		  who->unit_id, masked, (long long)in->matter_id, no, nl > 0);
+	log_event(LOG_INFO, "person_check", "user=%s unit=%s subject=%s matter=%lld orders=%zu listed=%d",
+	          who->username, who->unit_id, masked, (long long)in->matter_id, no, nl > 0);
 	json_t *arr = json_array(), *la = json_array();
 	int detention = 0;
 	for (size_t i = 0; arr && i < no; i++) {
@@ -418,13 +432,15 @@ int control_person_check(store *db, const principal *who, const control_check_in
 		detention |= !strcmp(orders[i].kind, "detention");
 	}
 	for (size_t i = 0; la && i < nl; i++)
-		json_array_append_new(la, json_pack("{s:s,s:s,s:s}", "court_name", listings[i].court_name, "case_number",
-						    listings[i].case_number, "since", listings[i].decided_on));
+		json_array_append_new(la,
+		                      json_pack("{s:s,s:s,s:s}", "court_name", listings[i].court_name, "case_number",
+		                                listings[i].case_number, "since", listings[i].decided_on));
 	*out = json_pack("{s:s,s:s,s:o,s:b,s:o,s:s}", "id_number", masked, "checked_on", today, "orders",
-			 arr ? arr : json_array(), "on_dishonest_list", nl > 0, "listings", la ? la : json_array(), "advice",
-			 detention ? "此人有正在生效的司法拘留决定：请依法控制并立即联系作出决定的法院"
-			 : no     ? "此人有正在生效的限制措施：请告知其限制内容；如有妨碍执行情形请联系作出决定的法院"
-				  : "未发现正在生效的法院强制措施");
+	                 arr ? arr : json_array(), "on_dishonest_list", nl > 0, "listings", la ? la : json_array(),
+	                 "advice",
+	                 detention ? "此人有正在生效的司法拘留决定：请依法控制并立即联系作出决定的法院"
+	                 : no ? "此人有正在生效的限制措施：请告知其限制内容；如有妨碍执行情形请联系作出决定的法院"
+	                      : "未发现正在生效的法院强制措施");
 	if (!*out)
 		rc = nomem(e);
 done:

@@ -17,10 +17,10 @@
 
 typedef struct control_new {
 	int64_t matter_id;
-	const char *kind;      /* detention | consumption_restriction | exit_restriction */
-	int64_t party_id;      /* a party of the matter; or 0 with name, id_type, id_number */
+	const char *kind; /* detention | consumption_restriction | exit_restriction */
+	int64_t party_id; /* a party of the matter; or 0 with name, id_type, id_number */
 	const char *name, *id_type, *id_number;
-	const char *basis;     /* the decision's number, e.g. （2026）内2529执123号之一 */
+	const char *basis; /* the decision's number, e.g. （2026）内2529执123号之一 */
 	const char *reason;
 	const char *valid_from; /* default today */
 	const char *valid_to;   /* detention: required, at most 15 days in all; restrictions: NULL = until lifted */
@@ -47,8 +47,7 @@ typedef struct control_check_in {
 } control_check_in;
 /* The police person check (who's unit must be a police unit). Logs the lookup (row and event) and
  * returns the orders in force today and whether the person is on the dishonest-debtor list. */
-int control_person_check(store *db, const principal *who, const control_check_in *in, arena *a, json_t **out,
-			 err *e);
+int control_person_check(store *db, const principal *who, const control_check_in *in, arena *a, json_t **out, err *e);
 
 /* In the caller's transaction: lift the matter's consumption restrictions because the debt has been
  * paid (法释〔2015〕17号 art. 9). *out_n counts them. */

@@ -45,14 +45,15 @@ enum {
 };
 
 static const char *const col_names[COL__COUNT] = {
-	"rule_id",   "kind",          "agency",         "stage",      "base_months", "base_days",
-	"working_days", "ext_months", "ext_days",       "ext_mode",   "max_extensions", "max_rounds",
-	"criminal",  "custody",       "law",            "article",    "clock_starts",   "note",
+	"rule_id",      "kind",       "agency",   "stage",    "base_months",    "base_days",
+	"working_days", "ext_months", "ext_days", "ext_mode", "max_extensions", "max_rounds",
+	"criminal",     "custody",    "law",      "article",  "clock_starts",   "note",
 };
 
-static const char *const kinds[] = {"criminal", "civil", "administrative", "enforcement", "platform", NULL};
-static const char *const agencies[] = {"police", "procuratorate", "court", "justice_bureau", "committee", "any",
-                                       NULL};
+static const char *const kinds[] = { "criminal", "civil", "administrative", "enforcement", "platform", NULL };
+static const char *const agencies[] = {
+	"police", "procuratorate", "court", "justice_bureau", "committee", "any", NULL
+};
 
 static int in_list(const char *s, const char *const *list)
 {
@@ -103,8 +104,8 @@ static int check_periods(const deadline_rule *r, int line, err *e)
 	int ext = r->ext_months || r->ext_days;
 
 	if (r->working_days && (r->base_months || r->base_days || r->ext_months)) {
-		rc = err_set(e, E_INVALID, "working_days", "第%d行：按工作日计算的规则不能再填月数或日数，请只保留working_days",
-		             line);
+		rc = err_set(e, E_INVALID, "working_days",
+		             "第%d行：按工作日计算的规则不能再填月数或日数，请只保留working_days", line);
 	} else if (r->max_extensions && !ext) {
 		rc = err_set(e, E_INVALID, "ext_days", "第%d行：允许延长%d次却没有填写延长的月数或日数", line,
 		             r->max_extensions);
@@ -132,20 +133,21 @@ static int parse_rule(const csv_record *rec, const int *cols, deadline_rule *r, 
 		int col;
 		long hi;
 	} nums[] = {
-		{COL_BASE_MONTHS, 1200}, {COL_BASE_DAYS, 36600}, {COL_WORKING_DAYS, 3660}, {COL_EXT_MONTHS, 1200},
-		{COL_EXT_DAYS, 36600},   {COL_MAX_EXTENSIONS, 10}, {COL_MAX_ROUNDS, 100},  {COL_CRIMINAL, 1},
-		{COL_CUSTODY, 1},
+		{ COL_BASE_MONTHS, 1200 }, { COL_BASE_DAYS, 36600 }, { COL_WORKING_DAYS, 3660 },
+		{ COL_EXT_MONTHS, 1200 },  { COL_EXT_DAYS, 36600 },  { COL_MAX_EXTENSIONS, 10 },
+		{ COL_MAX_ROUNDS, 100 },   { COL_CRIMINAL, 1 },      { COL_CUSTODY, 1 },
 	};
-	int *num_out[] = {&r->base_months, &r->base_days,      &r->working_days, &r->ext_months, &r->ext_days,
-	                  &r->max_extensions, &r->max_rounds, &r->criminal,     &r->custody};
+	int *num_out[] = { &r->base_months,    &r->base_days,  &r->working_days, &r->ext_months, &r->ext_days,
+		           &r->max_extensions, &r->max_rounds, &r->criminal,     &r->custody };
 
 	memset(r, 0, sizeof *r);
 	for (int i = 0; i < COL__COUNT; i++)
 		f[i] = rec->fields[cols[i]];
 
 	if (!valid_id(f[COL_ID]) || !copy_text(r->id, sizeof r->id, f[COL_ID])) {
-		rc = err_set(e, E_INVALID, "rule_id", "第%d行：规则编号只能由小写字母、数字和下划线组成，且不超过%d个字符",
-		             line, DEADLINE_ID_MAX - 1);
+		rc = err_set(e, E_INVALID, "rule_id",
+		             "第%d行：规则编号只能由小写字母、数字和下划线组成，且不超过%d个字符", line,
+		             DEADLINE_ID_MAX - 1);
 		goto done;
 	}
 	if (!in_list(f[COL_KIND], kinds) || !copy_text(r->kind, sizeof r->kind, f[COL_KIND])) {
@@ -155,7 +157,8 @@ static int parse_rule(const csv_record *rec, const int *cols, deadline_rule *r, 
 	}
 	if (!in_list(f[COL_AGENCY], agencies) || !copy_text(r->agency, sizeof r->agency, f[COL_AGENCY])) {
 		rc = err_set(e, E_INVALID, "agency",
-		             "第%d行：agency应为police、procuratorate、court、justice_bureau、committee或any之一", line);
+		             "第%d行：agency应为police、procuratorate、court、justice_bureau、committee或any之一",
+		             line);
 		goto done;
 	}
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
@@ -174,12 +177,15 @@ static int parse_rule(const csv_record *rec, const int *cols, deadline_rule *r, 
 		goto done;
 	}
 	if (!f[COL_STAGE][0] || !copy_text(r->stage, sizeof r->stage, f[COL_STAGE]) ||
-	    !copy_text(r->law, sizeof r->law, f[COL_LAW]) || !copy_text(r->article, sizeof r->article, f[COL_ARTICLE]) ||
+	    !copy_text(r->law, sizeof r->law, f[COL_LAW]) ||
+	    !copy_text(r->article, sizeof r->article, f[COL_ARTICLE]) ||
 	    !copy_text(r->clock_starts, sizeof r->clock_starts, f[COL_CLOCK_STARTS]) ||
 	    !copy_text(r->note, sizeof r->note, f[COL_NOTE])) {
-		rc = err_set(e, E_INVALID, "stage", "第%d行：stage不能为空，各文字列不能过长（stage %d、law %d、article %d、"
-		             "note %d字节以内）", line, DEADLINE_STAGE_MAX - 1, DEADLINE_LAW_MAX - 1,
-		             DEADLINE_ARTICLE_MAX - 1, DEADLINE_NOTE_MAX - 1);
+		rc = err_set(e, E_INVALID, "stage",
+		             "第%d行：stage不能为空，各文字列不能过长（stage %d、law %d、article %d、"
+		             "note %d字节以内）",
+		             line, DEADLINE_STAGE_MAX - 1, DEADLINE_LAW_MAX - 1, DEADLINE_ARTICLE_MAX - 1,
+		             DEADLINE_NOTE_MAX - 1);
 		goto done;
 	}
 	rc = check_periods(r, line, e);
@@ -237,8 +243,8 @@ int deadline_rules_load_csv(const char *text, deadline_rules **out, err *e)
 	for (int i = 0; i < COL__COUNT; i++) {
 		cols[i] = csv_field_index(rec, col_names[i]);
 		if (cols[i] < 0) {
-			rc = err_set(e, E_INVALID, col_names[i], "第1行表头缺少%s列，请按data/time_limit_rules.csv的表头补齐",
-			             col_names[i]);
+			rc = err_set(e, E_INVALID, col_names[i],
+			             "第1行表头缺少%s列，请按data/time_limit_rules.csv的表头补齐", col_names[i]);
 			goto done;
 		}
 	}
@@ -247,15 +253,17 @@ int deadline_rules_load_csv(const char *text, deadline_rules **out, err *e)
 		if (rc != OK || rec->n_fields == 0)
 			break;
 		if (rec->n_fields != n_cols) {
-			rc = err_set(e, E_INVALID, "", "第%d行：应有%d列，实际为%d列，请检查逗号（含逗号的文字要加双引号）",
-			             rec->line, n_cols, rec->n_fields);
+			rc = err_set(e, E_INVALID, "",
+			             "第%d行：应有%d列，实际为%d列，请检查逗号（含逗号的文字要加双引号）", rec->line,
+			             n_cols, rec->n_fields);
 			break;
 		}
 		rc = parse_rule(rec, cols, &r, e);
 		if (rc != OK)
 			break;
 		if (rules_find(t, r.id)) {
-			rc = err_set(e, E_INVALID, "rule_id", "第%d行：规则编号%s重复，每条规则只能出现一次", rec->line, r.id);
+			rc = err_set(e, E_INVALID, "rule_id", "第%d行：规则编号%s重复，每条规则只能出现一次", rec->line,
+			             r.id);
 			break;
 		}
 		rc = rules_push(t, &r, e);
@@ -335,7 +343,10 @@ void deadline_rules_free(deadline_rules *rules)
 	mem_free(rules);
 }
 
-size_t deadline_rules_count(const deadline_rules *rules) { return rules ? rules->n : 0; }
+size_t deadline_rules_count(const deadline_rules *rules)
+{
+	return rules ? rules->n : 0;
+}
 
 const deadline_rule *deadline_rules_at(const deadline_rules *rules, size_t i)
 {
@@ -364,8 +375,9 @@ int deadline_rule_spec(const deadline_rule *rule, int n_extensions, due_spec *ou
 	out->custody = rule->custody;
 	if (rule->working_days) {
 		/* Extensions of a working-day limit are working days too. */
-		out->working_days = n_extensions && rule->ext_mode_to ? rule->ext_days
-		                                                      : rule->working_days + n_extensions * rule->ext_days;
+		out->working_days = n_extensions && rule->ext_mode_to
+		                            ? rule->ext_days
+		                            : rule->working_days + n_extensions * rule->ext_days;
 	} else if (n_extensions && rule->ext_mode_to) {
 		/* "延长至": the extended period replaces the base one and runs from the same start. */
 		out->months = rule->ext_months;
@@ -438,10 +450,11 @@ int deadline_compute(const deadline_rules *rules, const calendar *cal, const cha
 	memmove(calc->steps[1], calc->steps[0], (size_t)calc->n_steps * sizeof calc->steps[0]);
 	calc->n_steps++;
 	if (n_extensions)
-		text_printf(calc->steps[0], sizeof calc->steps[0], "%s：依据%s，经%d次延长，期限为%s", r->stage, out->basis,
-		         n_extensions, out->period);
+		text_printf(calc->steps[0], sizeof calc->steps[0], "%s：依据%s，经%d次延长，期限为%s", r->stage,
+		            out->basis, n_extensions, out->period);
 	else
-		text_printf(calc->steps[0], sizeof calc->steps[0], "%s：依据%s，期限为%s", r->stage, out->basis, out->period);
+		text_printf(calc->steps[0], sizeof calc->steps[0], "%s：依据%s，期限为%s", r->stage, out->basis,
+		            out->period);
 done:
 	return rc;
 }

@@ -43,10 +43,10 @@ typedef struct deadline_rule {
 	int base_months, base_days, working_days;
 	int ext_months, ext_days;
 	int ext_mode_to;
-	int max_extensions; /* approved extensions allowed (0: none) */
-	int max_rounds;     /* times the step may occur in one matter (0: no limit), e.g. 2 returns */
-	int criminal;       /* counted by criminal procedure rules (month-end rule) */
-	int custody;        /* a custody period: no rest-day extension (CPL art. 105) */
+	int max_extensions;                 /* approved extensions allowed (0: none) */
+	int max_rounds;                     /* times the step may occur in one matter (0: no limit), e.g. 2 returns */
+	int criminal;                       /* counted by criminal procedure rules (month-end rule) */
+	int custody;                        /* a custody period: no rest-day extension (CPL art. 105) */
 	char law[DEADLINE_LAW_MAX];         /* "刑事诉讼法(2018)"; platform rules say so here */
 	char article[DEADLINE_ARTICLE_MAX]; /* "第172条"; may be empty */
 	char clock_starts[DEADLINE_NOTE_MAX];
@@ -96,10 +96,10 @@ typedef struct deadline {
 	cal_date start;
 	cal_date due;
 	int n_extensions;
-	int beyond_calendar;             /* as due_result: re-check once the year's holidays are loaded */
-	char basis[DEADLINE_BASIS_MAX];  /* "刑事诉讼法(2018)第172条" */
-	char period[64];                 /* the period counted, "1个月15日" */
-	due_result calc;                 /* due, steps (the first one cites the basis) and summary */
+	int beyond_calendar;            /* as due_result: re-check once the year's holidays are loaded */
+	char basis[DEADLINE_BASIS_MAX]; /* "刑事诉讼法(2018)第172条" */
+	char period[64];                /* the period counted, "1个月15日" */
+	due_result calc;                /* due, steps (the first one cites the basis) and summary */
 } deadline;
 
 /*

@@ -19,12 +19,13 @@
 
 /* 法释〔2017〕7号 art. 1 (grounds), art. 2 (terms). */
 const debtor_ground debtor_grounds[DEBTOR_GROUNDS] = {
-	{"refuses_despite_ability", "有履行能力而拒不履行生效法律文书确定义务", "法释〔2017〕7号第一条第一项", 0},
-	{"obstructs_by_violence", "以伪造证据、暴力、威胁等方法妨碍、抗拒执行", "法释〔2017〕7号第一条第二项", 1},
-	{"evades_by_sham", "以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行", "法释〔2017〕7号第一条第三项", 1},
-	{"breaches_asset_report", "违反财产报告制度", "法释〔2017〕7号第一条第四项", 1},
-	{"breaches_consumption_restriction", "违反限制消费令", "法释〔2017〕7号第一条第五项", 1},
-	{"breaches_settlement", "无正当理由拒不履行执行和解协议", "法释〔2017〕7号第一条第六项", 1},
+	{ "refuses_despite_ability", "有履行能力而拒不履行生效法律文书确定义务", "法释〔2017〕7号第一条第一项", 0 },
+	{ "obstructs_by_violence", "以伪造证据、暴力、威胁等方法妨碍、抗拒执行", "法释〔2017〕7号第一条第二项", 1 },
+	{ "evades_by_sham", "以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行", "法释〔2017〕7号第一条第三项",
+	  1 },
+	{ "breaches_asset_report", "违反财产报告制度", "法释〔2017〕7号第一条第四项", 1 },
+	{ "breaches_consumption_restriction", "违反限制消费令", "法释〔2017〕7号第一条第五项", 1 },
+	{ "breaches_settlement", "无正当理由拒不履行执行和解协议", "法释〔2017〕7号第一条第六项", 1 },
 };
 
 const debtor_ground *debtor_ground_find(const char *code)
@@ -40,25 +41,29 @@ static const struct {
 	const char *name, *label;
 	int exit; /* 1: only an exit restriction order restricts it */
 } restrictions[] = {
-	{"flights", "乘坐飞机", 0},
-	{"soft_sleeper", "乘坐列车软卧、轮船二等以上舱位", 0},
-	{"high_speed_rail", "乘坐G字头动车组列车全部座位、其他动车组列车一等以上座位", 0},
-	{"star_hotels", "在星级以上宾馆、酒店、夜总会、高尔夫球场等场所高消费", 0},
-	{"property_purchase", "购买不动产或者新建、扩建、高档装修房屋", 0},
-	{"office_rent", "租赁高档写字楼、宾馆、公寓等场所办公", 0},
-	{"vehicles", "购买非经营必需车辆", 0},
-	{"tourism", "旅游、度假", 0},
-	{"private_schools", "子女就读高收费私立学校", 0},
-	{"insurance", "支付高额保费购买保险理财产品", 0},
-	{"exit", "出境", 1},
+	{ "flights", "乘坐飞机", 0 },
+	{ "soft_sleeper", "乘坐列车软卧、轮船二等以上舱位", 0 },
+	{ "high_speed_rail", "乘坐G字头动车组列车全部座位、其他动车组列车一等以上座位", 0 },
+	{ "star_hotels", "在星级以上宾馆、酒店、夜总会、高尔夫球场等场所高消费", 0 },
+	{ "property_purchase", "购买不动产或者新建、扩建、高档装修房屋", 0 },
+	{ "office_rent", "租赁高档写字楼、宾馆、公寓等场所办公", 0 },
+	{ "vehicles", "购买非经营必需车辆", 0 },
+	{ "tourism", "旅游、度假", 0 },
+	{ "private_schools", "子女就读高收费私立学校", 0 },
+	{ "insurance", "支付高额保费购买保险理财产品", 0 },
+	{ "exit", "出境", 1 },
 };
 #define N_RESTRICTIONS (sizeof restrictions / sizeof restrictions[0])
-const char *const debtor_restriction_names[] = {"flights",   "soft_sleeper", "high_speed_rail", "star_hotels",
-						"property_purchase", "office_rent", "vehicles", "tourism",
-						"private_schools", "insurance", "exit"};
+const char *const debtor_restriction_names[] = {
+	"flights", "soft_sleeper",    "high_speed_rail", "star_hotels", "property_purchase", "office_rent", "vehicles",
+	"tourism", "private_schools", "insurance",       "exit"
+};
 const size_t debtor_n_restrictions = N_RESTRICTIONS;
 
-static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
+static int nomem(err *e)
+{
+	return err_set(e, E_NOMEM, NULL, "out of memory");
+}
 
 static int record(store *db, const principal *who, int64_t id, const char *type, json_t *p, err *e)
 {
@@ -76,11 +81,14 @@ static const char *mask(const char *id_type, const char *id, char *buf, size_t c
 	return buf;
 }
 
-static int text_ok(const char *s, size_t lo, size_t hi) { return s && util_utf8_len(s) >= lo && util_utf8_len(s) <= hi; }
+static int text_ok(const char *s, size_t lo, size_t hi)
+{
+	return s && util_utf8_len(s) >= lo && util_utf8_len(s) <= hi;
+}
 
 /* Remove one listing in the caller's transaction, with its event. */
 static int remove_listing(store *db, const principal *who, const store_listing *l, const char *on, const char *reason,
-			  const char *note, err *e)
+                          const char *note, err *e)
 {
 	char now[32];
 	util_now_iso(now, sizeof now);
@@ -88,10 +96,11 @@ static int remove_listing(store *db, const principal *who, const store_listing *
 	if (!p)
 		return nomem(e);
 	int rc = store_listing_remove(db, l->id, on, reason, note, now, who->user_id, e);
-	if (rc == OK && (audit_change_str(p, "status", l->status, "removed") || audit_change_str(p, "removed_on", NULL, on) ||
-			 audit_change_str(p, "removal_reason", NULL, reason) ||
-			 (note && audit_change_str(p, "removal_note", NULL, note)) ||
-			 json_object_set_new(p, "matter_id", json_integer(l->matter_id))))
+	if (rc == OK &&
+	    (audit_change_str(p, "status", l->status, "removed") || audit_change_str(p, "removed_on", NULL, on) ||
+	     audit_change_str(p, "removal_reason", NULL, reason) ||
+	     (note && audit_change_str(p, "removal_note", NULL, note)) ||
+	     json_object_set_new(p, "matter_id", json_integer(l->matter_id))))
 		rc = nomem(e);
 	if (rc == OK)
 		rc = record(db, who, l->id, "debtor.removed", p, e);
@@ -113,9 +122,10 @@ int debtor_list(store *db, const principal *who, const debtor_listing_new *in, i
 	util_now_iso(now, sizeof now);
 	const debtor_ground *g = debtor_ground_find(in->ground);
 	if (!g) {
-		rc = err_set(e, E_INVALID, "ground", "纳入事由应为法释〔2017〕7号第一条六项之一：refuses_despite_ability、"
-						     "obstructs_by_violence、evades_by_sham、breaches_asset_report、"
-						     "breaches_consumption_restriction、breaches_settlement");
+		rc = err_set(e, E_INVALID, "ground",
+		             "纳入事由应为法释〔2017〕7号第一条六项之一：refuses_despite_ability、"
+		             "obstructs_by_violence、evades_by_sham、breaches_asset_report、"
+		             "breaches_consumption_restriction、breaches_settlement");
 		goto done;
 	}
 	if (!text_ok(in->conduct, 2, 500)) {
@@ -128,8 +138,8 @@ int debtor_list(store *db, const principal *who, const debtor_listing_new *in, i
 	}
 	if (!text_ok(in->source_doc_number, 4, 120) || !text_ok(in->source_doc_issuer, 2, 120)) {
 		rc = err_set(e, !text_ok(in->source_doc_number, 4, 120) ? E_INVALID : E_INVALID,
-			     !text_ok(in->source_doc_number, 4, 120) ? "source_doc_number" : "source_doc_issuer",
-			     "请填写执行依据文号及作出执行依据的单位");
+		             !text_ok(in->source_doc_number, 4, 120) ? "source_doc_number" : "source_doc_issuer",
+		             "请填写执行依据文号及作出执行依据的单位");
 		goto done;
 	}
 	if (in->extra_years < 0 || in->extra_years > 3) {
@@ -137,11 +147,13 @@ int debtor_list(store *db, const principal *who, const debtor_listing_new *in, i
 		goto done;
 	}
 	if (in->extra_years && !g->fixed_term) {
-		rc = err_set(e, E_INVALID, "extra_years", "以“有履行能力而拒不履行”纳入的没有固定期限，履行后删除，不适用延长");
+		rc = err_set(e, E_INVALID, "extra_years",
+		             "以“有履行能力而拒不履行”纳入的没有固定期限，履行后删除，不适用延长");
 		goto done;
 	}
 	if (in->extra_years && !text_ok(in->extra_reason, 2, 300)) {
-		rc = err_set(e, E_INVALID, "extra_reason", "延长纳入期限须写明理由：以暴力、威胁方法妨碍、抗拒执行情节严重或具有多项失信行为");
+		rc = err_set(e, E_INVALID, "extra_reason",
+		             "延长纳入期限须写明理由：以暴力、威胁方法妨碍、抗拒执行情节严重或具有多项失信行为");
 		goto done;
 	}
 	if ((rc = enforce_day(in->decided_on, "decided_on", decided, e)))
@@ -166,39 +178,41 @@ int debtor_list(store *db, const principal *who, const debtor_listing_new *in, i
 		goto done;
 	}
 	const store_party *pt = &parties[i];
-	store_listing l = {.matter_id = in->matter_id,
-			   .court_unit_id = em.court->id,
-			   .party_id = pt->id,
-			   .subject_type = pt->type,
-			   .name = pt->name,
-			   .id_type = pt->id_type,
-			   .id_number = pt->id_number,
-			   .age = -1,
-			   .years = years,
-			   .court_name = em.court->name,
-			   .province = PROVINCE,
-			   .case_number = em.case_number,
-			   .filed_on = em.filed_on,
-			   .source_doc_number = in->source_doc_number,
-			   .source_doc_issuer = in->source_doc_issuer,
-			   .obligation = in->obligation,
-			   .ground = g->code,
-			   .conduct = in->conduct,
-			   .decided_on = decided,
-			   .expires_on = expires[0] ? expires : NULL,
-			   .created_at = now,
-			   .created_by = who->user_id};
+	store_listing l = { .matter_id = in->matter_id,
+		            .court_unit_id = em.court->id,
+		            .party_id = pt->id,
+		            .subject_type = pt->type,
+		            .name = pt->name,
+		            .id_type = pt->id_type,
+		            .id_number = pt->id_number,
+		            .age = -1,
+		            .years = years,
+		            .court_name = em.court->name,
+		            .province = PROVINCE,
+		            .case_number = em.case_number,
+		            .filed_on = em.filed_on,
+		            .source_doc_number = in->source_doc_number,
+		            .source_doc_issuer = in->source_doc_issuer,
+		            .obligation = in->obligation,
+		            .ground = g->code,
+		            .conduct = in->conduct,
+		            .decided_on = decided,
+		            .expires_on = expires[0] ? expires : NULL,
+		            .created_at = now,
+		            .created_by = who->user_id };
 	if (!strcmp(pt->type, "person")) {
 		ident_person ip;
 		if (!pt->id_type || strcmp(pt->id_type, "resident_id") ||
 		    ident_resident_id_check(pt->id_number, "party_id", &ip, NULL) != OK) {
-			rc = err_set(e, E_CONFLICT, "party_id", "纳入失信名单须以居民身份证号核验年龄，该被执行人没有有效的居民身份证号");
+			rc = err_set(e, E_CONFLICT, "party_id",
+			             "纳入失信名单须以居民身份证号核验年龄，该被执行人没有有效的居民身份证号");
 			goto done;
 		}
 		/* 法释〔2017〕7号 art. 4: minors are never listed; the age is the one on the decision day */
 		if (ident_is_minor_at(ip.birth, dd)) {
-			rc = err_set(e, E_CONFLICT, "party_id", "被执行人在 %s 为未成年人，不得纳入失信被执行人名单（法释〔2017〕7号第四条）",
-				     decided);
+			rc = err_set(e, E_CONFLICT, "party_id",
+			             "被执行人在 %s 为未成年人，不得纳入失信被执行人名单（法释〔2017〕7号第四条）",
+			             decided);
 			goto done;
 		}
 		l.age = ident_age_at(ip.birth, dd);
@@ -225,7 +239,7 @@ int debtor_list(store *db, const principal *who, const debtor_listing_new *in, i
 	store_listing *prev;
 	size_t nprev;
 	int64_t total;
-	store_listing_query pq = {.matter_id = in->matter_id, .status = "listed", .limit = 100};
+	store_listing_query pq = { .matter_id = in->matter_id, .status = "listed", .limit = 100 };
 	if ((rc = store_listing_list(db, &pq, a, &prev, &nprev, &total, e)))
 		goto done;
 	for (size_t k = 0; k < nprev; k++) {
@@ -237,7 +251,8 @@ int debtor_list(store *db, const principal *who, const debtor_listing_new *in, i
 			if ((rc = remove_listing(db, who, &prev[k], ended, "expired", "纳入期限届满", e)))
 				goto done;
 		} else {
-			rc = err_set(e, E_CONFLICT, "party_id", "该被执行人在本案中已被纳入失信名单（记录 %lld）", (long long)prev[k].id);
+			rc = err_set(e, E_CONFLICT, "party_id", "该被执行人在本案中已被纳入失信名单（记录 %lld）",
+			             (long long)prev[k].id);
 			goto done;
 		}
 	}
@@ -253,14 +268,14 @@ int debtor_list(store *db, const principal *who, const debtor_listing_new *in, i
 	    audit_change_str(p, "decided_on", NULL, decided) || audit_change_str(p, "expires_on", NULL, l.expires_on) ||
 	    audit_change_str(p, "status", NULL, "listed") ||
 	    (in->extra_years && (enforce_change_int(p, "years", NULL, years) ||
-				 audit_change_str(p, "extra_reason", NULL, in->extra_reason)))) {
+	                         audit_change_str(p, "extra_reason", NULL, in->extra_reason)))) {
 		rc = nomem(e);
 		goto done;
 	}
 	if ((rc = record(db, who, id, "debtor.listed", p, e)) || (rc = store_tx_commit(db, e)))
 		goto done;
 	log_event(LOG_INFO, "debtor_listed", "listing=%lld subject=%s ground=%s", (long long)id,
-		  mask(l.id_type, l.id_number, masked, sizeof masked), l.ground);
+	          mask(l.id_type, l.id_number, masked, sizeof masked), l.ground);
 	*out_id = id;
 done:
 	if (store_in_tx(db))
@@ -271,7 +286,7 @@ done:
 }
 
 int debtor_notice(store *db, const principal *who, const enforce_settings *s, int64_t id, const char *notified_on,
-		  const char *method, err *e)
+                  const char *method, err *e)
 {
 	char day[11], publish[11];
 	int rc = enforce_day(notified_on, "notified_on", day, e);
@@ -296,7 +311,8 @@ int debtor_notice(store *db, const principal *who, const enforce_settings *s, in
 	if ((rc = store_listing_notice(db, id, day, method, publish, e)))
 		goto done;
 	if (audit_change_str(p, "notified_on", NULL, day) || audit_change_str(p, "notice_method", NULL, method) ||
-	    audit_change_str(p, "publish_on", NULL, publish) || json_object_set_new(p, "matter_id", json_integer(l.matter_id))) {
+	    audit_change_str(p, "publish_on", NULL, publish) ||
+	    json_object_set_new(p, "matter_id", json_integer(l.matter_id))) {
 		rc = nomem(e);
 		goto done;
 	}
@@ -313,7 +329,8 @@ done:
 int debtor_remove(store *db, const principal *who, int64_t id, const char *reason, const char *note, err *e)
 {
 	if (!reason || (strcmp(reason, "revoked") && strcmp(reason, "early")))
-		return err_set(e, E_INVALID, "reason", "删除原因应为 revoked（撤销：不应纳入）或 early（提前删除：已履行或纠正失信行为）");
+		return err_set(e, E_INVALID, "reason",
+		               "删除原因应为 revoked（撤销：不应纳入）或 early（提前删除：已履行或纠正失信行为）");
 	if (!text_ok(note, 2, 500))
 		return err_set(e, E_INVALID, "note", "请写明删除的事实和理由（2 到 500 字）");
 	arena *a = arena_new();
@@ -359,7 +376,7 @@ int debtor_on_performed(store *db, const principal *who, int64_t matter_id, cons
 	*out_n = 0;
 	if (!a)
 		return nomem(e);
-	store_listing_query q = {.matter_id = matter_id, .live_on = today, .limit = 1000};
+	store_listing_query q = { .matter_id = matter_id, .live_on = today, .limit = 1000 };
 	int rc = store_listing_list(db, &q, a, &v, &n, &total, e);
 	for (size_t i = 0; rc == OK && i < n; i++) {
 		const debtor_ground *g = debtor_ground_find(v[i].ground);
@@ -367,8 +384,9 @@ int debtor_on_performed(store *db, const principal *who, int64_t matter_id, cons
 		if (!g || g->fixed_term)
 			continue;
 		if ((rc = remove_listing(db, who, &v[i], on, "performed",
-					 "案款账户显示申请执行标的已全部到账，被执行人已履行生效法律文书确定的义务（法释〔2017〕7号第十条第一项）",
-					 e)) == OK)
+		                         "案款账户显示申请执行标的已全部到账，被执行人已履行生效法律文书确定的义务（法"
+		                         "释〔2017〕7号第十条第一项）",
+		                         e)) == OK)
 			(*out_n)++;
 	}
 	int lifted = 0;
@@ -416,27 +434,31 @@ static json_t *public_json(store *db, const store_listing *l, const char *today)
 	int64_t left_fen = applied > 0 ? applied - done_fen : -1;
 	ledger_format_fen(done_fen, yuan_done, sizeof yuan_done);
 	ledger_format_fen(left_fen > 0 ? left_fen : 0, yuan_left, sizeof yuan_left);
-	const char *status = applied < 0 ? "不详" : left_fen == 0 ? "全部履行" : done_fen > 0 ? "部分未履行" : "全部未履行";
+	const char *status = applied < 0     ? "不详"
+	                     : left_fen == 0 ? "全部履行"
+	                     : done_fen > 0  ? "部分未履行"
+	                                     : "全部未履行";
 	const char *state = debtor_listing_state(l, today);
 	char ended[11] = "";
 	if (!strcmp(state, "expired"))
 		enforce_add_days(l->expires_on, 1, ended);
 	json_t *j = json_pack(
-		"{s:s,s:s,s:s?,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s?,s:s?},s:s,s:s,s:s?,s:s}", "name", l->name,
-		"subject_type", l->subject_type, "sex", l->sex, "id_number", mask(l->id_type, l->id_number, masked, sizeof masked),
-		"court", l->court_name, "province", l->province, "case_number", l->case_number, "filed_on", l->filed_on,
-		"source_doc_number", l->source_doc_number, "source_doc_issuer", l->source_doc_issuer, "obligation",
-		l->obligation, "performance", "status", status, "performed", applied >= 0 ? yuan_done : NULL, "unperformed",
-		applied >= 0 ? yuan_left : NULL, "conduct", g ? g->label : l->ground, "conduct_detail", l->conduct,
-		"published_on", l->publish_on, "state", state);
+	        "{s:s,s:s,s:s?,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s?,s:s?},s:s,s:s,s:s?,s:s}", "name", l->name,
+	        "subject_type", l->subject_type, "sex", l->sex, "id_number",
+	        mask(l->id_type, l->id_number, masked, sizeof masked), "court", l->court_name, "province", l->province,
+	        "case_number", l->case_number, "filed_on", l->filed_on, "source_doc_number", l->source_doc_number,
+	        "source_doc_issuer", l->source_doc_issuer, "obligation", l->obligation, "performance", "status", status,
+	        "performed", applied >= 0 ? yuan_done : NULL, "unperformed", applied >= 0 ? yuan_left : NULL, "conduct",
+	        g ? g->label : l->ground, "conduct_detail", l->conduct, "published_on", l->publish_on, "state", state);
 	if (!j)
 		return NULL;
 	json_object_set_new(j, "age", l->age >= 0 ? json_integer(l->age) : json_null());
 	json_object_set_new(j, "legal_representative",
-			    l->legal_representative ? json_string(l->legal_representative) : json_null());
+	                    l->legal_representative ? json_string(l->legal_representative) : json_null());
 	if (strcmp(state, "published")) {
 		json_object_set_new(j, "removed_on", json_string(l->removed_on ? l->removed_on : ended));
-		json_object_set_new(j, "removal_reason", json_string(l->removal_reason ? removal_label(l->removal_reason) : "期限届满"));
+		json_object_set_new(j, "removal_reason",
+		                    json_string(l->removal_reason ? removal_label(l->removal_reason) : "期限届满"));
 	}
 	return j;
 }
@@ -505,7 +527,7 @@ static int subject_id(const char *s, const char *field, char out[24], err *e)
 {
 	ident_person ip;
 	ident_credit_code cc;
-	err e2 = {0};
+	err e2 = { 0 };
 	if (ident_resident_id_check(s, field, &ip, &e2) == OK) {
 		util_strlcpy(out, ip.id, 24);
 		return OK;
@@ -527,11 +549,11 @@ int debtor_public_query(store *db, const char *name, const char *id_number, aren
 		return err_set(e, E_INVALID, "name", "姓名或名称最多 100 字");
 	if (id_number && *id_number && subject_id(id_number, "id_number", id, e))
 		return e->code;
-	store_listing_query q = {.id_number = id[0] ? id : NULL,
-				 .name = name && *name ? name : NULL,
-				 .live_on = today,
-				 .published_on = today,
-				 .limit = 50};
+	store_listing_query q = { .id_number = id[0] ? id : NULL,
+		                  .name = name && *name ? name : NULL,
+		                  .live_on = today,
+		                  .published_on = today,
+		                  .limit = 50 };
 	store_listing *v;
 	size_t n;
 	int64_t total;
@@ -542,7 +564,7 @@ int debtor_public_query(store *db, const char *name, const char *id_number, aren
 	for (size_t i = 0; arr && i < n; i++)
 		json_array_append_new(arr, public_json(db, &v[i], today));
 	*out = json_pack("{s:o,s:I,s:s,s:s}", "results", arr ? arr : json_array(), "total", (json_int_t)total, "as_of",
-			 today, "source", "失信被执行人名单（内蒙古自治区各级人民法院）");
+	                 today, "source", "失信被执行人名单（内蒙古自治区各级人民法院）");
 	return *out ? OK : nomem(e);
 }
 
@@ -572,21 +594,23 @@ int debtor_public_removals(store *db, const char *since, arena *a, json_t **out,
 }
 
 /* ---- the restriction check ---- */
-int debtor_restriction_check(store *db, const principal *who, const debtor_check_in *in, arena *a, json_t **out,
-			     err *e)
+int debtor_restriction_check(store *db, const principal *who, const debtor_check_in *in, arena *a, json_t **out, err *e)
 {
 	char today[11], id[24], masked[40];
 	legal_today(today);
 	if (!in->id_number || subject_id(in->id_number, "id_number", id, e))
-		return in->id_number ? e->code : err_set(e, E_INVALID, "id_number", "请填写居民身份证号或统一社会信用代码");
+		return in->id_number ? e->code
+		                     : err_set(e, E_INVALID, "id_number", "请填写居民身份证号或统一社会信用代码");
 	int cat = -1;
 	if (in->category && *in->category) {
 		for (size_t i = 0; i < N_RESTRICTIONS; i++)
 			if (!strcmp(restrictions[i].name, in->category))
 				cat = (int)i;
 		if (cat < 0)
-			return err_set(e, E_INVALID, "category", "限制事项应为 flights、soft_sleeper、high_speed_rail、star_hotels、"
-								 "property_purchase、office_rent、vehicles、tourism、private_schools、insurance 或 exit");
+			return err_set(e, E_INVALID, "category",
+			               "限制事项应为 flights、soft_sleeper、high_speed_rail、star_hotels、"
+			               "property_purchase、office_rent、vehicles、tourism、private_schools、insurance "
+			               "或 exit");
 	}
 	if (!text_ok(in->purpose, 2, 100))
 		return err_set(e, E_INVALID, "purpose", "请填写查询事由（如 购票核验、不动产登记，2 到 100 字）");
@@ -601,15 +625,15 @@ int debtor_restriction_check(store *db, const principal *who, const debtor_check
 	int rc = store_tx_begin(db, e);
 	if (rc)
 		return rc;
-	store_listing_query lq = {.id_number = id, .live_on = today, .limit = 50};
-	store_control_order_query oq = {.id_number = id, .in_force_on = today, .limit = 100};
+	store_listing_query lq = { .id_number = id, .live_on = today, .limit = 50 };
+	store_control_order_query oq = { .id_number = id, .in_force_on = today, .limit = 100 };
 	if ((rc = store_listing_list(db, &lq, a, &ls, &nl, &total, e)) ||
 	    (rc = store_control_order_list(db, &oq, a, &os, &no, e)))
 		goto done;
-	store_person_lookup l = {.id_number = id,
-				 .purpose = "restriction_check",
-				 .what = cat >= 0 ? restrictions[cat].name : "restrictions",
-				 .basis = arena_printf(a, "%s：%s", in->purpose, in->basis)};
+	store_person_lookup l = { .id_number = id,
+		                  .purpose = "restriction_check",
+		                  .what = cat >= 0 ? restrictions[cat].name : "restrictions",
+		                  .basis = arena_printf(a, "%s：%s", in->purpose, in->basis) };
 	if (!l.basis) {
 		rc = nomem(e);
 		goto done;
@@ -623,31 +647,32 @@ int debtor_restriction_check(store *db, const principal *who, const debtor_check
 			continue;
 		json_t *src = json_array();
 		for (size_t k = 0; src && k < nl && !restrictions[i].exit; k++)
-			json_array_append_new(src, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}", "source", "dishonest_debtor_list",
-							     "basis", "法释〔2017〕7号、法释〔2015〕17号第一条", "court",
-							     ls[k].court_name, "case_number", ls[k].case_number, "since",
-							     ls[k].decided_on, "until", ls[k].expires_on));
+			json_array_append_new(src,
+			                      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}", "source", "dishonest_debtor_list",
+			                                "basis", "法释〔2017〕7号、法释〔2015〕17号第一条", "court",
+			                                ls[k].court_name, "case_number", ls[k].case_number, "since",
+			                                ls[k].decided_on, "until", ls[k].expires_on));
 		for (size_t k = 0; src && k < no; k++) {
 			int applies = restrictions[i].exit ? !strcmp(os[k].kind, "exit_restriction")
-							   : !strcmp(os[k].kind, "consumption_restriction");
+			                                   : !strcmp(os[k].kind, "consumption_restriction");
 			if (!applies)
 				continue;
 			const org_unit *c = org_unit_find(os[k].court_unit_id);
-			json_array_append_new(src, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}", "source", os[k].kind, "basis",
-							     os[k].basis, "court", c ? c->name : os[k].court_unit_id,
-							     "case_number", "", "since", os[k].valid_from, "until",
-							     os[k].valid_to));
+			json_array_append_new(src, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}", "source", os[k].kind,
+			                                     "basis", os[k].basis, "court",
+			                                     c ? c->name : os[k].court_unit_id, "case_number", "",
+			                                     "since", os[k].valid_from, "until", os[k].valid_to));
 		}
 		int restricted = json_array_size(src) > 0;
 		any |= restricted;
 		json_array_append_new(cats, json_pack("{s:s,s:s,s:b,s:o}", "category", restrictions[i].name, "label",
-						      restrictions[i].label, "restricted", restricted, "sources",
-						      src ? src : json_array()));
+		                                      restrictions[i].label, "restricted", restricted, "sources",
+		                                      src ? src : json_array()));
 	}
 	log_event(LOG_INFO, "restriction_check", "user=%s unit=%s subject=%s restricted=%d", who->username,
-		  who->unit_id[0] ? who->unit_id : "-", masked, any);
+	          who->unit_id[0] ? who->unit_id : "-", masked, any);
 	*out = json_pack("{s:s,s:s,s:b,s:o}", "id_number", masked, "checked_on", today, "restricted", any, "categories",
-			 cats ? cats : json_array());
+	                 cats ? cats : json_array());
 	if (!*out)
 		rc = nomem(e);
 done:

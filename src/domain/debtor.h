@@ -35,13 +35,13 @@ typedef struct debtor_listing_new {
 	const char *legal_representative;                  /* organisations */
 	int extra_years;                                   /* 0-3, with extra_reason */
 	const char *extra_reason;
-	const char *decided_on;                            /* default today */
+	const char *decided_on; /* default today */
 } debtor_listing_new;
 
 int debtor_list(store *db, const principal *who, const debtor_listing_new *in, int64_t *out_id, err *e);
 /* Record that the debtor was notified (once); publication follows after the grace period. */
 int debtor_notice(store *db, const principal *who, const enforce_settings *s, int64_t id, const char *notified_on,
-		  const char *method, err *e);
+                  const char *method, err *e);
 /* Remove by the court: reason "revoked" (wrongly listed) or "early" (early removal after performance or
  * correction, art. 2 para. 3), with a note. */
 int debtor_remove(store *db, const principal *who, int64_t id, const char *reason, const char *note, err *e);
@@ -64,14 +64,14 @@ int debtor_public_query(store *db, const char *name, const char *id_number, aren
 int debtor_public_removals(store *db, const char *since, arena *a, json_t **out, err *e);
 
 typedef struct debtor_check_in {
-	const char *id_number; /* resident ID or credit code */
-	const char *category;  /* one restriction (flights, high_speed_rail, ...) or NULL for all */
+	const char *id_number;       /* resident ID or credit code */
+	const char *category;        /* one restriction (flights, high_speed_rail, ...) or NULL for all */
 	const char *purpose, *basis; /* why the agency asks */
 } debtor_check_in;
 /* The restriction check for other agencies: is the person or organisation restricted (from the
  * category), on what basis, since when. Logged as a lookup. */
 int debtor_restriction_check(store *db, const principal *who, const debtor_check_in *in, arena *a, json_t **out,
-			     err *e);
+                             err *e);
 /* The restriction categories (法释〔2015〕17号 art. 3, and exit). */
 extern const char *const debtor_restriction_names[];
 extern const size_t debtor_n_restrictions;

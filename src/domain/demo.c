@@ -21,7 +21,7 @@
 static const struct {
 	const char *tag, *area;
 } places[] = {
-	{"nmg", "150000"}, {"xlgl", "152500"}, {"zxbq", "152529"}, {"hhht", "150100"}, {"hmq", "150103"},
+	{ "nmg", "150000" }, { "xlgl", "152500" }, { "zxbq", "152529" }, { "hhht", "150100" }, { "hmq", "150103" },
 };
 
 static const char *role_label(const char *roles)
@@ -55,8 +55,8 @@ int demo_seed(store *db, err *e)
 {
 	char hash[128];
 	int rc = auth_password_hash(DEMO_PASSWORD, hash, sizeof hash, e);
-	static const char *const case_kinds[] = {"police", "procuratorate", "court", "justice_bureau"};
-	static const char *const case_roles[] = {"handler", "clerk", "reviewer"};
+	static const char *const case_kinds[] = { "police", "procuratorate", "court", "justice_bureau" };
+	static const char *const case_roles[] = { "handler", "clerk", "reviewer" };
 	for (size_t i = 0; rc == OK && i < sizeof places / sizeof places[0]; i++) {
 		char un[64];
 		const org_unit *committee = org_unit_of(places[i].area, "committee");
@@ -106,16 +106,17 @@ int demo_print_logins(store *db, FILE *f, err *e)
 		const org_unit *u = org_unit_find(v[i].unit_id);
 		fprintf(f, "  %-28s %-14s %s\n", v[i].username, v[i].roles, u ? u->name : v[i].unit_id);
 	}
-	fprintf(f, "\nTry: curl -s -X POST http://127.0.0.1:8080/api/v1/session -H 'Content-Type: application/json' "
-		   "-d '{\"username\":\"xlgl.committee\",\"password\":\"%s\"}'\n\n",
-		DEMO_PASSWORD);
+	fprintf(f,
+	        "\nTry: curl -s -X POST http://127.0.0.1:8080/api/v1/session -H 'Content-Type: application/json' "
+	        "-d '{\"username\":\"xlgl.committee\",\"password\":\"%s\"}'\n\n",
+	        DEMO_PASSWORD);
 done:
 	arena_free(a);
 	return rc;
 }
 
 /* ---- demo matters ---- */
-static const char *const matter_areas[] = {"152529", "150103", "152502", "150102", "152527", "150104"};
+static const char *const matter_areas[] = { "152529", "150103", "152502", "150102", "152527", "150104" };
 
 static void unit_principal(const char *unit_id, principal *out)
 {
@@ -126,22 +127,25 @@ static void unit_principal(const char *unit_id, principal *out)
 	out->roles = ROLE_HANDLER | ROLE_REVIEWER | ROLE_CLERK;
 }
 
-static void date_plus(cal_date base, long days, char out[11]) { legal_format(cal_date_add_days(base, days), out); }
+static void date_plus(cal_date base, long days, char out[11])
+{
+	legal_format(cal_date_add_days(base, days), out);
+}
 
 static int add_parties(synth_rng *r, const char *kind, const char *area, matter_party_in *p, char (*names)[64],
-		       char (*ids)[19], int *out_n, int *out_org)
+                       char (*ids)[19], int *out_n, int *out_org)
 {
 	int n = 0;
 	*out_org = 0;
 	if (!strcmp(kind, "criminal")) {
 		synth_person_name(r, names[n], 64);
 		synth_resident_id(r, area, 1965, 2004, ids[n]);
-		p[n] = (matter_party_in){"person", names[n], "suspect", "resident_id", ids[n]};
+		p[n] = (matter_party_in){ "person", names[n], "suspect", "resident_id", ids[n] };
 		n++;
 		if (synth_below(r, 2)) {
 			synth_person_name(r, names[n], 64);
 			synth_resident_id(r, area, 1950, 2006, ids[n]);
-			p[n] = (matter_party_in){"person", names[n], "victim", "resident_id", ids[n]};
+			p[n] = (matter_party_in){ "person", names[n], "victim", "resident_id", ids[n] };
 			n++;
 		}
 	} else {
@@ -152,12 +156,12 @@ static int add_parties(synth_rng *r, const char *kind, const char *area, matter_
 			if (org) {
 				synth_org_name(r, names[n], 64);
 				synth_credit_code(r, area, ids[n]);
-				p[n] = (matter_party_in){"organization", names[n], k ? b : a, "credit_code", ids[n]};
+				p[n] = (matter_party_in){ "organization", names[n], k ? b : a, "credit_code", ids[n] };
 				*out_org = 1;
 			} else {
 				synth_person_name(r, names[n], 64);
 				synth_resident_id(r, area, 1955, 2002, ids[n]);
-				p[n] = (matter_party_in){"person", names[n], k ? b : a, "resident_id", ids[n]};
+				p[n] = (matter_party_in){ "person", names[n], k ? b : a, "resident_id", ids[n] };
 			}
 			n++;
 		}
@@ -167,16 +171,16 @@ static int add_parties(synth_rng *r, const char *kind, const char *area, matter_
 }
 
 static const char *const summaries[][3] = {
-	{"criminal", "盗窃案", "涉嫌入户盗窃牲畜"},
-	{"criminal", "诈骗案", "涉嫌电信网络诈骗"},
-	{"criminal", "故意伤害案", "涉嫌酒后故意伤害他人"},
-	{"criminal", "危险驾驶案", "涉嫌醉酒驾驶机动车"},
-	{"civil", "买卖合同纠纷", "拖欠牛羊收购款"},
-	{"civil", "民间借贷纠纷", "借款到期未还"},
-	{"civil", "劳动争议", "拖欠务工人员工资"},
-	{"civil", "草原承包经营权纠纷", "草场边界争议"},
-	{"administrative", "行政处罚纠纷", "不服草原监理行政处罚"},
-	{"enforcement", "执行案", "申请执行借款纠纷生效判决"},
+	{ "criminal", "盗窃案", "涉嫌入户盗窃牲畜" },
+	{ "criminal", "诈骗案", "涉嫌电信网络诈骗" },
+	{ "criminal", "故意伤害案", "涉嫌酒后故意伤害他人" },
+	{ "criminal", "危险驾驶案", "涉嫌醉酒驾驶机动车" },
+	{ "civil", "买卖合同纠纷", "拖欠牛羊收购款" },
+	{ "civil", "民间借贷纠纷", "借款到期未还" },
+	{ "civil", "劳动争议", "拖欠务工人员工资" },
+	{ "civil", "草原承包经营权纠纷", "草场边界争议" },
+	{ "administrative", "行政处罚纠纷", "不服草原监理行政处罚" },
+	{ "enforcement", "执行案", "申请执行借款纠纷生效判决" },
 };
 
 int demo_seed_matters(store *db, int n, unsigned seed, err *e)
@@ -206,16 +210,16 @@ int demo_seed_matters(store *db, int n, unsigned seed, err *e)
 		long age = 3 + (long)synth_below(&r, 200);
 		cal_date cur = cal_date_add_days(today, -age);
 		legal_format(cur, filed);
-		const char *tags[1] = {has_org && synth_below(&r, 3) == 0 ? "enterprise_related" : "green_channel"};
+		const char *tags[1] = { has_org && synth_below(&r, 3) == 0 ? "enterprise_related" : "green_channel" };
 		int tagged = has_org ? synth_below(&r, 3) == 0 : synth_below(&r, 15) == 0;
-		matter_new in = {.kind = kind,
-				 .summary = summary,
-				 .tags = tags,
-				 .n_tags = tagged ? 1 : 0,
-				 .parties = parties,
-				 .n_parties = (size_t)np,
-				 .detained = !strcmp(kind, "criminal") && synth_below(&r, 3) == 0,
-				 .filed_on = filed};
+		matter_new in = { .kind = kind,
+			          .summary = summary,
+			          .tags = tags,
+			          .n_tags = tagged ? 1 : 0,
+			          .parties = parties,
+			          .n_parties = (size_t)np,
+			          .detained = !strcmp(kind, "criminal") && synth_below(&r, 3) == 0,
+			          .filed_on = filed };
 		int64_t id;
 		if ((rc = matter_file(db, &who, &in, &id, NULL, e)))
 			break;
@@ -247,7 +251,7 @@ int demo_seed_matters(store *db, int n, unsigned seed, err *e)
 			cur = cal_date_add_days(cur, gap);
 			legal_format(cur, on);
 			unit_principal(m.holder_unit_id, &who);
-			const char *procs[] = {"ordinary", "summary", "fast_track", "small_claims"};
+			const char *procs[] = { "ordinary", "summary", "fast_track", "small_claims" };
 			const char *proc = NULL;
 			for (int t = 0; t < 8 && (st->flags & FLOW_NEEDS_PROCEDURE) && !proc; t++) {
 				const char *cand = procs[synth_below(&r, 4)];
@@ -256,9 +260,11 @@ int demo_seed_matters(store *db, int n, unsigned seed, err *e)
 			}
 			if ((st->flags & FLOW_NEEDS_PROCEDURE) && !proc)
 				proc = "ordinary";
-			matter_act_in ai = {.note = "演示数据", .reason = "证据材料需补充", .procedure = proc, .on = on};
+			matter_act_in ai = {
+				.note = "演示数据", .reason = "证据材料需补充", .procedure = proc, .on = on
+			};
 			int64_t tid = 0;
-			err e2 = {0};
+			err e2 = { 0 };
 			int arc = matter_act(db, &who, id, st->action, &ai, &tid, &e2);
 			arena_free(a);
 			if (arc == E_CONFLICT)
@@ -312,7 +318,7 @@ static int demo_user(store *db, const char *username, arena *a, principal *out, 
 
 /* A demo enforcement matter at the court: a person creditor and a debtor (person or company). */
 static int demo_enforcement_matter(store *db, const principal *court, synth_rng *r, const char *filed, int org,
-				   const char *summary, int64_t *out_id, int64_t *out_debtor, err *e)
+                                   const char *summary, int64_t *out_id, int64_t *out_debtor, err *e)
 {
 	char cname[64], dname[64], cid[19], did[19], text[200];
 	synth_person_name(r, cname, sizeof cname);
@@ -324,11 +330,13 @@ static int demo_enforcement_matter(store *db, const principal *court, synth_rng 
 		synth_person_name(r, dname, sizeof dname);
 		synth_resident_id(r, "152529", 1965, 1998, did);
 	}
-	matter_party_in parties[2] = {{"person", cname, "creditor", "resident_id", cid},
-				      {org ? "organization" : "person", dname, "debtor", org ? "credit_code" : "resident_id",
-				       did}};
+	matter_party_in parties[2] = { { "person", cname, "creditor", "resident_id", cid },
+		                       { org ? "organization" : "person", dname, "debtor",
+		                         org ? "credit_code" : "resident_id", did } };
 	snprintf(text, sizeof text, "%s申请执行%s%s", cname, dname, summary);
-	matter_new in = {.kind = "enforcement", .summary = text, .parties = parties, .n_parties = 2, .filed_on = filed};
+	matter_new in = {
+		.kind = "enforcement", .summary = text, .parties = parties, .n_parties = 2, .filed_on = filed
+	};
 	int rc = matter_file(db, court, &in, out_id, NULL, e);
 	if (rc)
 		return rc;
@@ -346,12 +354,18 @@ static int demo_enforcement_matter(store *db, const principal *court, synth_rng 
 }
 
 static int demo_receipt(store *db, const principal *fund, const enforce_settings *s, const char *key, int64_t matter,
-			const char *source, int64_t amount, const char *payer, const char *ref, const char *on, err *e)
+                        const char *source, int64_t amount, const char *payer, const char *ref, const char *on, err *e)
 {
 	json_t *out = NULL;
 	int replayed;
-	ledger_receipt_in in = {.key = key, .court_unit_id = "152529.court", .matter_id = matter, .source = source,
-				.amount = amount, .payer = payer, .reference = ref, .received_on = on};
+	ledger_receipt_in in = { .key = key,
+		                 .court_unit_id = "152529.court",
+		                 .matter_id = matter,
+		                 .source = source,
+		                 .amount = amount,
+		                 .payer = payer,
+		                 .reference = ref,
+		                 .received_on = on };
 	int rc = ledger_receipt(db, fund, s, &in, &out, &replayed, e);
 	json_decref(out);
 	return rc;
@@ -370,13 +384,14 @@ int demo_seed_enforcement(store *db, err *e)
 	enforce_settings_default(&s);
 	synth_seed(&r, 152529);
 	cal_date today = legal_today_date();
-	static const long back[8] = {60, 40, 35, 20, 12, 8, 3, 0};
+	static const long back[8] = { 60, 40, 35, 20, 12, 8, 3, 0 };
 	for (int i = 0; i < 8; i++)
 		date_plus(today, -back[i], d[i]);
 	int64_t ma, mb, mc, da, db_, dc, req_id, order_id, lid;
 	json_t *out = NULL;
 	int replayed;
-	if ((rc = demo_user(db, "zxbq.court.handler", a, &handler, e)) || (rc = demo_user(db, "zxbq.court.fund", a, &fund, e)) ||
+	if ((rc = demo_user(db, "zxbq.court.handler", a, &handler, e)) ||
+	    (rc = demo_user(db, "zxbq.court.fund", a, &fund, e)) ||
 	    (rc = demo_user(db, "zxbq.court.reviewer", a, &reviewer, e)) ||
 	    (rc = demo_user(db, "zxbq.police.handler", a, &police, e)))
 		goto done;
@@ -386,26 +401,40 @@ int demo_seed_enforcement(store *db, err *e)
 		goto done;
 	json_decref(out);
 	out = NULL;
-	if ((rc = demo_receipt(db, &fund, &s, "demo-receipt-a1", ma, "debtor_payment", 2000000, "被执行人交款", "ZXBQ-REF-0001", d[2], e)) ||
-	    (rc = demo_receipt(db, &fund, &s, "demo-receipt-a2", ma, "bank_deduction", 1000000, "银行扣划", "ZXBQ-REF-0002", d[3], e)) ||
-	    (rc = demo_receipt(db, &fund, &s, "demo-fee-a", ma, "court_fee", 50000, "申请执行费预交", "ZXBQ-FEE-0001", d[1], e)))
+	if ((rc = demo_receipt(db, &fund, &s, "demo-receipt-a1", ma, "debtor_payment", 2000000, "被执行人交款",
+	                       "ZXBQ-REF-0001", d[2], e)) ||
+	    (rc = demo_receipt(db, &fund, &s, "demo-receipt-a2", ma, "bank_deduction", 1000000, "银行扣划",
+	                       "ZXBQ-REF-0002", d[3], e)) ||
+	    (rc = demo_receipt(db, &fund, &s, "demo-fee-a", ma, "court_fee", 50000, "申请执行费预交", "ZXBQ-FEE-0001",
+	                       d[1], e)))
 		goto done;
-	ledger_disbursement_in dis = {.key = "demo-disb-a1", .matter_id = ma, .kind = "creditor", .amount = 1000000,
-				      .payee_name = "申请执行人", .payee_account = "6228480012345678901", .payee_bank = "中国农业银行正镶白旗支行"};
+	ledger_disbursement_in dis = { .key = "demo-disb-a1",
+		                       .matter_id = ma,
+		                       .kind = "creditor",
+		                       .amount = 1000000,
+		                       .payee_name = "申请执行人",
+		                       .payee_account = "6228480012345678901",
+		                       .payee_bank = "中国农业银行正镶白旗支行" };
 	if ((rc = ledger_disbursement_request(db, &fund, &dis, &out, &replayed, e)))
 		goto done;
 	int64_t disb_id = json_integer_value(json_object_get(out, "id"));
 	json_decref(out);
 	out = NULL;
-	if ((rc = ledger_disbursement_approve(db, &reviewer, "demo-approve-a1", disb_id, "核对无误", d[5], &out, &replayed, e)))
+	if ((rc = ledger_disbursement_approve(db, &reviewer, "demo-approve-a1", disb_id, "核对无误", d[5], &out,
+	                                      &replayed, e)))
 		goto done;
 	json_decref(out);
 	out = NULL;
 	/* the police asked to locate the debtor, list vehicles and consumption; two answered (one late), one overdue */
-	const char *kinds_a[] = {"locate", "vehicles", "consumption"};
-	assist_debtor_in deb_a = {.party_id = da, .kinds = kinds_a, .n_kinds = 3};
-	assist_new req_a = {.matter_id = ma, .police_unit_id = "152529.police", .basis = "（2026）执行裁定书、协助执行通知书",
-			    .note = "被执行人下落不明，请协助查找", .debtors = &deb_a, .n_debtors = 1, .on = d[4]};
+	const char *kinds_a[] = { "locate", "vehicles", "consumption" };
+	assist_debtor_in deb_a = { .party_id = da, .kinds = kinds_a, .n_kinds = 3 };
+	assist_new req_a = { .matter_id = ma,
+		             .police_unit_id = "152529.police",
+		             .basis = "（2026）执行裁定书、协助执行通知书",
+		             .note = "被执行人下落不明，请协助查找",
+		             .debtors = &deb_a,
+		             .n_debtors = 1,
+		             .on = d[4] };
 	if ((rc = assist_request_create(db, &handler, &s, &req_a, &req_id, e)))
 		goto done;
 	{
@@ -414,9 +443,10 @@ int demo_seed_enforcement(store *db, err *e)
 		if ((rc = store_assist_item_list(db, req_id, a, &items, &ni, e)))
 			goto done;
 		json_t *f1 = json_pack("{s:s,s:s}", "address", "正镶白旗明安图镇某嘎查", "seen_on", d[5]);
-		json_t *f2 = json_pack("{s:[{s:s,s:s,s:s}]}", "records", "date", d[4], "merchant", "锡林浩特某酒店", "kind", "住宿");
-		assist_answer_in ans1 = {.item_id = items[0].id, .found = 1, .findings = f1};
-		assist_answer_in ans2 = {.item_id = items[2].id, .found = 1, .findings = f2};
+		json_t *f2 = json_pack("{s:[{s:s,s:s,s:s}]}", "records", "date", d[4], "merchant", "锡林浩特某酒店",
+		                       "kind", "住宿");
+		assist_answer_in ans1 = { .item_id = items[0].id, .found = 1, .findings = f1 };
+		assist_answer_in ans2 = { .item_id = items[2].id, .found = 1, .findings = f2 };
 		rc = assist_answer(db, &police, req_id, &ans1, 1, d[5], e);
 		if (rc == OK)
 			rc = assist_answer(db, &police, req_id, &ans2, 1, d[7], e);
@@ -425,37 +455,59 @@ int demo_seed_enforcement(store *db, err *e)
 		if (rc)
 			goto done;
 	}
-	debtor_listing_new la = {.matter_id = ma, .party_id = da, .ground = "refuses_despite_ability",
-				 .conduct = "有履行能力而拒不履行生效判决确定的还款义务", .obligation = "偿还借款本金及利息",
-				 .source_doc_number = "（2025）内2529民初88号", .source_doc_issuer = "正镶白旗人民法院",
-				 .decided_on = d[5]};
+	debtor_listing_new la = { .matter_id = ma,
+		                  .party_id = da,
+		                  .ground = "refuses_despite_ability",
+		                  .conduct = "有履行能力而拒不履行生效判决确定的还款义务",
+		                  .obligation = "偿还借款本金及利息",
+		                  .source_doc_number = "（2025）内2529民初88号",
+		                  .source_doc_issuer = "正镶白旗人民法院",
+		                  .decided_on = d[5] };
 	if ((rc = debtor_list(db, &handler, &la, &lid, e)) ||
 	    (rc = debtor_notice(db, &handler, &s, lid, d[5], "直接送达", e)))
 		goto done;
 	/* B: obstruction; detention in force, consumption restriction, listed for two years, notice just served */
 	if ((rc = demo_enforcement_matter(db, &handler, &r, d[1], 0, "买卖合同纠纷一案生效判决", &mb, &db_, e)))
 		goto done;
-	control_new det = {.matter_id = mb, .kind = "detention", .party_id = db_, .basis = "（2026）内2529司惩1号",
-			   .reason = "以暴力方法阻碍执行人员执行职务", .valid_from = d[6]};
+	control_new det = { .matter_id = mb,
+		            .kind = "detention",
+		            .party_id = db_,
+		            .basis = "（2026）内2529司惩1号",
+		            .reason = "以暴力方法阻碍执行人员执行职务",
+		            .valid_from = d[6] };
 	char until[11];
 	date_plus(today, 11, until);
 	det.valid_to = until;
-	control_new cons = {.matter_id = mb, .kind = "consumption_restriction", .party_id = db_,
-			    .basis = "（2026）内2529执限1号", .reason = "未按执行通知履行义务", .valid_from = d[3]};
+	control_new cons = { .matter_id = mb,
+		             .kind = "consumption_restriction",
+		             .party_id = db_,
+		             .basis = "（2026）内2529执限1号",
+		             .reason = "未按执行通知履行义务",
+		             .valid_from = d[3] };
 	int64_t cons_id;
 	if ((rc = control_order_issue(db, &handler, &det, &order_id, e)) ||
 	    (rc = control_order_issue(db, &handler, &cons, &cons_id, e)))
 		goto done;
-	const char *kinds_b[] = {"locate", "detain"};
-	assist_debtor_in deb_b = {.party_id = db_, .kinds = kinds_b, .n_kinds = 2, .order_id = order_id};
-	assist_new req_b = {.matter_id = mb, .police_unit_id = "152529.police", .basis = "（2026）内2529司惩1号拘留决定书",
-			    .debtors = &deb_b, .n_debtors = 1, .on = d[7]};
+	const char *kinds_b[] = { "locate", "detain" };
+	assist_debtor_in deb_b = { .party_id = db_, .kinds = kinds_b, .n_kinds = 2, .order_id = order_id };
+	assist_new req_b = { .matter_id = mb,
+		             .police_unit_id = "152529.police",
+		             .basis = "（2026）内2529司惩1号拘留决定书",
+		             .debtors = &deb_b,
+		             .n_debtors = 1,
+		             .on = d[7] };
 	if ((rc = assist_request_create(db, &handler, &s, &req_b, &req_id, e)))
 		goto done;
-	debtor_listing_new lb = {.matter_id = mb, .party_id = db_, .ground = "obstructs_by_violence",
-				 .conduct = "以暴力方法阻碍执行人员查封财产", .obligation = "支付货款及违约金",
-				 .source_doc_number = "（2025）内2529民初102号", .source_doc_issuer = "正镶白旗人民法院",
-				 .extra_years = 1, .extra_reason = "以暴力方法妨碍执行，情节严重", .decided_on = d[6]};
+	debtor_listing_new lb = { .matter_id = mb,
+		                  .party_id = db_,
+		                  .ground = "obstructs_by_violence",
+		                  .conduct = "以暴力方法阻碍执行人员查封财产",
+		                  .obligation = "支付货款及违约金",
+		                  .source_doc_number = "（2025）内2529民初102号",
+		                  .source_doc_issuer = "正镶白旗人民法院",
+		                  .extra_years = 1,
+		                  .extra_reason = "以暴力方法妨碍执行，情节严重",
+		                  .decided_on = d[6] };
 	if ((rc = debtor_list(db, &handler, &lb, &lid, e)) ||
 	    (rc = debtor_notice(db, &handler, &s, lid, d[7], "直接送达", e)))
 		goto done;
@@ -465,18 +517,28 @@ int demo_seed_enforcement(store *db, err *e)
 		goto done;
 	json_decref(out);
 	out = NULL;
-	if ((rc = demo_receipt(db, &fund, &s, "demo-receipt-c1", mc, "debtor_payment", 800000, "被执行单位转账", "ZXBQ-REF-0003", d[6], e)))
+	if ((rc = demo_receipt(db, &fund, &s, "demo-receipt-c1", mc, "debtor_payment", 800000, "被执行单位转账",
+	                       "ZXBQ-REF-0003", d[6], e)))
 		goto done;
-	ledger_disbursement_in dis_c = {.key = "demo-disb-c1", .matter_id = mc, .kind = "creditor", .amount = 800000,
-					.payee_name = "申请执行人", .payee_account = "6217000012345678", .payee_bank = "中国建设银行正镶白旗支行"};
+	ledger_disbursement_in dis_c = { .key = "demo-disb-c1",
+		                         .matter_id = mc,
+		                         .kind = "creditor",
+		                         .amount = 800000,
+		                         .payee_name = "申请执行人",
+		                         .payee_account = "6217000012345678",
+		                         .payee_bank = "中国建设银行正镶白旗支行" };
 	if ((rc = ledger_disbursement_request(db, &fund, &dis_c, &out, &replayed, e)))
 		goto done;
 	json_decref(out);
 	out = NULL;
-	const char *kinds_c[] = {"vehicles"};
-	assist_debtor_in deb_c = {.party_id = dc, .kinds = kinds_c, .n_kinds = 1};
-	assist_new req_c = {.matter_id = mc, .police_unit_id = "152529.police", .basis = "（2026）执行裁定书",
-			    .debtors = &deb_c, .n_debtors = 1, .on = d[4]};
+	const char *kinds_c[] = { "vehicles" };
+	assist_debtor_in deb_c = { .party_id = dc, .kinds = kinds_c, .n_kinds = 1 };
+	assist_new req_c = { .matter_id = mc,
+		             .police_unit_id = "152529.police",
+		             .basis = "（2026）执行裁定书",
+		             .debtors = &deb_c,
+		             .n_debtors = 1,
+		             .on = d[4] };
 	if ((rc = assist_request_create(db, &handler, &s, &req_c, &req_id, e)))
 		goto done;
 	{
@@ -485,14 +547,15 @@ int demo_seed_enforcement(store *db, err *e)
 		if ((rc = store_assist_item_list(db, req_id, a, &items, &ni, e)))
 			goto done;
 		json_t *f = json_pack("{s:[{s:s,s:s}]}", "vehicles", "plate", "蒙H·A1234", "model", "重型半挂牵引车");
-		assist_answer_in ans = {.item_id = items[0].id, .found = 1, .findings = f};
+		assist_answer_in ans = { .item_id = items[0].id, .found = 1, .findings = f };
 		rc = assist_answer(db, &police, req_id, &ans, 1, d[5], e);
 		json_decref(f);
 		if (rc)
 			goto done;
 	}
 	/* money that came in without a case: unidentified until someone matches it */
-	if ((rc = demo_receipt(db, &fund, &s, "demo-unidentified-1", 0, "debtor_payment", 300000, "王某某", "ZXBQ-REF-0004", d[6], e)))
+	if ((rc = demo_receipt(db, &fund, &s, "demo-unidentified-1", 0, "debtor_payment", 300000, "王某某",
+	                       "ZXBQ-REF-0004", d[6], e)))
 		goto done;
 done:
 	json_decref(out);

@@ -84,7 +84,7 @@ static int store_content(const char *data_dir, const char *hex, const char *tmp,
 }
 
 int dossier_add(store *db, const principal *who, const char *data_dir, int64_t matter_id, const dossier_upload *up,
-		int64_t *out_seq, err *e)
+                int64_t *out_seq, err *e)
 {
 	int rc = OK;
 	char hex[65], now[32], sid[24];
@@ -102,7 +102,7 @@ int dossier_add(store *db, const principal *who, const char *data_dir, int64_t m
 	const char *mime = dossier_sniff(up->head, up->head_len);
 	if (!mime) {
 		rc = err_set(e, E_MEDIATYPE, "file",
-			     "不支持的文件类型：请上传 PDF、图片（PNG/JPEG/TIFF）、Office 文档、音视频或纯文本");
+		             "不支持的文件类型：请上传 PDF、图片（PNG/JPEG/TIFF）、Office 文档、音视频或纯文本");
 		goto done;
 	}
 	const char *name = up->name && *up->name ? up->name : "未命名文件";
@@ -122,19 +122,20 @@ int dossier_add(store *db, const principal *who, const char *data_dir, int64_t m
 		rc = err_set(e, E_CONFLICT, NULL, "案件已结案，不能再上传卷宗");
 		goto done;
 	}
-	store_file f = {hex, "", now, (int64_t)up->size};
+	store_file f = { hex, "", now, (int64_t)up->size };
 	f.mime = mime;
 	int64_t seq;
 	snprintf(sid, sizeof sid, "%lld", (long long)matter_id);
-	if ((rc = store_file_insert(db, &f, e)) || (rc = audit_record_subject(db, who, "matter", sid, "dossier.file_added", hex, p, &seq, e)))
+	if ((rc = store_file_insert(db, &f, e)) ||
+	    (rc = audit_record_subject(db, who, "matter", sid, "dossier.file_added", hex, p, &seq, e)))
 		goto done;
-	store_matter_file mf = {.matter_id = matter_id,
-				.sha256 = hex,
-				.name = name,
-				.unit_id = who->unit_id,
-				.uploaded_by = who->user_id,
-				.uploaded_at = now,
-				.log_seq = seq};
+	store_matter_file mf = { .matter_id = matter_id,
+		                 .sha256 = hex,
+		                 .name = name,
+		                 .unit_id = who->unit_id,
+		                 .uploaded_by = who->user_id,
+		                 .uploaded_at = now,
+		                 .log_seq = seq };
 	if ((rc = store_matter_file_insert(db, &mf, NULL, e)))
 		goto done;
 	/* The content goes in place before the commit: a crash between leaves an unreferenced file,
@@ -152,7 +153,7 @@ done:
 }
 
 int dossier_find(store *db, int64_t matter_id, const char *sha256_hex, arena *a, const char **out_name,
-		 const char **out_mime, err *e)
+                 const char **out_mime, err *e)
 {
 	store_matter_file *files;
 	size_t n;

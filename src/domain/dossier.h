@@ -16,12 +16,12 @@
 #include <stdint.h>
 
 typedef struct dossier_upload {
-	const char *tmp_path;          /* the streamed temporary file (moved or removed here) */
-	const unsigned char *sha256;   /* 32 bytes */
+	const char *tmp_path;        /* the streamed temporary file (moved or removed here) */
+	const unsigned char *sha256; /* 32 bytes */
 	uint64_t size;
-	const unsigned char *head;     /* first bytes, for sniffing */
+	const unsigned char *head; /* first bytes, for sniffing */
 	size_t head_len;
-	const char *name;              /* original file name (metadata) */
+	const char *name; /* original file name (metadata) */
 } dossier_upload;
 
 /* The MIME type sniffed from the first bytes, or NULL when the type is not allowed. */
@@ -29,11 +29,11 @@ const char *dossier_sniff(const unsigned char *head, size_t len);
 
 /* Register an upload in a matter held by who's unit. *out_seq gets the registration event. */
 int dossier_add(store *db, const principal *who, const char *data_dir, int64_t matter_id, const dossier_upload *up,
-		int64_t *out_seq, err *e);
+                int64_t *out_seq, err *e);
 
 /* A file of a matter's dossier: its name and type (arena strings), or E_NOTFOUND. */
 int dossier_find(store *db, int64_t matter_id, const char *sha256_hex, arena *a, const char **out_name,
-		 const char **out_mime, err *e);
+                 const char **out_mime, err *e);
 
 /* Path of a stored file into out. */
 void dossier_path(const char *data_dir, const char *sha256_hex, char *out, size_t cap);

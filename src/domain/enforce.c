@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const assist_kind_names[ASSIST__COUNT] = {"locate", "consumption", "movement",
-						      "vehicles", "detain",      "seize_vehicle"};
-const char *const assist_kind_labels[ASSIST__COUNT] = {"查找下落", "高消费记录", "活动轨迹",
-						       "车辆信息", "协助司法拘留", "查扣车辆"};
+const char *const assist_kind_names[ASSIST__COUNT] = { "locate",   "consumption", "movement",
+	                                               "vehicles", "detain",      "seize_vehicle" };
+const char *const assist_kind_labels[ASSIST__COUNT] = { "查找下落", "高消费记录",   "活动轨迹",
+	                                                "车辆信息", "协助司法拘留", "查扣车辆" };
 
 int assist_kind_parse(const char *name)
 {
@@ -28,7 +28,10 @@ int assist_kind_parse(const char *name)
 	return -1;
 }
 
-static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
+static int nomem(err *e)
+{
+	return err_set(e, E_NOMEM, NULL, "out of memory");
+}
 
 void enforce_settings_default(enforce_settings *out)
 {
@@ -165,7 +168,7 @@ int enforce_lookup_record(store *db, const principal *who, store_person_lookup *
 	/* The event carries the full number (events are the private record, as with a matter's
 	 * parties); logs and public views show it masked. */
 	json_t *p = json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:s}", "id_number", l->id_number, "name", l->name, "purpose",
-			      l->purpose, "what", l->what, "case_ref", l->case_ref, "basis", l->basis);
+	                      l->purpose, "what", l->what, "case_ref", l->case_ref, "basis", l->basis);
 	if (!p || (l->matter_id && json_object_set_new(p, "matter_id", json_integer(l->matter_id)))) {
 		json_decref(p);
 		return nomem(e);
@@ -202,7 +205,7 @@ static const char *case_number_of(store *db, int64_t matter_id, arena *a)
 }
 
 int enforce_query_log(store *db, const enforce_settings *s, const char *name, const char *id_number, arena *a,
-		      json_t **out, err *e)
+                      json_t **out, err *e)
 {
 	store_person_lookup *v;
 	size_t n;
@@ -231,15 +234,15 @@ int enforce_query_log(store *db, const enforce_settings *s, const char *name, co
 			continue;
 		const org_unit *u = v[i].actor_unit_id ? org_unit_find(v[i].actor_unit_id) : NULL;
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:s}", "at", v[i].at, "unit",
-						     u ? u->name : "系统", "purpose", v[i].purpose, "purpose_label",
-						     purpose_label(v[i].purpose), "case_number",
-						     case_number_of(db, v[i].matter_id, a), "case_ref", v[i].case_ref,
-						     "basis", v[i].basis));
+		                                     u ? u->name : "系统", "purpose", v[i].purpose, "purpose_label",
+		                                     purpose_label(v[i].purpose), "case_number",
+		                                     case_number_of(db, v[i].matter_id, a), "case_ref", v[i].case_ref,
+		                                     "basis", v[i].basis));
 	}
 	char masked[32];
 	ident_mask_id(ip.id, masked, sizeof masked);
-	*out = json_pack("{s:s,s:o,s:i,s:s}", "id_number", masked, "lookups", arr, "delay_days", s->query_log_delay_days,
-			 "note", "为不影响正在进行的执行工作，查询记录在一定期限后方可查看");
+	*out = json_pack("{s:s,s:o,s:i,s:s}", "id_number", masked, "lookups", arr, "delay_days",
+	                 s->query_log_delay_days, "note", "为不影响正在进行的执行工作，查询记录在一定期限后方可查看");
 	return *out ? OK : nomem(e);
 }
 
@@ -253,15 +256,16 @@ int enforce_lookup_list(store *db, const char *id_number, arena *a, json_t **out
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++) {
 		const org_unit *u = v[i].actor_unit_id ? org_unit_find(v[i].actor_unit_id) : NULL;
-		json_t *j = json_pack("{s:I,s:s,s:I,s:s?,s:s?,s:s,s:s,s:s,s:s?,s:s?,s:s}", "id", (json_int_t)v[i].id,
-				      "at", v[i].at, "user_id", (json_int_t)v[i].actor_user_id, "unit_id",
-				      v[i].actor_unit_id, "unit_name", u ? u->name : NULL, "purpose", v[i].purpose,
-				      "what", v[i].what, "basis", v[i].basis, "case_ref", v[i].case_ref, "name",
-				      v[i].name, "case_number", "");
+		json_t *j =
+		        json_pack("{s:I,s:s,s:I,s:s?,s:s?,s:s,s:s,s:s,s:s?,s:s?,s:s}", "id", (json_int_t)v[i].id, "at",
+		                  v[i].at, "user_id", (json_int_t)v[i].actor_user_id, "unit_id", v[i].actor_unit_id,
+		                  "unit_name", u ? u->name : NULL, "purpose", v[i].purpose, "what", v[i].what, "basis",
+		                  v[i].basis, "case_ref", v[i].case_ref, "name", v[i].name, "case_number", "");
 		if (j) {
 			const char *cn = case_number_of(db, v[i].matter_id, a);
 			json_object_set_new(j, "case_number", cn ? json_string(cn) : json_null());
-			json_object_set_new(j, "matter_id", v[i].matter_id ? json_integer(v[i].matter_id) : json_null());
+			json_object_set_new(j, "matter_id",
+			                    v[i].matter_id ? json_integer(v[i].matter_id) : json_null());
 		}
 		json_array_append_new(arr, j);
 	}
@@ -285,10 +289,10 @@ json_t *enforce_trace_json(store *db, const char *entity_type, int64_t id, arena
 		json_t *changes = payload ? json_incref(json_object_get(payload, "changes")) : NULL;
 		json_decref(payload);
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:I,s:s?,s:s?,s:o}", "seq", (json_int_t)ev[i].seq,
-						     "at", ev[i].at, "type", ev[i].event_type, "user_id",
-						     (json_int_t)ev[i].actor_user_id, "unit_id", ev[i].actor_unit_id,
-						     "unit_name", u ? u->name : NULL, "changes",
-						     changes ? changes : json_object()));
+		                                     "at", ev[i].at, "type", ev[i].event_type, "user_id",
+		                                     (json_int_t)ev[i].actor_user_id, "unit_id", ev[i].actor_unit_id,
+		                                     "unit_name", u ? u->name : NULL, "changes",
+		                                     changes ? changes : json_object()));
 	}
 	return arr;
 }
@@ -307,7 +311,9 @@ int enforce_workbench(store *db, const principal *who, arena *a, json_t **out, e
 		return nomem(e);
 	if (!strcmp(top->kind, "police")) {
 		/* the queue: pending items, overdue first */
-		store_assist_query q = {.police_unit_id = who->unit_id, .status = "open", .today = today, .limit = 100};
+		store_assist_query q = {
+			.police_unit_id = who->unit_id, .status = "open", .today = today, .limit = 100
+		};
 		json_t *reqs = NULL, *over = NULL;
 		store_assist_item *items;
 		size_t n;
@@ -321,9 +327,12 @@ int enforce_workbench(store *db, const principal *who, arena *a, json_t **out, e
 		for (size_t i = 0; over && i < n; i++)
 			json_array_append_new(over, assist_item_json(&items[i], today, 1));
 		json_object_set_new(v, "assistance_to_answer", reqs);
-		json_object_set_new(v, "assistance_overdue", json_pack("{s:o,s:I}", "items", over, "total", (json_int_t)total));
+		json_object_set_new(v, "assistance_overdue",
+		                    json_pack("{s:o,s:I}", "items", over, "total", (json_int_t)total));
 	} else if (!strcmp(top->kind, "court")) {
-		store_assist_query q = {.court_unit_id = who->unit_id, .status = "open", .today = today, .limit = 100};
+		store_assist_query q = {
+			.court_unit_id = who->unit_id, .status = "open", .today = today, .limit = 100
+		};
 		store_assist_query lq = q;
 		lq.overdue_only = 1;
 		json_t *reqs = NULL, *late = NULL, *unid = NULL, *overdue = NULL, *awaiting = NULL;
@@ -334,10 +343,12 @@ int enforce_workbench(store *db, const principal *who, arena *a, json_t **out, e
 		if ((rc = assist_request_list(db, &lq, a, &late, e)))
 			goto done;
 		json_object_set_new(v, "assistance_overdue", late);
-		store_ledger_receipt_query uq = {.court_unit_id = top->id, .unidentified = 1, .limit = 100};
-		store_ledger_receipt_query oq = {.court_unit_id = top->id, .overdue_before = today, .oldest_first = 1,
-						 .limit = 100};
-		if ((rc = ledger_receipts_json(db, &uq, a, &unid, e)) || (rc = ledger_receipts_json(db, &oq, a, &overdue, e)) ||
+		store_ledger_receipt_query uq = { .court_unit_id = top->id, .unidentified = 1, .limit = 100 };
+		store_ledger_receipt_query oq = {
+			.court_unit_id = top->id, .overdue_before = today, .oldest_first = 1, .limit = 100
+		};
+		if ((rc = ledger_receipts_json(db, &uq, a, &unid, e)) ||
+		    (rc = ledger_receipts_json(db, &oq, a, &overdue, e)) ||
 		    (rc = ledger_disbursements_json(db, top->id, 0, "requested", a, &awaiting, e))) {
 			json_decref(unid);
 			json_decref(overdue);
@@ -365,10 +376,10 @@ static json_t *sup_row(json_t *units, const char *id)
 		return r;
 	const org_unit *u = org_unit_find(id);
 	r = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "unit_id", id, "unit_name", u ? u->name : id,
-		      "kind", u ? u->kind : "", "assist_pending", (json_int_t)0, "assist_overdue", (json_int_t)0,
-		      "orders_active", (json_int_t)0, "listings_live", (json_int_t)0, "funds_unidentified_n",
-		      (json_int_t)0, "funds_unidentified_amount", (json_int_t)0, "funds_overdue_n", (json_int_t)0,
-		      "funds_overdue_amount", (json_int_t)0);
+	              "kind", u ? u->kind : "", "assist_pending", (json_int_t)0, "assist_overdue", (json_int_t)0,
+	              "orders_active", (json_int_t)0, "listings_live", (json_int_t)0, "funds_unidentified_n",
+	              (json_int_t)0, "funds_unidentified_amount", (json_int_t)0, "funds_overdue_n", (json_int_t)0,
+	              "funds_overdue_amount", (json_int_t)0);
 	json_object_set_new(units, id, r ? r : json_object());
 	return json_object_get(units, id);
 }
@@ -387,9 +398,9 @@ int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out
 		return rc;
 	json_t *units = json_object(), *rows = json_array();
 	json_t *tot = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "assist_pending", (json_int_t)0, "assist_overdue",
-				(json_int_t)0, "orders_active", (json_int_t)0, "listings_live", (json_int_t)0,
-				"funds_unidentified_n", (json_int_t)0, "funds_unidentified_amount", (json_int_t)0,
-				"funds_overdue_n", (json_int_t)0, "funds_overdue_amount", (json_int_t)0);
+	                        (json_int_t)0, "orders_active", (json_int_t)0, "listings_live", (json_int_t)0,
+	                        "funds_unidentified_n", (json_int_t)0, "funds_unidentified_amount", (json_int_t)0,
+	                        "funds_overdue_n", (json_int_t)0, "funds_overdue_amount", (json_int_t)0);
 	if (!units || !rows || !tot) {
 		json_decref(units);
 		json_decref(rows);
@@ -413,20 +424,20 @@ int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out
 	}
 	const char *k;
 	json_t *r;
-	static const char *const keys[] = {"assist_pending",	    "assist_overdue",		 "orders_active",
-					   "listings_live",	    "funds_unidentified_n",	 "funds_unidentified_amount",
-					   "funds_overdue_n",	    "funds_overdue_amount"};
+	static const char *const keys[] = { "assist_pending",  "assist_overdue",       "orders_active",
+		                            "listings_live",   "funds_unidentified_n", "funds_unidentified_amount",
+		                            "funds_overdue_n", "funds_overdue_amount" };
 	json_object_foreach(units, k, r)
 	{
 		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 			json_object_set_new(tot, keys[i],
-					    json_integer(json_integer_value(json_object_get(tot, keys[i])) +
-							 json_integer_value(json_object_get(r, keys[i]))));
+			                    json_integer(json_integer_value(json_object_get(tot, keys[i])) +
+			                                 json_integer_value(json_object_get(r, keys[i]))));
 		json_array_append(rows, r);
 	}
 	json_decref(units);
-	*out = json_pack("{s:s,s:s,s:o,s:o,s:o}", "area_code", area_code ? area_code : "150000", "today", today, "units",
-			 rows, "totals", tot, "assistance_response", stats);
+	*out = json_pack("{s:s,s:s,s:o,s:o,s:o}", "area_code", area_code ? area_code : "150000", "today", today,
+	                 "units", rows, "totals", tot, "assistance_response", stats);
 	return *out ? OK : nomem(e);
 }
 
@@ -434,7 +445,7 @@ int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out
 typedef struct court_metrics {
 	const char *court_id;
 	int64_t accepted, closed, closed_enforced, closed_no_assets, closed_with_money, closed_applied,
-		closed_recovered, days_sum, days_n;
+	        closed_recovered, days_sum, days_n;
 	int64_t received, disbursed, refunded, overdue_n, overdue_amount, unidentified_n, unidentified_amount;
 } court_metrics;
 
@@ -479,13 +490,16 @@ static void add_metrics(court_metrics *t, const court_metrics *m)
 	t->unidentified_amount += m->unidentified_amount;
 }
 
-static double ratio(int64_t num, int64_t den) { return den ? (double)num / (double)den : 0.0; }
+static double ratio(int64_t num, int64_t den)
+{
+	return den ? (double)num / (double)den : 0.0;
+}
 
 static json_t *metrics_json(const court_metrics *m, const char *name)
 {
 	json_t *j = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "court_unit_id", m->court_id, "court_name", name, "accepted",
-			      (json_int_t)m->accepted, "closed", (json_int_t)m->closed, "closed_enforced",
-			      (json_int_t)m->closed_enforced, "closed_no_assets", (json_int_t)m->closed_no_assets);
+	                      (json_int_t)m->accepted, "closed", (json_int_t)m->closed, "closed_enforced",
+	                      (json_int_t)m->closed_enforced, "closed_no_assets", (json_int_t)m->closed_no_assets);
 	if (!j)
 		return NULL;
 	json_object_set_new(j, "completion_rate", json_real(ratio(m->closed_enforced, m->closed)));
@@ -493,7 +507,8 @@ static json_t *metrics_json(const court_metrics *m, const char *name)
 	json_object_set_new(j, "recovery_rate", json_real(ratio(m->closed_recovered, m->closed_applied)));
 	json_object_set_new(j, "amount_applied_closed", json_integer(m->closed_applied));
 	json_object_set_new(j, "amount_recovered_closed", json_integer(m->closed_recovered));
-	json_object_set_new(j, "avg_days_to_close", m->days_n ? json_real((double)m->days_sum / (double)m->days_n) : json_null());
+	json_object_set_new(j, "avg_days_to_close",
+	                    m->days_n ? json_real((double)m->days_sum / (double)m->days_n) : json_null());
 	json_object_set_new(j, "funds_received", json_integer(m->received));
 	json_object_set_new(j, "funds_disbursed", json_integer(m->disbursed));
 	json_object_set_new(j, "fees_refunded", json_integer(m->refunded));
@@ -505,10 +520,10 @@ static json_t *metrics_json(const court_metrics *m, const char *name)
 }
 
 int enforce_metrics(store *db, const char *area_code, const char *court_unit_id, const char *from, const char *to,
-		    arena *a, json_t **out, err *e)
+                    arena *a, json_t **out, err *e)
 {
-	static const char *const accept_types[] = {"matter.filed", "matter.apply_enforcement"};
-	static const char *const close_types[] = {"matter.close_enforced", "matter.close_no_assets"};
+	static const char *const accept_types[] = { "matter.filed", "matter.apply_enforcement" };
+	static const char *const close_types[] = { "matter.close_enforced", "matter.close_no_assets" };
 	store_enforce_event *acc, *cls;
 	store_ledger_court_summary *ls;
 	size_t nacc, ncls, nl, n = 0;
@@ -596,7 +611,7 @@ int enforce_metrics(store *db, const char *area_code, const char *court_unit_id,
 		cm->unidentified_n = ls[i].unidentified_n;
 		cm->unidentified_amount = ls[i].unidentified_amount;
 	}
-	court_metrics total = {.court_id = "total"};
+	court_metrics total = { .court_id = "total" };
 	json_t *rows = json_array();
 	for (size_t i = 0; rows && i < n; i++) {
 		const org_unit *c = org_unit_find(m[i].court_id);
@@ -605,11 +620,12 @@ int enforce_metrics(store *db, const char *area_code, const char *court_unit_id,
 	}
 	json_t *tj = metrics_json(&total, "合计");
 	*out = json_pack("{s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:s}", "area_code", area_code, "court_unit_id", court_unit_id,
-			 "from", from, "to", to, "courts", rows ? rows : json_array(), "totals", tj ? tj : json_object(),
-			 "definitions",
-			 "执行完毕率 = 以“执行完毕”方式结案数 ÷ 结案数；实际执行率 = 有款项实际到账的结案数 ÷ 结案数；"
-			 "执行到位率 = 结案案件实际到位金额 ÷ 申请执行标的额（仅计已登记标的额的案件）；"
-			 "平均结案天数 = 立案（或申请执行）至结案的自然日；案款数据按入账日期统计。各院数据按院排列，不作排名。");
+	                 "from", from, "to", to, "courts", rows ? rows : json_array(), "totals",
+	                 tj ? tj : json_object(), "definitions",
+	                 "执行完毕率 = 以“执行完毕”方式结案数 ÷ 结案数；实际执行率 = 有款项实际到账的结案数 ÷ 结案数；"
+	                 "执行到位率 = 结案案件实际到位金额 ÷ 申请执行标的额（仅计已登记标的额的案件）；"
+	                 "平均结案天数 = "
+	                 "立案（或申请执行）至结案的自然日；案款数据按入账日期统计。各院数据按院排列，不作排名。");
 	if (!*out)
 		rc = nomem(e);
 done:

@@ -27,8 +27,15 @@
 #include <jansson.h>
 
 /* The kinds of assistance a court asks of the police, in this order everywhere. */
-enum assist_kind { ASSIST_LOCATE, ASSIST_CONSUMPTION, ASSIST_MOVEMENT, ASSIST_VEHICLES, ASSIST_DETAIN, ASSIST_SEIZE,
-		   ASSIST__COUNT };
+enum assist_kind {
+	ASSIST_LOCATE,
+	ASSIST_CONSUMPTION,
+	ASSIST_MOVEMENT,
+	ASSIST_VEHICLES,
+	ASSIST_DETAIN,
+	ASSIST_SEIZE,
+	ASSIST__COUNT
+};
 extern const char *const assist_kind_names[ASSIST__COUNT];  /* "locate", ... */
 extern const char *const assist_kind_labels[ASSIST__COUNT]; /* zh-CN */
 /* The kind's index, or -1. */
@@ -50,8 +57,8 @@ typedef struct enforce_matter {
 	store_matter m;
 	const org_unit *court; /* the enforcing court (the top court that gave the 执 number) */
 	const char *case_number;
-	const char *filed_on;  /* the enforcement case's filing day */
-	int active;            /* open and in the enforcement stage */
+	const char *filed_on; /* the enforcement case's filing day */
+	int active;           /* open and in the enforcement stage */
 } enforce_matter;
 /* E_NOTFOUND if there is no such matter, E_CONFLICT if it is not an enforcement matter. */
 int enforce_matter_load(store *db, int64_t matter_id, arena *a, enforce_matter *out, err *e);
@@ -87,7 +94,7 @@ json_t *enforce_trace_json(store *db, const char *entity_type, int64_t id, arena
  * name matches a name the lookups recorded (otherwise an empty list: nothing is revealed). Shows the
  * unit, purpose, matter's case number and basis, not the officer. */
 int enforce_query_log(store *db, const enforce_settings *s, const char *name, const char *id_number, arena *a,
-		      json_t **out, err *e);
+                      json_t **out, err *e);
 /* Every lookup of an ID number, with the officer, for auditors. */
 int enforce_lookup_list(store *db, const char *id_number, arena *a, json_t **out, err *e);
 
@@ -100,6 +107,6 @@ int enforce_workbench(store *db, const principal *who, arena *a, json_t **out, e
 int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out, err *e);
 /* Metrics per court within an area (or one court) for [from, to], from the events and the ledger. */
 int enforce_metrics(store *db, const char *area_code, const char *court_unit_id, const char *from, const char *to,
-		    arena *a, json_t **out, err *e);
+                    arena *a, json_t **out, err *e);
 
 #endif

@@ -22,16 +22,16 @@ enum flow_target {
 };
 
 enum flow_flags {
-	FLOW_CLOSES = 1 << 0,     /* the matter is closed by this step */
-	FLOW_NEEDS_REASON = 1 << 1, /* the actor must give a reason (returns, refusals) */
-	FLOW_COUNTS_RETURN = 1 << 2, /* counts against max_rounds of the rule (supplementary investigation) */
+	FLOW_CLOSES = 1 << 0,          /* the matter is closed by this step */
+	FLOW_NEEDS_REASON = 1 << 1,    /* the actor must give a reason (returns, refusals) */
+	FLOW_COUNTS_RETURN = 1 << 2,   /* counts against max_rounds of the rule (supplementary investigation) */
 	FLOW_NEEDS_PROCEDURE = 1 << 3, /* the actor chooses a procedure (ordinary/summary/...) */
-	FLOW_COURT_NUMBER = 1 << 4, /* entering to_stage gives the matter a new court case number */
-	FLOW_REVIEWER = 1 << 5,   /* only a reviewer may take this step */
+	FLOW_COURT_NUMBER = 1 << 4,    /* entering to_stage gives the matter a new court case number */
+	FLOW_REVIEWER = 1 << 5,        /* only a reviewer may take this step */
 };
 
 typedef struct flow_step {
-	const char *kind;       /* criminal | civil | administrative | enforcement */
+	const char *kind; /* criminal | civil | administrative | enforcement */
 	const char *from_stage;
 	const char *action;
 	const char *label;      /* zh-CN button text */
@@ -39,15 +39,15 @@ typedef struct flow_step {
 	int target;             /* enum flow_target */
 	const char *to_kind;    /* receiving unit kind when target != NONE */
 	const char *to_stage;
-	const char *rule_id;    /* time limit of to_stage ("" = by procedure, see flow_rule_for) */
-	const char *type_code;  /* court case type code (案件类型代字) when FLOW_COURT_NUMBER */
+	const char *rule_id;   /* time limit of to_stage ("" = by procedure, see flow_rule_for) */
+	const char *type_code; /* court case type code (案件类型代字) when FLOW_COURT_NUMBER */
 	int flags;
 } flow_step;
 
 typedef struct flow_stage {
 	const char *kind;
 	const char *stage;
-	const char *label;      /* zh-CN */
+	const char *label; /* zh-CN */
 	const char *holder_kind;
 } flow_stage;
 

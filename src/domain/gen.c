@@ -26,119 +26,197 @@
  * national census county bulletins, rounded; the league totals match the published league figures
  * within a few percent (region: about 2,405). Only the proportions matter here. */
 const gen_county gen_counties[] = {
-	/* 呼和浩特市 */ {"150102", 63}, {"150103", 48}, {"150104", 47}, {"150105", 88}, {"150121", 31},
-	{"150122", 18}, {"150123", 17}, {"150124", 10}, {"150125", 10},
-	/* 包头市 */ {"150202", 57}, {"150203", 80}, {"150204", 52}, {"150205", 3}, {"150206", 2},
-	{"150207", 27}, {"150221", 26}, {"150222", 11}, {"150223", 8},
-	/* 乌海市 */ {"150302", 33}, {"150303", 10}, {"150304", 13},
-	/* 赤峰市 */ {"150402", 62}, {"150403", 29}, {"150404", 60}, {"150421", 23}, {"150422", 27},
-	{"150423", 15}, {"150424", 18}, {"150425", 20}, {"150426", 38}, {"150428", 26}, {"150429", 45},
-	{"150430", 41},
-	/* 通辽市 */ {"150502", 90}, {"150521", 40}, {"150522", 31}, {"150523", 31}, {"150524", 14},
-	{"150525", 37}, {"150526", 24}, {"150581", 13},
-	/* 鄂尔多斯市 */ {"150602", 58}, {"150603", 12}, {"150621", 34}, {"150622", 41}, {"150623", 7},
-	{"150624", 16}, {"150625", 11}, {"150626", 14}, {"150627", 24},
-	/* 呼伦贝尔市 */ {"150702", 35}, {"150703", 10}, {"150721", 25}, {"150722", 24}, {"150723", 20},
-	{"150724", 13}, {"150725", 5}, {"150726", 4}, {"150727", 3}, {"150781", 15}, {"150782", 29},
-	{"150783", 32}, {"150784", 6}, {"150785", 9},
-	/* 巴彦淖尔市 */ {"150802", 54}, {"150821", 23}, {"150822", 10}, {"150823", 26}, {"150824", 12},
-	{"150825", 6}, {"150826", 24},
-	/* 乌兰察布市 */ {"150902", 35}, {"150921", 9}, {"150922", 10}, {"150923", 16}, {"150924", 15},
-	{"150925", 13}, {"150926", 17}, {"150927", 10}, {"150928", 9}, {"150929", 13}, {"150981", 22},
-	/* 兴安盟 */ {"152201", 36}, {"152202", 4}, {"152221", 30}, {"152222", 21}, {"152223", 28},
-	{"152224", 22},
-	/* 锡林郭勒盟 */ {"152501", 8}, {"152502", 35}, {"152522", 4}, {"152523", 3}, {"152524", 7},
-	{"152525", 9}, {"152526", 8}, {"152527", 12}, {"152528", 3}, {"152529", 6}, {"152530", 8},
-	{"152531", 9},
-	/* 阿拉善盟 */ {"152921", 20}, {"152922", 3}, {"152923", 3},
+	/* 呼和浩特市 */ { "150102", 63 },
+	{ "150103", 48 },
+	{ "150104", 47 },
+	{ "150105", 88 },
+	{ "150121", 31 },
+	{ "150122", 18 },
+	{ "150123", 17 },
+	{ "150124", 10 },
+	{ "150125", 10 },
+	/* 包头市 */ { "150202", 57 },
+	{ "150203", 80 },
+	{ "150204", 52 },
+	{ "150205", 3 },
+	{ "150206", 2 },
+	{ "150207", 27 },
+	{ "150221", 26 },
+	{ "150222", 11 },
+	{ "150223", 8 },
+	/* 乌海市 */ { "150302", 33 },
+	{ "150303", 10 },
+	{ "150304", 13 },
+	/* 赤峰市 */ { "150402", 62 },
+	{ "150403", 29 },
+	{ "150404", 60 },
+	{ "150421", 23 },
+	{ "150422", 27 },
+	{ "150423", 15 },
+	{ "150424", 18 },
+	{ "150425", 20 },
+	{ "150426", 38 },
+	{ "150428", 26 },
+	{ "150429", 45 },
+	{ "150430", 41 },
+	/* 通辽市 */ { "150502", 90 },
+	{ "150521", 40 },
+	{ "150522", 31 },
+	{ "150523", 31 },
+	{ "150524", 14 },
+	{ "150525", 37 },
+	{ "150526", 24 },
+	{ "150581", 13 },
+	/* 鄂尔多斯市 */ { "150602", 58 },
+	{ "150603", 12 },
+	{ "150621", 34 },
+	{ "150622", 41 },
+	{ "150623", 7 },
+	{ "150624", 16 },
+	{ "150625", 11 },
+	{ "150626", 14 },
+	{ "150627", 24 },
+	/* 呼伦贝尔市 */ { "150702", 35 },
+	{ "150703", 10 },
+	{ "150721", 25 },
+	{ "150722", 24 },
+	{ "150723", 20 },
+	{ "150724", 13 },
+	{ "150725", 5 },
+	{ "150726", 4 },
+	{ "150727", 3 },
+	{ "150781", 15 },
+	{ "150782", 29 },
+	{ "150783", 32 },
+	{ "150784", 6 },
+	{ "150785", 9 },
+	/* 巴彦淖尔市 */ { "150802", 54 },
+	{ "150821", 23 },
+	{ "150822", 10 },
+	{ "150823", 26 },
+	{ "150824", 12 },
+	{ "150825", 6 },
+	{ "150826", 24 },
+	/* 乌兰察布市 */ { "150902", 35 },
+	{ "150921", 9 },
+	{ "150922", 10 },
+	{ "150923", 16 },
+	{ "150924", 15 },
+	{ "150925", 13 },
+	{ "150926", 17 },
+	{ "150927", 10 },
+	{ "150928", 9 },
+	{ "150929", 13 },
+	{ "150981", 22 },
+	/* 兴安盟 */ { "152201", 36 },
+	{ "152202", 4 },
+	{ "152221", 30 },
+	{ "152222", 21 },
+	{ "152223", 28 },
+	{ "152224", 22 },
+	/* 锡林郭勒盟 */ { "152501", 8 },
+	{ "152502", 35 },
+	{ "152522", 4 },
+	{ "152523", 3 },
+	{ "152524", 7 },
+	{ "152525", 9 },
+	{ "152526", 8 },
+	{ "152527", 12 },
+	{ "152528", 3 },
+	{ "152529", 6 },
+	{ "152530", 8 },
+	{ "152531", 9 },
+	/* 阿拉善盟 */ { "152921", 20 },
+	{ "152922", 3 },
+	{ "152923", 3 },
 };
 const size_t gen_n_counties = sizeof gen_counties / sizeof gen_counties[0];
 
-static const char *const kinds[4] = {"criminal", "civil", "administrative", "enforcement"};
+static const char *const kinds[4] = { "criminal", "civil", "administrative", "enforcement" };
 /* Shares of new matters on a cross-agency platform, per mille: criminal matters involve every agency,
  * civil and administrative ones start at the courts, enforcement of arbitral awards and notarised
  * debts is filed directly. */
-static const int kind_weight[4] = {450, 380, 30, 140};
+static const int kind_weight[4] = { 450, 380, 30, 140 };
 
 /* Outcome weights per stage; procedures by weight where the step asks for one. */
 static const struct {
 	const char *kind, *stage, *action;
 	int weight;
 } policy[] = {
-	{"criminal", "investigation", "request_arrest", 35},
-	{"criminal", "investigation", "transfer_for_prosecution", 65},
-	{"criminal", "arrest_review", "approve_arrest", 85},
-	{"criminal", "arrest_review", "refuse_arrest", 15},
-	{"criminal", "investigation_arrested", "transfer_for_prosecution", 100},
-	{"criminal", "prosecution_review", "indict", 80},
-	{"criminal", "prosecution_review", "return_supplementary", 12},
-	{"criminal", "prosecution_review", "decline_prosecution", 8},
-	{"criminal", "supplementary_investigation", "retransfer_for_prosecution", 100},
-	{"criminal", "first_instance", "judge", 100},
-	{"criminal", "appeal_window", "make_effective", 88},
-	{"criminal", "appeal_window", "appeal", 12},
-	{"criminal", "second_instance", "judge_second", 100},
-	{"criminal", "effective", "record_prison", 65},
-	{"criminal", "effective", "hand_to_correction", 35},
-	{"criminal", "community_correction", "register_correction", 100},
-	{"civil", "filing_review", "accept_case", 68},
-	{"civil", "filing_review", "refer_mediation", 28},
-	{"civil", "filing_review", "reject_filing", 4},
-	{"civil", "pre_suit_mediation", "mediation_succeeded", 55},
-	{"civil", "pre_suit_mediation", "mediation_failed", 45},
-	{"civil", "first_instance", "judge", 55},
-	{"civil", "first_instance", "mediate", 30},
-	{"civil", "first_instance", "withdraw_suit", 15},
-	{"civil", "appeal_window", "make_effective", 85},
-	{"civil", "appeal_window", "appeal", 15},
-	{"civil", "second_instance", "judge_second", 100},
-	{"civil", "effective", "close", 62},
-	{"civil", "effective", "apply_enforcement", 38},
-	{"civil", "enforcement", "close_enforced", 60},
-	{"civil", "enforcement", "close_no_assets", 40},
-	{"administrative", "filing_review", "accept_case", 85},
-	{"administrative", "filing_review", "reject_filing", 15},
-	{"administrative", "first_instance", "judge", 70},
-	{"administrative", "first_instance", "withdraw_suit", 30},
-	{"administrative", "appeal_window", "make_effective", 70},
-	{"administrative", "appeal_window", "appeal", 30},
-	{"administrative", "second_instance", "judge_second", 100},
-	{"administrative", "effective", "close", 100},
-	{"enforcement", "enforcement", "close_enforced", 55},
-	{"enforcement", "enforcement", "close_no_assets", 45},
+	{ "criminal", "investigation", "request_arrest", 35 },
+	{ "criminal", "investigation", "transfer_for_prosecution", 65 },
+	{ "criminal", "arrest_review", "approve_arrest", 85 },
+	{ "criminal", "arrest_review", "refuse_arrest", 15 },
+	{ "criminal", "investigation_arrested", "transfer_for_prosecution", 100 },
+	{ "criminal", "prosecution_review", "indict", 80 },
+	{ "criminal", "prosecution_review", "return_supplementary", 12 },
+	{ "criminal", "prosecution_review", "decline_prosecution", 8 },
+	{ "criminal", "supplementary_investigation", "retransfer_for_prosecution", 100 },
+	{ "criminal", "first_instance", "judge", 100 },
+	{ "criminal", "appeal_window", "make_effective", 88 },
+	{ "criminal", "appeal_window", "appeal", 12 },
+	{ "criminal", "second_instance", "judge_second", 100 },
+	{ "criminal", "effective", "record_prison", 65 },
+	{ "criminal", "effective", "hand_to_correction", 35 },
+	{ "criminal", "community_correction", "register_correction", 100 },
+	{ "civil", "filing_review", "accept_case", 68 },
+	{ "civil", "filing_review", "refer_mediation", 28 },
+	{ "civil", "filing_review", "reject_filing", 4 },
+	{ "civil", "pre_suit_mediation", "mediation_succeeded", 55 },
+	{ "civil", "pre_suit_mediation", "mediation_failed", 45 },
+	{ "civil", "first_instance", "judge", 55 },
+	{ "civil", "first_instance", "mediate", 30 },
+	{ "civil", "first_instance", "withdraw_suit", 15 },
+	{ "civil", "appeal_window", "make_effective", 85 },
+	{ "civil", "appeal_window", "appeal", 15 },
+	{ "civil", "second_instance", "judge_second", 100 },
+	{ "civil", "effective", "close", 62 },
+	{ "civil", "effective", "apply_enforcement", 38 },
+	{ "civil", "enforcement", "close_enforced", 60 },
+	{ "civil", "enforcement", "close_no_assets", 40 },
+	{ "administrative", "filing_review", "accept_case", 85 },
+	{ "administrative", "filing_review", "reject_filing", 15 },
+	{ "administrative", "first_instance", "judge", 70 },
+	{ "administrative", "first_instance", "withdraw_suit", 30 },
+	{ "administrative", "appeal_window", "make_effective", 70 },
+	{ "administrative", "appeal_window", "appeal", 30 },
+	{ "administrative", "second_instance", "judge_second", 100 },
+	{ "administrative", "effective", "close", 100 },
+	{ "enforcement", "enforcement", "close_enforced", 55 },
+	{ "enforcement", "enforcement", "close_no_assets", 45 },
 };
 
 static const struct {
 	const char *kind, *procedure;
 	int weight;
 } procedures[] = {
-	{"criminal", "ordinary", 40}, {"criminal", "summary", 35},	  {"criminal", "fast_track", 25},
-	{"civil", "ordinary", 35},    {"civil", "summary", 50},		  {"civil", "small_claims", 15},
-	{"administrative", "ordinary", 80}, {"administrative", "summary", 20},
+	{ "criminal", "ordinary", 40 },       { "criminal", "summary", 35 },       { "criminal", "fast_track", 25 },
+	{ "civil", "ordinary", 35 },          { "civil", "summary", 50 },          { "civil", "small_claims", 15 },
+	{ "administrative", "ordinary", 80 }, { "administrative", "summary", 20 },
 };
 
 static const char *const summaries[][3] = {
-	{"criminal", "盗窃案", "涉嫌入户盗窃牲畜"},
-	{"criminal", "盗窃案", "涉嫌盗窃电动车"},
-	{"criminal", "诈骗案", "涉嫌电信网络诈骗"},
-	{"criminal", "故意伤害案", "涉嫌酒后故意伤害他人"},
-	{"criminal", "危险驾驶案", "涉嫌醉酒驾驶机动车"},
-	{"criminal", "非法占用农用地案", "涉嫌非法开垦草原"},
-	{"criminal", "寻衅滋事案", "涉嫌在公共场所寻衅滋事"},
-	{"criminal", "帮助信息网络犯罪活动案", "涉嫌出售银行卡"},
-	{"civil", "买卖合同纠纷", "拖欠牛羊收购款"},
-	{"civil", "民间借贷纠纷", "借款到期未还"},
-	{"civil", "劳动争议", "拖欠务工人员工资"},
-	{"civil", "草原承包经营权纠纷", "草场边界争议"},
-	{"civil", "离婚纠纷", "夫妻感情破裂请求离婚"},
-	{"civil", "机动车交通事故责任纠纷", "交通事故损害赔偿"},
-	{"civil", "物业服务合同纠纷", "拖欠物业费"},
-	{"civil", "金融借款合同纠纷", "信用卡透支未还"},
-	{"administrative", "行政处罚纠纷", "不服草原监理行政处罚"},
-	{"administrative", "行政强制纠纷", "不服拆除违法建筑决定"},
-	{"administrative", "政府信息公开纠纷", "申请公开征地补偿信息"},
-	{"enforcement", "执行案", "申请执行仲裁裁决"},
-	{"enforcement", "执行案", "申请执行公证债权文书"},
+	{ "criminal", "盗窃案", "涉嫌入户盗窃牲畜" },
+	{ "criminal", "盗窃案", "涉嫌盗窃电动车" },
+	{ "criminal", "诈骗案", "涉嫌电信网络诈骗" },
+	{ "criminal", "故意伤害案", "涉嫌酒后故意伤害他人" },
+	{ "criminal", "危险驾驶案", "涉嫌醉酒驾驶机动车" },
+	{ "criminal", "非法占用农用地案", "涉嫌非法开垦草原" },
+	{ "criminal", "寻衅滋事案", "涉嫌在公共场所寻衅滋事" },
+	{ "criminal", "帮助信息网络犯罪活动案", "涉嫌出售银行卡" },
+	{ "civil", "买卖合同纠纷", "拖欠牛羊收购款" },
+	{ "civil", "民间借贷纠纷", "借款到期未还" },
+	{ "civil", "劳动争议", "拖欠务工人员工资" },
+	{ "civil", "草原承包经营权纠纷", "草场边界争议" },
+	{ "civil", "离婚纠纷", "夫妻感情破裂请求离婚" },
+	{ "civil", "机动车交通事故责任纠纷", "交通事故损害赔偿" },
+	{ "civil", "物业服务合同纠纷", "拖欠物业费" },
+	{ "civil", "金融借款合同纠纷", "信用卡透支未还" },
+	{ "administrative", "行政处罚纠纷", "不服草原监理行政处罚" },
+	{ "administrative", "行政强制纠纷", "不服拆除违法建筑决定" },
+	{ "administrative", "政府信息公开纠纷", "申请公开征地补偿信息" },
+	{ "enforcement", "执行案", "申请执行仲裁裁决" },
+	{ "enforcement", "执行案", "申请执行公证债权文书" },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -152,7 +230,10 @@ static void unit_principal(const char *unit_id, principal *out)
 	out->roles = ROLE_HANDLER | ROLE_REVIEWER | ROLE_CLERK;
 }
 
-static double unit_rand(synth_rng *r) { return (double)synth_next(r) / 4294967296.0; }
+static double unit_rand(synth_rng *r)
+{
+	return (double)synth_next(r) / 4294967296.0;
+}
 
 static const char *pick_action(synth_rng *r, const char *kind, const char *stage, int returns)
 {
@@ -193,7 +274,7 @@ static const char *pick_procedure(synth_rng *r, const char *kind)
 }
 
 static int add_parties(synth_rng *r, const char *kind, const char *area, matter_party_in *p, char (*names)[64],
-		       char (*ids)[19], int *out_org)
+                       char (*ids)[19], int *out_org)
 {
 	int n = 0;
 	*out_org = 0;
@@ -202,12 +283,12 @@ static int add_parties(synth_rng *r, const char *kind, const char *area, matter_
 		for (int k = 0; k < suspects; k++, n++) {
 			synth_person_name(r, names[n], 64);
 			synth_resident_id(r, area, 1960, 2006, ids[n]);
-			p[n] = (matter_party_in){"person", names[n], "suspect", "resident_id", ids[n]};
+			p[n] = (matter_party_in){ "person", names[n], "suspect", "resident_id", ids[n] };
 		}
 		if (synth_below(r, 2)) {
 			synth_person_name(r, names[n], 64);
 			synth_resident_id(r, area, 1945, 2010, ids[n]);
-			p[n] = (matter_party_in){"person", names[n], "victim", "resident_id", ids[n]};
+			p[n] = (matter_party_in){ "person", names[n], "victim", "resident_id", ids[n] };
 			n++;
 		}
 		return n;
@@ -219,12 +300,12 @@ static int add_parties(synth_rng *r, const char *kind, const char *area, matter_
 		if (org) {
 			synth_org_name(r, names[n], 64);
 			synth_credit_code(r, area, ids[n]);
-			p[n] = (matter_party_in){"organization", names[n], k ? b : a, "credit_code", ids[n]};
+			p[n] = (matter_party_in){ "organization", names[n], k ? b : a, "credit_code", ids[n] };
 			*out_org = 1;
 		} else {
 			synth_person_name(r, names[n], 64);
 			synth_resident_id(r, area, 1950, 2004, ids[n]);
-			p[n] = (matter_party_in){"person", names[n], k ? b : a, "resident_id", ids[n]};
+			p[n] = (matter_party_in){ "person", names[n], k ? b : a, "resident_id", ids[n] };
 		}
 	}
 	return n;
@@ -290,16 +371,16 @@ static int one_matter(struct walk *w, err *e)
 		si = synth_below(r, NELEM(summaries));
 	while (strcmp(summaries[si][0], kind));
 	snprintf(summary, sizeof summary, "%s%s，%s", names[0], summaries[si][1], summaries[si][2]);
-	const char *tags[1] = {has_org && synth_below(r, 2) ? "enterprise_related" : "green_channel"};
+	const char *tags[1] = { has_org && synth_below(r, 2) ? "enterprise_related" : "green_channel" };
 	int tagged = has_org ? synth_below(r, 4) == 0 : synth_below(r, 40) == 0;
-	matter_new in = {.kind = kind,
-			 .summary = summary,
-			 .tags = tags,
-			 .n_tags = tagged ? 1 : 0,
-			 .parties = parties,
-			 .n_parties = (size_t)np,
-			 .detained = !strcmp(kind, "criminal") && synth_below(r, 3) == 0,
-			 .filed_on = filed};
+	matter_new in = { .kind = kind,
+		          .summary = summary,
+		          .tags = tags,
+		          .n_tags = tagged ? 1 : 0,
+		          .parties = parties,
+		          .n_parties = (size_t)np,
+		          .detained = !strcmp(kind, "criminal") && synth_below(r, 3) == 0,
+		          .filed_on = filed };
 	int64_t id;
 	int rc = matter_file(w->db, &who, &in, &id, NULL, e);
 	if (rc)
@@ -339,7 +420,8 @@ static int one_matter(struct walk *w, err *e)
 		if (share > 0.95 && rule && m.extensions < rule->max_extensions && synth_below(r, 2) &&
 		    cal_date_cmp(cal_date_add_days(started, lround((double)period * 0.9)), w->today) <= 0) {
 			int64_t xid;
-			if ((rc = matter_extension_request(w->db, &who, id, "案情复杂，需要延长办理期限", NULL, &xid, e)) ||
+			if ((rc = matter_extension_request(w->db, &who, id, "案情复杂，需要延长办理期限", NULL, &xid,
+			                                   e)) ||
 			    (rc = matter_extension_decide(w->db, &who, xid, 1, "同意延长", e)))
 				break;
 			continue; /* re-read: the due date moved */
@@ -349,7 +431,7 @@ static int one_matter(struct walk *w, err *e)
 		cur = next;
 		legal_format(cur, on);
 		const char *proc = (s->flags & FLOW_NEEDS_PROCEDURE) ? pick_procedure(r, m.kind) : NULL;
-		matter_act_in ai = {.note = "", .reason = "证据不足，需补充材料", .procedure = proc, .on = on};
+		matter_act_in ai = { .note = "", .reason = "证据不足，需补充材料", .procedure = proc, .on = on };
 		int64_t tid = 0;
 		if ((rc = matter_act(w->db, &who, id, s->action, &ai, &tid, e)))
 			break;
@@ -395,13 +477,13 @@ int gen_region(store *db, const gen_opts *o, gen_stats *out, err *e)
 	long total = 0;
 	for (size_t i = 0; i < gen_n_counties; i++)
 		cum[i] = (total += gen_counties[i].pop);
-	gen_stats st = {0};
+	gen_stats st = { 0 };
 	synth_rng r;
 	synth_seed(&r, o->seed);
 	cal_date today = legal_today_date();
 	if (o->as_of && cal_date_parse(o->as_of, "as-of", &today, e))
 		return e->code;
-	struct walk w = {db, &r, today, 365L * (o->years > 0 ? o->years : 10), cum, total, &st};
+	struct walk w = { db, &r, today, 365L * (o->years > 0 ? o->years : 10), cum, total, &st };
 	int batch = o->batch > 0 ? o->batch : 500;
 	int64_t ev0 = 0, ev = 0;
 	int rc = store_event_count(db, &ev0, e);

@@ -8,18 +8,27 @@
 #include <stdio.h>
 #include <string.h>
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
-static int is_alnum(char c) { return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+static int is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
 
-static char upper(char c) { return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c; }
+static char upper(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
 
 /* ---- resident ID --------------------------------------------------------------------------------- */
 
 /* GB 11643-1999: weights 2^(17-i) mod 11 for i = 0..16, check = "10X98765432"[sum mod 11]. */
 static char resident_check_char(const char *s)
 {
-	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
 	int sum = 0;
 	for (int i = 0; i < 17; i++)
 		sum += (s[i] - '0') * w[i];
@@ -103,7 +112,7 @@ static int uscc_value(char c)
 
 int ident_credit_code_check(const char *s, const char *field, ident_credit_code *out, err *e)
 {
-	static const int w[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+	static const int w[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 };
 	int rc = OK;
 	size_t len = s ? strlen(s) : 0;
 	ident_credit_code c;
@@ -117,9 +126,11 @@ int ident_credit_code_check(const char *s, const char *field, ident_credit_code 
 	for (int i = 0; i < IDENT_CREDIT_CODE_LEN; i++) {
 		c.code[i] = upper(s[i]);
 		if (uscc_value(c.code[i]) < 0) {
-			if (c.code[i] == 'I' || c.code[i] == 'O' || c.code[i] == 'S' || c.code[i] == 'V' || c.code[i] == 'Z')
+			if (c.code[i] == 'I' || c.code[i] == 'O' || c.code[i] == 'S' || c.code[i] == 'V' ||
+			    c.code[i] == 'Z')
 				rc = err_set(e, E_INVALID, field,
-				             "统一社会信用代码第%d位是字母%c，代码中不使用I、O、S、V、Z，请核对（可能是数字1、0、5、2）",
+				             "统一社会信用代码第%d位是字母%"
+				             "c，代码中不使用I、O、S、V、Z，请核对（可能是数字1、0、5、2）",
 				             i + 1, c.code[i]);
 			else
 				rc = err_set(e, E_INVALID, field,
@@ -135,8 +146,10 @@ int ident_credit_code_check(const char *s, const char *field, ident_credit_code 
 	c.org_type = c.code[1];
 	memcpy(c.division, c.code + 2, 6);
 	if (!c.check_ok)
-		err_set(e, OK, field, "统一社会信用代码校验位不符：按前17位应为%c，实际为%c。部分已发代码确实如此，"
-		        "请对照营业执照核对后继续", c.expected_check, c.code[17]);
+		err_set(e, OK, field,
+		        "统一社会信用代码校验位不符：按前17位应为%c，实际为%c。部分已发代码确实如此，"
+		        "请对照营业执照核对后继续",
+		        c.expected_check, c.code[17]);
 	if (out)
 		*out = c;
 done:
@@ -156,7 +169,8 @@ int ident_passport_check(const char *s, const char *field, err *e)
 	}
 	for (size_t i = 0; i < len; i++) {
 		if (!is_alnum(s[i])) {
-			rc = err_set(e, E_INVALID, field, "护照号码第%zu位不是字母或数字，请去掉空格和符号后重试", i + 1);
+			rc = err_set(e, E_INVALID, field, "护照号码第%zu位不是字母或数字，请去掉空格和符号后重试",
+			             i + 1);
 			goto done;
 		}
 	}

@@ -18,7 +18,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
+static int nomem(err *e)
+{
+	return err_set(e, E_NOMEM, NULL, "out of memory");
+}
 
 /* ---- money ---- */
 int ledger_parse_yuan(const char *s, int allow_negative, int64_t *out_fen)
@@ -63,16 +66,17 @@ void ledger_format_fen(int64_t fen, char *out, size_t cap)
 {
 	int neg = fen < 0;
 	uint64_t v = neg ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-	snprintf(out, cap, "%s%llu.%02llu", neg ? "-" : "", (unsigned long long)(v / 100), (unsigned long long)(v % 100));
+	snprintf(out, cap, "%s%llu.%02llu", neg ? "-" : "", (unsigned long long)(v / 100),
+	         (unsigned long long)(v % 100));
 }
 
 int ledger_key_check(const char *key, err *e)
 {
 	size_t n = key ? strlen(key) : 0;
-	if (n < 8 || n > 128 ||
-	    strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") != n)
+	if (n < 8 || n > 128 || strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") != n)
 		return err_set(e, E_INVALID, "idempotency_key",
-			       "请由客户端为每笔业务生成幂等键 idempotency_key（8 到 128 个字母、数字或 . _ : -），重试时原样重用");
+		               "请由客户端为每笔业务生成幂等键 idempotency_key（8 到 128 个字母、数字或 . _ : "
+		               "-），重试时原样重用");
 	return OK;
 }
 
@@ -113,7 +117,8 @@ static int idem_check(store *db, idem *k, json_t *request, arena *a, json_t **ou
 	if (rc)
 		return rc;
 	if (strcmp(r.op, k->op) || strcmp(r.fingerprint, k->fp))
-		return err_set(e, E_CONFLICT, "idempotency_key", "幂等键 %s 已用于另一笔请求；新业务请使用新的幂等键", k->key);
+		return err_set(e, E_CONFLICT, "idempotency_key", "幂等键 %s 已用于另一笔请求；新业务请使用新的幂等键",
+		               k->key);
 	*out_replay = json_loads(r.response, 0, NULL);
 	return *out_replay ? OK : err_set(e, E_INTEGRITY, "idempotency_key", "stored response unreadable");
 }
@@ -125,8 +130,13 @@ static int idem_save(store *db, const principal *who, const idem *k, const json_
 	char *text = json_dumps(response, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!text)
 		return nomem(e);
-	store_ledger_request r = {.key = k->key, .court_unit_id = k->court, .op = k->op, .fingerprint = k->fp,
-				  .response = text, .created_at = now, .created_by = who->user_id};
+	store_ledger_request r = { .key = k->key,
+		                   .court_unit_id = k->court,
+		                   .op = k->op,
+		                   .fingerprint = k->fp,
+		                   .response = text,
+		                   .created_at = now,
+		                   .created_by = who->user_id };
 	int rc = store_ledger_request_insert(db, &r, e);
 	free(text);
 	if (rc == E_CONFLICT)
@@ -136,7 +146,7 @@ static int idem_save(store *db, const principal *who, const idem *k, const json_
 
 /* ---- accounts and postings ---- */
 static int account(store *db, const char *court, const char *kind, int64_t matter_id, arena *a,
-		   store_ledger_account *out, err *e)
+                   store_ledger_account *out, err *e)
 {
 	int rc = store_ledger_account_find(db, court, kind, matter_id, a, out, e);
 	if (rc != E_NOTFOUND)
@@ -144,8 +154,9 @@ static int account(store *db, const char *court, const char *kind, int64_t matte
 	err_clear(e);
 	char now[32];
 	util_now_iso(now, sizeof now);
-	store_ledger_account acc = {.court_unit_id = court, .kind = kind, .matter_id = matter_id, .amount_applied = -1,
-				    .opened_at = now};
+	store_ledger_account acc = {
+		.court_unit_id = court, .kind = kind, .matter_id = matter_id, .amount_applied = -1, .opened_at = now
+	};
 	int64_t id;
 	if ((rc = store_ledger_account_insert(db, &acc, &id, e)))
 		return rc;
@@ -158,8 +169,8 @@ typedef struct leg {
 
 /* Write a posting and its entries and move the accounts' running totals; every posting balances. */
 static int post(store *db, const principal *who, const char *court, const char *kind, const char *key,
-		int64_t matter_id, int64_t amount, const char *on, const char *memo, const leg *legs, size_t n,
-		int64_t *out_posting, err *e)
+                int64_t matter_id, int64_t amount, const char *on, const char *memo, const leg *legs, size_t n,
+                int64_t *out_posting, err *e)
 {
 	int64_t d = 0, c = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -169,17 +180,26 @@ static int post(store *db, const principal *who, const char *court, const char *
 		c += legs[i].credit;
 	}
 	if (d != c || d != amount || n < 2)
-		return err_set(e, E_INTERNAL, NULL, "unbalanced posting refused: debits %lld, credits %lld", (long long)d,
-			       (long long)c);
+		return err_set(e, E_INTERNAL, NULL, "unbalanced posting refused: debits %lld, credits %lld",
+		               (long long)d, (long long)c);
 	char now[32];
 	util_now_iso(now, sizeof now);
-	store_ledger_posting p = {.court_unit_id = court, .kind = kind, .idempotency_key = key, .matter_id = matter_id,
-				  .amount = amount, .on_date = on, .at = now, .by_user = who->user_id, .memo = memo};
+	store_ledger_posting p = { .court_unit_id = court,
+		                   .kind = kind,
+		                   .idempotency_key = key,
+		                   .matter_id = matter_id,
+		                   .amount = amount,
+		                   .on_date = on,
+		                   .at = now,
+		                   .by_user = who->user_id,
+		                   .memo = memo };
 	int64_t pid;
 	int rc = store_ledger_posting_insert(db, &p, &pid, e);
 	for (size_t i = 0; rc == OK && i < n; i++) {
-		store_ledger_entry en = {.posting_id = pid, .account_id = legs[i].account_id, .debit = legs[i].debit,
-					 .credit = legs[i].credit};
+		store_ledger_entry en = { .posting_id = pid,
+			                  .account_id = legs[i].account_id,
+			                  .debit = legs[i].debit,
+			                  .credit = legs[i].credit };
 		if ((rc = store_ledger_entry_insert(db, &en, e)) == OK)
 			rc = store_ledger_account_apply(db, legs[i].account_id, legs[i].debit, legs[i].credit, e);
 	}
@@ -237,7 +257,7 @@ int ledger_matter_performance(store *db, int64_t matter_id, int64_t *out_applied
 
 /* After money reached a matter: when it now covers the amount applied for, the debt is paid. */
 static int after_credit(store *db, const principal *who, int64_t matter_id, int64_t received_before, const char *on,
-			json_t *p, err *e)
+                        json_t *p, err *e)
 {
 	int64_t applied, received;
 	int rc = ledger_matter_performance(db, matter_id, &applied, &received, e);
@@ -246,7 +266,8 @@ static int after_credit(store *db, const principal *who, int64_t matter_id, int6
 	int n = 0;
 	if ((rc = debtor_on_performed(db, who, matter_id, on, &n, e)))
 		return rc;
-	if (json_object_set_new(p, "performed", json_true()) || json_object_set_new(p, "listings_removed", json_integer(n)))
+	if (json_object_set_new(p, "performed", json_true()) ||
+	    json_object_set_new(p, "listings_removed", json_integer(n)))
 		return nomem(e);
 	return OK;
 }
@@ -255,14 +276,14 @@ static int after_credit(store *db, const principal *who, int64_t matter_id, int6
 json_t *ledger_receipt_json(const store_ledger_receipt *r, const char *today)
 {
 	int held = r->matter_id && strcmp(r->source, "court_fee") && r->disbursed < r->amount;
-	json_t *j = json_pack("{s:I,s:s,s:s,s:I,s:o,s:I,s:I,s:s,s:s,s:s,s:s,s:b,s:b,s:I}", "id", (json_int_t)r->id,
-			      "court_unit_id", r->court_unit_id, "source", r->source, "amount", (json_int_t)r->amount,
-			      "amount_yuan", yuan_json(r->amount), "disbursed", (json_int_t)r->disbursed, "outstanding",
-			      (json_int_t)(r->matter_id && strcmp(r->source, "court_fee") ? r->amount - r->disbursed : 0),
-			      "payer", r->payer, "reference", r->reference, "received_on", r->received_on, "due_on",
-			      r->due_on, "unidentified", r->matter_id == 0, "overdue",
-			      (held || !r->matter_id) && strcmp(r->due_on, today) < 0, "posting_id",
-			      (json_int_t)r->posting_id);
+	json_t *j = json_pack(
+	        "{s:I,s:s,s:s,s:I,s:o,s:I,s:I,s:s,s:s,s:s,s:s,s:b,s:b,s:I}", "id", (json_int_t)r->id, "court_unit_id",
+	        r->court_unit_id, "source", r->source, "amount", (json_int_t)r->amount, "amount_yuan",
+	        yuan_json(r->amount), "disbursed", (json_int_t)r->disbursed, "outstanding",
+	        (json_int_t)(r->matter_id && strcmp(r->source, "court_fee") ? r->amount - r->disbursed : 0), "payer",
+	        r->payer, "reference", r->reference, "received_on", r->received_on, "due_on", r->due_on, "unidentified",
+	        r->matter_id == 0, "overdue", (held || !r->matter_id) && strcmp(r->due_on, today) < 0, "posting_id",
+	        (json_int_t)r->posting_id);
 	if (!j)
 		return NULL;
 	json_object_set_new(j, "matter_id", r->matter_id ? json_integer(r->matter_id) : json_null());
@@ -275,17 +296,19 @@ static json_t *account_json(const store_ledger_account *acc)
 {
 	const org_unit *c = org_unit_find(acc->court_unit_id);
 	json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:o,s:s}", "id", (json_int_t)acc->id, "court_unit_id",
-			      acc->court_unit_id, "court_name", c ? c->name : acc->court_unit_id, "kind", acc->kind,
-			      "debit_total", (json_int_t)acc->debit_total, "credit_total", (json_int_t)acc->credit_total,
-			      "balance", (json_int_t)balance(acc), "balance_yuan", yuan_json(balance(acc)), "opened_at",
-			      acc->opened_at);
+	                      acc->court_unit_id, "court_name", c ? c->name : acc->court_unit_id, "kind", acc->kind,
+	                      "debit_total", (json_int_t)acc->debit_total, "credit_total",
+	                      (json_int_t)acc->credit_total, "balance", (json_int_t)balance(acc), "balance_yuan",
+	                      yuan_json(balance(acc)), "opened_at", acc->opened_at);
 	if (!j)
 		return NULL;
 	json_object_set_new(j, "matter_id", acc->matter_id ? json_integer(acc->matter_id) : json_null());
 	if (!strcmp(acc->kind, "matter")) {
-		json_object_set_new(j, "amount_applied", acc->amount_applied >= 0 ? json_integer(acc->amount_applied) : json_null());
+		json_object_set_new(j, "amount_applied",
+		                    acc->amount_applied >= 0 ? json_integer(acc->amount_applied) : json_null());
 		json_object_set_new(j, "received", json_integer(acc->credit_total));
-		json_object_set_new(j, "performed", json_boolean(acc->amount_applied > 0 && acc->credit_total >= acc->amount_applied));
+		json_object_set_new(j, "performed",
+		                    json_boolean(acc->amount_applied > 0 && acc->credit_total >= acc->amount_applied));
 	}
 	return j;
 }
@@ -293,11 +316,11 @@ static json_t *account_json(const store_ledger_account *acc)
 static json_t *disb_json(const store_ledger_disbursement *d)
 {
 	json_t *j = json_pack("{s:I,s:s,s:I,s:s,s:I,s:o,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)d->id,
-			      "court_unit_id", d->court_unit_id, "matter_id", (json_int_t)d->matter_id, "kind", d->kind,
-			      "amount", (json_int_t)d->amount, "amount_yuan", yuan_json(d->amount), "payee_name",
-			      d->payee_name, "payee_account", d->payee_account, "payee_bank", d->payee_bank, "note", d->note,
-			      "status", d->status, "requested_by", (json_int_t)d->requested_by, "requested_at",
-			      d->requested_at);
+	                      "court_unit_id", d->court_unit_id, "matter_id", (json_int_t)d->matter_id, "kind", d->kind,
+	                      "amount", (json_int_t)d->amount, "amount_yuan", yuan_json(d->amount), "payee_name",
+	                      d->payee_name, "payee_account", d->payee_account, "payee_bank", d->payee_bank, "note",
+	                      d->note, "status", d->status, "requested_by", (json_int_t)d->requested_by, "requested_at",
+	                      d->requested_at);
 	if (!j)
 		return NULL;
 	json_object_set_new(j, "decided_by", d->decided_by ? json_integer(d->decided_by) : json_null());
@@ -332,10 +355,11 @@ static int disb_view(store *db, int64_t id, arena *a, json_t **out, err *e)
 
 /* ---- opening an account ---- */
 int ledger_account_open(store *db, const principal *who, int64_t matter_id, int64_t amount_applied, arena *a,
-			json_t **out, err *e)
+                        json_t **out, err *e)
 {
 	if (amount_applied < 0 || amount_applied > LEDGER_MAX_FEN)
-		return err_set(e, E_INVALID, "amount_applied", "申请执行标的额应为 0 到 %lld 分的整数", (long long)LEDGER_MAX_FEN);
+		return err_set(e, E_INVALID, "amount_applied", "申请执行标的额应为 0 到 %lld 分的整数",
+		               (long long)LEDGER_MAX_FEN);
 	json_t *p = json_object();
 	if (!p)
 		return nomem(e);
@@ -363,7 +387,8 @@ int ledger_account_open(store *db, const principal *who, int64_t matter_id, int6
 		json_object_set_new(p, "performed", json_true());
 		json_object_set_new(p, "listings_removed", json_integer(n));
 	}
-	if ((rc = record(db, who, "ledger_account", acc.id, old < 0 ? "ledger.account_opened" : "ledger.account_updated", p, e)) ||
+	if ((rc = record(db, who, "ledger_account", acc.id,
+	                 old < 0 ? "ledger.account_opened" : "ledger.account_updated", p, e)) ||
 	    (rc = store_ledger_account_get(db, acc.id, a, &acc, e)) || (rc = store_tx_commit(db, e)))
 		goto done;
 	*out = account_json(&acc);
@@ -377,12 +402,15 @@ done:
 }
 
 /* ---- receipts ---- */
-static const char *const sources[] = {"debtor_payment", "bank_deduction", "auction_proceeds", "court_fee"};
+static const char *const sources[] = { "debtor_payment", "bank_deduction", "auction_proceeds", "court_fee" };
 
-static int text_ok(const char *s, size_t hi) { return !s || util_utf8_len(s) <= hi; }
+static int text_ok(const char *s, size_t hi)
+{
+	return !s || util_utf8_len(s) <= hi;
+}
 
 int ledger_receipt(store *db, const principal *who, const enforce_settings *s, const ledger_receipt_in *in,
-		   json_t **out, int *out_replayed, err *e)
+                   json_t **out, int *out_replayed, err *e)
 {
 	int rc = ledger_key_check(in->key, e);
 	if (rc)
@@ -392,11 +420,16 @@ int ledger_receipt(store *db, const principal *who, const enforce_settings *s, c
 	while (si < 4 && (!in->source || strcmp(sources[si], in->source)))
 		si++;
 	if (si == 4)
-		return err_set(e, E_INVALID, "source", "来源应为 debtor_payment（被执行人交款）、bank_deduction（银行扣划）、auction_proceeds（拍卖款）或 court_fee（诉讼费）");
+		return err_set(e, E_INVALID, "source",
+		               "来源应为 "
+		               "debtor_payment（被执行人交款）、bank_deduction（银行扣划）、auction_"
+		               "proceeds（拍卖款）或 court_fee（诉讼费）");
 	if (in->amount <= 0 || in->amount > LEDGER_MAX_FEN)
-		return err_set(e, E_INVALID, "amount", "金额应为正整数（单位：分），最多 %lld 分", (long long)LEDGER_MAX_FEN);
+		return err_set(e, E_INVALID, "amount", "金额应为正整数（单位：分），最多 %lld 分",
+		               (long long)LEDGER_MAX_FEN);
 	if (!text_ok(in->payer, 200) || !text_ok(in->reference, 100))
-		return err_set(e, E_INVALID, !text_ok(in->payer, 200) ? "payer" : "reference", "付款人最多 200 字，流水号最多 100 字");
+		return err_set(e, E_INVALID, !text_ok(in->payer, 200) ? "payer" : "reference",
+		               "付款人最多 200 字，流水号最多 100 字");
 	if (si == 3 && !in->matter_id)
 		return err_set(e, E_INVALID, "matter_id", "诉讼费须记入具体案件");
 	char on[11], due[11];
@@ -404,15 +437,15 @@ int ledger_receipt(store *db, const principal *who, const enforce_settings *s, c
 		return rc;
 	cal_date d;
 	due_result dr;
-	due_spec spec = {.days = s->funds_due_days};
+	due_spec spec = { .days = s->funds_due_days };
 	cal_date_parse(on, NULL, &d, NULL);
 	if ((rc = legal_due(d, &spec, &dr, e)))
 		return rc;
 	legal_format(dr.due, due);
 	arena *a = arena_new();
 	json_t *req = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s}", "matter_id", (json_int_t)in->matter_id, "source",
-				in->source, "amount", (json_int_t)in->amount, "payer", in->payer ? in->payer : "",
-				"reference", in->reference ? in->reference : "", "received_on", on);
+	                        in->source, "amount", (json_int_t)in->amount, "payer", in->payer ? in->payer : "",
+	                        "reference", in->reference ? in->reference : "", "received_on", on);
 	json_t *p = json_object(), *replay = NULL;
 	if (!a || !req || !p) {
 		rc = nomem(e);
@@ -432,7 +465,7 @@ int ledger_receipt(store *db, const principal *who, const enforce_settings *s, c
 		rc = err_set(e, E_INVALID, "court_unit_id", "请注明收款法院");
 		goto done;
 	}
-	idem k = {.key = in->key, .op = "receipt", .court = court};
+	idem k = { .key = in->key, .op = "receipt", .court = court };
 	if ((rc = idem_check(db, &k, req, a, &replay, e)))
 		goto done;
 	if (replay) {
@@ -446,17 +479,25 @@ int ledger_receipt(store *db, const principal *who, const enforce_settings *s, c
 	int64_t before = 0, applied, pid, rid;
 	if (in->matter_id && si != 3 && (rc = ledger_matter_performance(db, in->matter_id, &applied, &before, e)))
 		goto done;
-	if ((rc = account(db, court, "bank", 0, a, &bank, e)) || (rc = account(db, court, target, in->matter_id, a, &dst, e)))
+	if ((rc = account(db, court, "bank", 0, a, &bank, e)) ||
+	    (rc = account(db, court, target, in->matter_id, a, &dst, e)))
 		goto done;
-	leg legs[2] = {{bank.id, in->amount, 0}, {dst.id, 0, in->amount}};
+	leg legs[2] = { { bank.id, in->amount, 0 }, { dst.id, 0, in->amount } };
 	if ((rc = post(db, who, court, si == 3 ? "fee_receipt" : "receipt", in->key, in->matter_id, in->amount, on,
-		       in->reference ? in->reference : "", legs, 2, &pid, e)))
+	               in->reference ? in->reference : "", legs, 2, &pid, e)))
 		goto done;
 	char now[32];
 	util_now_iso(now, sizeof now);
-	store_ledger_receipt r = {.court_unit_id = court, .matter_id = in->matter_id, .source = in->source,
-				  .amount = in->amount, .payer = in->payer, .reference = in->reference,
-				  .received_on = on, .due_on = due, .posting_id = pid, .created_at = now};
+	store_ledger_receipt r = { .court_unit_id = court,
+		                   .matter_id = in->matter_id,
+		                   .source = in->source,
+		                   .amount = in->amount,
+		                   .payer = in->payer,
+		                   .reference = in->reference,
+		                   .received_on = on,
+		                   .due_on = due,
+		                   .posting_id = pid,
+		                   .created_at = now };
 	if ((rc = store_ledger_receipt_insert(db, &r, &rid, e)))
 		goto done;
 	if (audit_change_str(p, "source", NULL, in->source) || enforce_change_int(p, "amount", NULL, in->amount) ||
@@ -472,7 +513,8 @@ int ledger_receipt(store *db, const principal *who, const enforce_settings *s, c
 	}
 	if (in->matter_id && si != 3 && (rc = after_credit(db, who, in->matter_id, before, on, p, e)))
 		goto done;
-	if ((rc = record(db, who, "ledger_receipt", rid, in->matter_id ? "ledger.received" : "ledger.received_unidentified", p, e)) ||
+	if ((rc = record(db, who, "ledger_receipt", rid,
+	                 in->matter_id ? "ledger.received" : "ledger.received_unidentified", p, e)) ||
 	    (rc = receipt_view(db, rid, a, out, e)))
 		goto done;
 	if ((rc = idem_save(db, who, &k, *out, e)) || (rc = store_tx_commit(db, e))) {
@@ -498,8 +540,8 @@ int ledger_receipt_court(store *db, int64_t receipt_id, arena *a, const char **o
 	return rc;
 }
 
-int ledger_match(store *db, const principal *who, const char *key, int64_t receipt_id, int64_t matter_id,
-		 json_t **out, int *out_replayed, err *e)
+int ledger_match(store *db, const principal *who, const char *key, int64_t receipt_id, int64_t matter_id, json_t **out,
+                 int *out_replayed, err *e)
 {
 	int rc = ledger_key_check(key, e);
 	if (rc)
@@ -518,7 +560,7 @@ int ledger_match(store *db, const principal *who, const char *key, int64_t recei
 	enforce_matter em;
 	if ((rc = store_tx_begin(db, e)) || (rc = store_ledger_receipt_get(db, receipt_id, a, &r, e)))
 		goto done;
-	idem k = {.key = key, .op = "match", .court = r.court_unit_id};
+	idem k = { .key = key, .op = "match", .court = r.court_unit_id };
 	if ((rc = idem_check(db, &k, req, a, &replay, e)))
 		goto done;
 	if (replay) {
@@ -543,12 +585,14 @@ int ledger_match(store *db, const principal *who, const char *key, int64_t recei
 	    (rc = account(db, r.court_unit_id, "unidentified", 0, a, &un, e)) ||
 	    (rc = account(db, r.court_unit_id, "matter", matter_id, a, &dst, e)))
 		goto done;
-	leg legs[2] = {{un.id, r.amount, 0}, {dst.id, 0, r.amount}};
-	if ((rc = post(db, who, r.court_unit_id, "match", key, matter_id, r.amount, today, "不明款认领", legs, 2, &pid, e)) ||
+	leg legs[2] = { { un.id, r.amount, 0 }, { dst.id, 0, r.amount } };
+	if ((rc = post(db, who, r.court_unit_id, "match", key, matter_id, r.amount, today, "不明款认领", legs, 2, &pid,
+	               e)) ||
 	    (rc = store_ledger_receipt_match(db, receipt_id, matter_id, pid, today, e)))
 		goto done;
 	if (enforce_change_int(p, "matter_id", NULL, matter_id) || audit_change_str(p, "matched_on", NULL, today) ||
-	    json_object_set_new(p, "amount", json_integer(r.amount)) || json_object_set_new(p, "posting_id", json_integer(pid)) ||
+	    json_object_set_new(p, "amount", json_integer(r.amount)) ||
+	    json_object_set_new(p, "posting_id", json_integer(pid)) ||
 	    json_object_set_new(p, "idempotency_key", json_string(key))) {
 		rc = nomem(e);
 		goto done;
@@ -572,7 +616,7 @@ done:
 
 /* ---- disbursements ---- */
 int ledger_disbursement_request(store *db, const principal *who, const ledger_disbursement_in *in, json_t **out,
-				int *out_replayed, err *e)
+                                int *out_replayed, err *e)
 {
 	int rc = ledger_key_check(in->key, e);
 	if (rc)
@@ -580,7 +624,8 @@ int ledger_disbursement_request(store *db, const principal *who, const ledger_di
 	*out_replayed = 0;
 	int fee = in->kind && !strcmp(in->kind, "fee_refund");
 	if (!in->kind || (!fee && strcmp(in->kind, "creditor")))
-		return err_set(e, E_INVALID, "kind", "发放类型应为 creditor（向申请执行人发放案款）或 fee_refund（退还诉讼费）");
+		return err_set(e, E_INVALID, "kind",
+		               "发放类型应为 creditor（向申请执行人发放案款）或 fee_refund（退还诉讼费）");
 	if (in->amount <= 0 || in->amount > LEDGER_MAX_FEN)
 		return err_set(e, E_INVALID, "amount", "金额应为正整数（单位：分）");
 	if (!in->payee_name || util_utf8_len(in->payee_name) < 2 || util_utf8_len(in->payee_name) > 100)
@@ -595,9 +640,10 @@ int ledger_disbursement_request(store *db, const principal *who, const ledger_di
 	if (!(who->roles & ROLE_FUND_OFFICER))
 		return authz_refuse_msg(who, PERM_FUNDS_ACT, "not_fund_officer", e, NULL, "发放申请由案款专员提出");
 	arena *a = arena_new();
-	json_t *req = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s}", "matter_id", (json_int_t)in->matter_id, "kind", in->kind,
-				"amount", (json_int_t)in->amount, "payee_name", in->payee_name, "payee_account",
-				in->payee_account, "payee_bank", in->payee_bank, "note", in->note ? in->note : "");
+	json_t *req =
+	        json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s}", "matter_id", (json_int_t)in->matter_id, "kind", in->kind,
+	                  "amount", (json_int_t)in->amount, "payee_name", in->payee_name, "payee_account",
+	                  in->payee_account, "payee_bank", in->payee_bank, "note", in->note ? in->note : "");
 	json_t *p = json_object(), *replay = NULL;
 	if (!a || !req || !p) {
 		rc = nomem(e);
@@ -608,7 +654,7 @@ int ledger_disbursement_request(store *db, const principal *who, const ledger_di
 	int64_t pending, id;
 	if ((rc = store_tx_begin(db, e)) || (rc = enforce_matter_load(db, in->matter_id, a, &em, e)))
 		goto done;
-	idem k = {.key = in->key, .op = "disbursement", .court = em.court->id};
+	idem k = { .key = in->key, .op = "disbursement", .court = em.court->id };
 	if ((rc = idem_check(db, &k, req, a, &replay, e)))
 		goto done;
 	if (replay) {
@@ -622,21 +668,29 @@ int ledger_disbursement_request(store *db, const principal *who, const ledger_di
 		rc = err_set(e, E_CONFLICT, "amount", "本案没有可发放的%s", fee ? "诉讼费" : "案款");
 		goto done;
 	}
-	if (rc || (rc = store_ledger_disbursement_pending(db, in->matter_id, fee ? "fee_refund" : "creditor", &pending, e)))
+	if (rc ||
+	    (rc = store_ledger_disbursement_pending(db, in->matter_id, fee ? "fee_refund" : "creditor", &pending, e)))
 		goto done;
 	if (in->amount > balance(&acc) - pending) {
 		char bal[32], pend[32];
 		ledger_format_fen(balance(&acc), bal, sizeof bal);
 		ledger_format_fen(pending, pend, sizeof pend);
-		rc = err_set(e, E_CONFLICT, "amount", "可发放余额不足：账户余额 %s 元，其中 %s 元已有待审批的发放申请", bal, pend);
+		rc = err_set(e, E_CONFLICT, "amount", "可发放余额不足：账户余额 %s 元，其中 %s 元已有待审批的发放申请",
+		             bal, pend);
 		goto done;
 	}
 	char now[32];
 	util_now_iso(now, sizeof now);
-	store_ledger_disbursement d = {.court_unit_id = em.court->id, .matter_id = in->matter_id, .kind = in->kind,
-				       .amount = in->amount, .payee_name = in->payee_name,
-				       .payee_account = in->payee_account, .payee_bank = in->payee_bank, .note = in->note,
-				       .requested_by = who->user_id, .requested_at = now};
+	store_ledger_disbursement d = { .court_unit_id = em.court->id,
+		                        .matter_id = in->matter_id,
+		                        .kind = in->kind,
+		                        .amount = in->amount,
+		                        .payee_name = in->payee_name,
+		                        .payee_account = in->payee_account,
+		                        .payee_bank = in->payee_bank,
+		                        .note = in->note,
+		                        .requested_by = who->user_id,
+		                        .requested_at = now };
 	if ((rc = store_ledger_disbursement_insert(db, &d, &id, e)))
 		goto done;
 	if (audit_change_str(p, "status", NULL, "requested") || audit_change_str(p, "kind", NULL, in->kind) ||
@@ -698,7 +752,7 @@ static int allocate(store *db, int64_t matter_id, int64_t amount, arena *a, err 
 }
 
 int ledger_disbursement_approve(store *db, const principal *who, const char *key, int64_t id, const char *note,
-				const char *on, json_t **out, int *out_replayed, err *e)
+                                const char *on, json_t **out, int *out_replayed, err *e)
 {
 	int rc = ledger_key_check(key, e);
 	if (rc)
@@ -721,7 +775,7 @@ int ledger_disbursement_approve(store *db, const principal *who, const char *key
 	store_ledger_disbursement d;
 	if ((rc = store_tx_begin(db, e)) || (rc = store_ledger_disbursement_get(db, id, a, &d, e)))
 		goto done;
-	idem k = {.key = key, .op = "approve", .court = d.court_unit_id};
+	idem k = { .key = key, .op = "approve", .court = d.court_unit_id };
 	if ((rc = idem_check(db, &k, req, a, &replay, e)))
 		goto done;
 	if (replay) {
@@ -735,7 +789,8 @@ int ledger_disbursement_approve(store *db, const principal *who, const char *key
 		goto done;
 	}
 	if (d.requested_by == who->user_id) {
-		rc = authz_refuse_msg(who, PERM_FUNDS_APPROVE, "four_eyes", e, NULL, "发放须由申请人以外的审核人审批（双人复核）");
+		rc = authz_refuse_msg(who, PERM_FUNDS_APPROVE, "four_eyes", e, NULL,
+		                      "发放须由申请人以外的审核人审批（双人复核）");
 		goto done;
 	}
 	int fee = !strcmp(d.kind, "fee_refund");
@@ -744,21 +799,28 @@ int ledger_disbursement_approve(store *db, const principal *who, const char *key
 	if ((rc = store_ledger_account_find(db, NULL, fee ? "fees" : "matter", d.matter_id, a, &src, e)) ||
 	    (rc = account(db, d.court_unit_id, "bank", 0, a, &bank, e)))
 		goto done;
-	leg legs[2] = {{src.id, d.amount, 0}, {bank.id, 0, d.amount}};
+	leg legs[2] = { { src.id, d.amount, 0 }, { bank.id, 0, d.amount } };
 	char memo[160];
 	snprintf(memo, sizeof memo, "%s %s", d.payee_name, d.payee_account);
 	if ((rc = post(db, who, d.court_unit_id, fee ? "refund" : "disbursement", key, d.matter_id, d.amount, day, memo,
-		       legs, 2, &pid, e)))
+	               legs, 2, &pid, e)))
 		goto done;
 	char now[32];
 	util_now_iso(now, sizeof now);
-	store_ledger_disbursement dd = {.id = id, .status = "posted", .decided_by = who->user_id, .decided_at = now,
-					.decision_note = note, .posting_id = pid, .on_date = day};
-	if ((rc = store_ledger_disbursement_decide(db, &dd, e)) || (!fee && (rc = allocate(db, d.matter_id, d.amount, a, e))))
+	store_ledger_disbursement dd = { .id = id,
+		                         .status = "posted",
+		                         .decided_by = who->user_id,
+		                         .decided_at = now,
+		                         .decision_note = note,
+		                         .posting_id = pid,
+		                         .on_date = day };
+	if ((rc = store_ledger_disbursement_decide(db, &dd, e)) ||
+	    (!fee && (rc = allocate(db, d.matter_id, d.amount, a, e))))
 		goto done;
 	if (audit_change_str(p, "status", "requested", "posted") || audit_change_str(p, "on_date", NULL, day) ||
 	    (note && *note && audit_change_str(p, "decision_note", NULL, note)) ||
-	    json_object_set_new(p, "amount", json_integer(d.amount)) || json_object_set_new(p, "posting_id", json_integer(pid)) ||
+	    json_object_set_new(p, "amount", json_integer(d.amount)) ||
+	    json_object_set_new(p, "posting_id", json_integer(pid)) ||
 	    json_object_set_new(p, "matter_id", json_integer(d.matter_id)) ||
 	    json_object_set_new(p, "idempotency_key", json_string(key))) {
 		rc = nomem(e);
@@ -801,13 +863,15 @@ int ledger_disbursement_refuse(store *db, const principal *who, int64_t id, cons
 		goto done;
 	}
 	if (d.requested_by == who->user_id) {
-		rc = authz_refuse_msg(who, PERM_FUNDS_APPROVE, "four_eyes", e, NULL, "发放申请须由申请人以外的审核人审批");
+		rc = authz_refuse_msg(who, PERM_FUNDS_APPROVE, "four_eyes", e, NULL,
+		                      "发放申请须由申请人以外的审核人审批");
 		goto done;
 	}
 	char now[32];
 	util_now_iso(now, sizeof now);
-	store_ledger_disbursement dd = {.id = id, .status = "refused", .decided_by = who->user_id, .decided_at = now,
-					.decision_note = note};
+	store_ledger_disbursement dd = {
+		.id = id, .status = "refused", .decided_by = who->user_id, .decided_at = now, .decision_note = note
+	};
 	if ((rc = store_ledger_disbursement_decide(db, &dd, e)))
 		goto done;
 	if (audit_change_str(p, "status", "requested", "refused") || audit_change_str(p, "decision_note", NULL, note) ||
@@ -838,7 +902,7 @@ static int add_diff(json_t *diffs, const char *what, const char *detail)
 
 /* The checks of one court's ledger (see ledger.h); diffs gets one entry per violation. */
 static int check_court(store *db, const char *court, const char *on, arena *a, json_t *accounts, json_t *totals,
-		       json_t *diffs, err *e)
+                       json_t *diffs, err *e)
 {
 	store_ledger_day_row *rows;
 	store_ledger_held *held;
@@ -856,13 +920,15 @@ static int check_court(store *db, const char *court, const char *on, arena *a, j
 		int64_t close = open + in - out;
 		int64_t now = asset ? r->debit_total - r->credit_total : r->credit_total - r->debit_total;
 		if (open < 0 || close < 0 || now < 0)
-			add_diff(diffs, "negative_balance", arena_printf(a, "账户 %lld 余额为负", (long long)r->account_id));
+			add_diff(diffs, "negative_balance",
+			         arena_printf(a, "账户 %lld 余额为负", (long long)r->account_id));
 		if (accounts && (open || in || out || close))
-			json_array_append_new(accounts, json_pack("{s:I,s:s,s:o,s:I,s:I,s:I,s:I}", "account_id",
-								  (json_int_t)r->account_id, "kind", r->kind, "matter_id",
-								  r->matter_id ? json_integer(r->matter_id) : json_null(),
-								  "opening", (json_int_t)open, "in", (json_int_t)in, "out",
-								  (json_int_t)out, "closing", (json_int_t)close));
+			json_array_append_new(accounts,
+			                      json_pack("{s:I,s:s,s:o,s:I,s:I,s:I,s:I}", "account_id",
+			                                (json_int_t)r->account_id, "kind", r->kind, "matter_id",
+			                                r->matter_id ? json_integer(r->matter_id) : json_null(),
+			                                "opening", (json_int_t)open, "in", (json_int_t)in, "out",
+			                                (json_int_t)out, "closing", (json_int_t)close));
 		if (asset) {
 			asset_open += open, asset_in += in, asset_out += out, asset_close += close, asset_now += now;
 		} else {
@@ -876,21 +942,23 @@ static int check_court(store *db, const char *court, const char *on, arena *a, j
 					want = held[k].held;
 			if (want != now)
 				add_diff(diffs, "held_by_receipts",
-					 arena_printf(a, "账户 %lld（%s%s%lld）余额 %lld 分，按到账明细应为 %lld 分",
-						      (long long)r->account_id, r->kind, r->matter_id ? " 案件" : "",
-						      (long long)r->matter_id, (long long)now, (long long)want));
+				         arena_printf(a, "账户 %lld（%s%s%lld）余额 %lld 分，按到账明细应为 %lld 分",
+				                      (long long)r->account_id, r->kind, r->matter_id ? " 案件" : "",
+				                      (long long)r->matter_id, (long long)now, (long long)want));
 		}
 	}
 	if (asset_open != liab_open || asset_close != liab_close || asset_now != liab_now)
 		add_diff(diffs, "assets_equal_liabilities",
-			 arena_printf(a, "%s：银行存款 %lld 分，应付款合计 %lld 分", court, (long long)asset_close, (long long)liab_close));
+		         arena_printf(a, "%s：银行存款 %lld 分，应付款合计 %lld 分", court, (long long)asset_close,
+		                      (long long)liab_close));
 	if (totals)
 		json_object_set_new(totals, court,
-				    json_pack("{s:{s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I}}", "bank", "opening",
-					      (json_int_t)asset_open, "receipts", (json_int_t)asset_in, "disbursements",
-					      (json_int_t)asset_out, "closing", (json_int_t)asset_close, "held", "opening",
-					      (json_int_t)liab_open, "receipts", (json_int_t)liab_in, "disbursements",
-					      (json_int_t)liab_out, "closing", (json_int_t)liab_close));
+		                    json_pack("{s:{s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I}}", "bank", "opening",
+		                              (json_int_t)asset_open, "receipts", (json_int_t)asset_in, "disbursements",
+		                              (json_int_t)asset_out, "closing", (json_int_t)asset_close, "held",
+		                              "opening", (json_int_t)liab_open, "receipts", (json_int_t)liab_in,
+		                              "disbursements", (json_int_t)liab_out, "closing",
+		                              (json_int_t)liab_close));
 	return OK;
 }
 
@@ -903,7 +971,8 @@ static int check_global(store *db, json_t *diffs, arena *a, err *e)
 	if (unbalanced)
 		add_diff(diffs, "balanced_postings", arena_printf(a, "%lld 笔记账借贷不平", (long long)unbalanced));
 	if (drift)
-		add_diff(diffs, "running_totals", arena_printf(a, "%lld 个账户的累计额与分录合计不符", (long long)drift));
+		add_diff(diffs, "running_totals",
+		         arena_printf(a, "%lld 个账户的累计额与分录合计不符", (long long)drift));
 	return OK;
 }
 
@@ -928,31 +997,37 @@ int ledger_reconcile(store *db, const principal *who, const char *court_unit_id,
 		goto done;
 	int ok = json_array_size(diffs) == 0;
 	report = json_pack("{s:s,s:s,s:b,s:O,s:O,s:O}", "court_unit_id", c->id, "on_date", day, "ok", ok, "accounts",
-			   accounts, "totals", json_object_get(totals, c->id) ? json_object_get(totals, c->id) : json_object(),
-			   "differences", diffs);
+	                   accounts, "totals",
+	                   json_object_get(totals, c->id) ? json_object_get(totals, c->id) : json_object(),
+	                   "differences", diffs);
 	char *text = report ? json_dumps(report, JSON_COMPACT) : NULL;
 	if (!text) {
 		rc = nomem(e);
 		goto done;
 	}
-	store_ledger_reconciliation r = {.court_unit_id = c->id, .on_date = day, .ok = ok, .report = text,
-					 .created_at = now, .created_by = who->user_id};
+	store_ledger_reconciliation r = { .court_unit_id = c->id,
+		                          .on_date = day,
+		                          .ok = ok,
+		                          .report = text,
+		                          .created_at = now,
+		                          .created_by = who->user_id };
 	int64_t id;
 	rc = store_ledger_reconciliation_insert(db, &r, &id, e);
 	free(text);
 	if (rc)
 		goto done;
 	p = json_pack("{s:s,s:s,s:b,s:I}", "court_unit_id", c->id, "on_date", day, "ok", ok, "differences",
-		      (json_int_t)json_array_size(diffs));
+	              (json_int_t)json_array_size(diffs));
 	if (!p || json_object_set_new(report, "id", json_integer(id))) {
 		rc = nomem(e);
 		goto done;
 	}
-	if ((rc = record(db, who, "ledger_reconciliation", id, "ledger.reconciled", p, e)) || (rc = store_tx_commit(db, e)))
+	if ((rc = record(db, who, "ledger_reconciliation", id, "ledger.reconciled", p, e)) ||
+	    (rc = store_tx_commit(db, e)))
 		goto done;
 	if (!ok)
 		log_event(LOG_WARN, "ledger_reconciliation_differences", "court=%s on=%s n=%zu", c->id, day,
-			  json_array_size(diffs));
+		          json_array_size(diffs));
 	*out = report;
 	report = NULL;
 done:
@@ -987,7 +1062,7 @@ int ledger_check_all(store *db, err *e)
 	if (rc == OK && json_array_size(diffs)) {
 		json_t *d = json_array_get(diffs, 0);
 		rc = err_set(e, E_INTEGRITY, json_string_value(json_object_get(d, "check")), "%s",
-			     json_string_value(json_object_get(d, "detail")));
+		             json_string_value(json_object_get(d, "detail")));
 	}
 	json_decref(diffs);
 	arena_free(a);
@@ -1011,7 +1086,10 @@ static long day_num(const char *ymd)
 	return cal_date_parse(ymd, NULL, &d, NULL) == OK ? cal_date_to_days(d) : 0;
 }
 
-static long labs_(long x) { return x < 0 ? -x : x; }
+static long labs_(long x)
+{
+	return x < 0 ? -x : x;
+}
 
 static int parse_statement(const char *csv, arena *a, bank_line **out, size_t *out_n, err *e)
 {
@@ -1026,7 +1104,8 @@ static int parse_statement(const char *csv, arena *a, bank_line **out, size_t *o
 	int c_date = csv_field_index(rec, "date"), c_amount = csv_field_index(rec, "amount");
 	int c_ref = csv_field_index(rec, "reference"), c_payer = csv_field_index(rec, "payer");
 	if (c_date < 0 || c_amount < 0)
-		return err_set(e, E_INVALID, "csv", "流水第1行应为表头：date,amount,reference,payer（金额单位：元，两位小数；支出为负数）");
+		return err_set(e, E_INVALID, "csv",
+		               "流水第1行应为表头：date,amount,reference,payer（金额单位：元，两位小数；支出为负数）");
 	size_t cap = 256, n = 0;
 	bank_line *v = arena_alloc(a, cap * sizeof *v);
 	if (!v)
@@ -1057,8 +1136,10 @@ static int parse_statement(const char *csv, arena *a, bank_line **out, size_t *o
 		legal_format(d, l->on);
 		l->day = cal_date_to_days(d);
 		if (ledger_parse_yuan(amount, 1, &l->amount) != OK || l->amount == 0)
-			return err_set(e, E_INVALID, "csv", "第%d行：金额 %s 无效，应为以元为单位、最多两位小数的非零数，如 1234.50 或 -200.00",
-				       rec->line, amount);
+			return err_set(
+			        e, E_INVALID, "csv",
+			        "第%d行：金额 %s 无效，应为以元为单位、最多两位小数的非零数，如 1234.50 或 -200.00",
+			        rec->line, amount);
 		l->reference = arena_strdup(a, c_ref >= 0 && c_ref < rec->n_fields ? rec->fields[c_ref] : "");
 		l->payer = arena_strdup(a, c_payer >= 0 && c_payer < rec->n_fields ? rec->fields[c_payer] : "");
 		if (!l->reference || !l->payer)
@@ -1072,8 +1153,8 @@ static int parse_statement(const char *csv, arena *a, bank_line **out, size_t *o
 	return OK;
 }
 
-int ledger_bank_import(store *db, const principal *who, const char *key, const char *court_unit_id,
-		       const char *csv, int window_days, json_t **out, int *out_replayed, err *e)
+int ledger_bank_import(store *db, const principal *who, const char *key, const char *court_unit_id, const char *csv,
+                       int window_days, json_t **out, int *out_replayed, err *e)
 {
 	int rc = ledger_key_check(key, e);
 	if (rc)
@@ -1119,7 +1200,7 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 	util_now_iso(now, sizeof now);
 	if ((rc = store_tx_begin(db, e)))
 		goto done;
-	idem k = {.key = key, .op = "bank_import", .court = c->id};
+	idem k = { .key = key, .op = "bank_import", .court = c->id };
 	if ((rc = idem_check(db, &k, req, a, &replay, e)))
 		goto done;
 	if (replay) {
@@ -1132,8 +1213,9 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 	store_ledger_disbursement *dv;
 	size_t nr, nd;
 	int64_t total;
-	store_ledger_receipt_query rq = {.court_unit_id = c->id, .from = from, .to = to, .bank_unmatched = 1,
-					 .oldest_first = 1, .limit = 100000};
+	store_ledger_receipt_query rq = {
+		.court_unit_id = c->id, .from = from, .to = to, .bank_unmatched = 1, .oldest_first = 1, .limit = 100000
+	};
 	if ((rc = store_ledger_receipt_list(db, &rq, a, &rv, &nr, &total, e)) ||
 	    (rc = store_ledger_disbursement_list(db, c->id, 0, "posted", from, to, 1, 100000, a, &dv, &nd, e)))
 		goto done;
@@ -1195,16 +1277,22 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 			}
 		}
 	}
-	store_ledger_bank_import im = {.court_unit_id = c->id, .first_on = first, .last_on = last,
-				       .n_lines = (int64_t)nl, .n_matched = 0, .report = "{}", .imported_at = now,
-				       .imported_by = who->user_id};
+	store_ledger_bank_import im = { .court_unit_id = c->id,
+		                        .first_on = first,
+		                        .last_on = last,
+		                        .n_lines = (int64_t)nl,
+		                        .n_matched = 0,
+		                        .report = "{}",
+		                        .imported_at = now,
+		                        .imported_by = who->user_id };
 	int64_t import_id;
 	if ((rc = store_ledger_bank_import_insert(db, &im, &import_id, e)))
 		goto done;
-	json_t *matched = json_array(), *un_lines = json_array(), *mismatches = json_array(), *un_receipts = json_array(),
-	       *un_disb = json_array();
-	report = json_pack("{s:o,s:o,s:o,s:o,s:o}", "matched", matched, "unmatched_lines", un_lines, "amount_mismatches",
-			   mismatches, "unmatched_receipts", un_receipts, "unmatched_disbursements", un_disb);
+	json_t *matched = json_array(), *un_lines = json_array(), *mismatches = json_array(),
+	       *un_receipts = json_array(), *un_disb = json_array();
+	report =
+	        json_pack("{s:o,s:o,s:o,s:o,s:o}", "matched", matched, "unmatched_lines", un_lines, "amount_mismatches",
+	                  mismatches, "unmatched_receipts", un_receipts, "unmatched_disbursements", un_disb);
 	if (!report) {
 		rc = nomem(e);
 		goto done;
@@ -1212,20 +1300,26 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 	int64_t n_matched = 0;
 	for (size_t i = 0; i < nl; i++) {
 		bank_line *l = &lines[i];
-		store_ledger_bank_line bl = {.import_id = import_id, .line_no = l->line_no, .on_date = l->on,
-					     .amount = l->amount, .reference = l->reference, .payer = l->payer,
-					     .receipt_id = l->receipt_id, .disbursement_id = l->disbursement_id,
-					     .match_rule = l->rule};
+		store_ledger_bank_line bl = { .import_id = import_id,
+			                      .line_no = l->line_no,
+			                      .on_date = l->on,
+			                      .amount = l->amount,
+			                      .reference = l->reference,
+			                      .payer = l->payer,
+			                      .receipt_id = l->receipt_id,
+			                      .disbursement_id = l->disbursement_id,
+			                      .match_rule = l->rule };
 		int64_t line_id;
 		if ((rc = store_ledger_bank_line_insert(db, &bl, &line_id, e)))
 			goto done;
 		if (l->receipt_id && (rc = store_ledger_receipt_set_bank_line(db, l->receipt_id, line_id, e)))
 			goto done;
-		if (l->disbursement_id && (rc = store_ledger_disbursement_set_bank_line(db, l->disbursement_id, line_id, e)))
+		if (l->disbursement_id &&
+		    (rc = store_ledger_disbursement_set_bank_line(db, l->disbursement_id, line_id, e)))
 			goto done;
 		json_t *lj = json_pack("{s:i,s:s,s:I,s:o,s:s,s:s}", "line", l->line_no, "date", l->on, "amount",
-				       (json_int_t)l->amount, "amount_yuan", yuan_json(l->amount), "reference", l->reference,
-				       "payer", l->payer);
+		                       (json_int_t)l->amount, "amount_yuan", yuan_json(l->amount), "reference",
+		                       l->reference, "payer", l->payer);
 		if (!lj) {
 			rc = nomem(e);
 			goto done;
@@ -1233,7 +1327,7 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 		if (l->receipt_id || l->disbursement_id) {
 			n_matched++;
 			json_object_set_new(lj, l->receipt_id ? "receipt_id" : "disbursement_id",
-					    json_integer(l->receipt_id ? l->receipt_id : l->disbursement_id));
+			                    json_integer(l->receipt_id ? l->receipt_id : l->disbursement_id));
 			json_object_set_new(lj, "rule", json_string(l->rule));
 			json_array_append_new(matched, lj);
 		} else if (l->mismatch_receipt_id) {
@@ -1246,26 +1340,31 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 			json_object_set_new(lj, "difference", json_integer(l->amount - ledger_amount));
 			json_array_append_new(mismatches, lj);
 		} else {
-			json_object_set_new(lj, "reason", json_string(l->amount > 0 ? "账上没有对应的到账记录（可能是不明款，请登记后认领）"
-										   : "账上没有对应的已发放记录"));
+			json_object_set_new(lj, "reason",
+			                    json_string(l->amount > 0
+			                                        ? "账上没有对应的到账记录（可能是不明款，请登记后认领）"
+			                                        : "账上没有对应的已发放记录"));
 			json_array_append_new(un_lines, lj);
 		}
 	}
 	for (size_t k2 = 0; k2 < nr; k2++)
 		if (!r_used[k2] && strcmp(rv[k2].received_on, first) >= 0 && strcmp(rv[k2].received_on, last) <= 0)
-			json_array_append_new(un_receipts, json_pack("{s:I,s:s,s:I,s:o,s:s,s:s}", "receipt_id", (json_int_t)rv[k2].id,
-								     "received_on", rv[k2].received_on, "amount",
-								     (json_int_t)rv[k2].amount, "amount_yuan",
-								     yuan_json(rv[k2].amount), "reference", rv[k2].reference,
-								     "reason", "流水中没有对应的入账"));
+			json_array_append_new(un_receipts,
+			                      json_pack("{s:I,s:s,s:I,s:o,s:s,s:s}", "receipt_id",
+			                                (json_int_t)rv[k2].id, "received_on", rv[k2].received_on,
+			                                "amount", (json_int_t)rv[k2].amount, "amount_yuan",
+			                                yuan_json(rv[k2].amount), "reference", rv[k2].reference,
+			                                "reason", "流水中没有对应的入账"));
 	for (size_t k2 = 0; k2 < nd; k2++)
-		if (!d_used[k2] && dv[k2].on_date && strcmp(dv[k2].on_date, first) >= 0 && strcmp(dv[k2].on_date, last) <= 0)
+		if (!d_used[k2] && dv[k2].on_date && strcmp(dv[k2].on_date, first) >= 0 &&
+		    strcmp(dv[k2].on_date, last) <= 0)
 			json_array_append_new(un_disb, json_pack("{s:I,s:s,s:I,s:o,s:s,s:s}", "disbursement_id",
-								 (json_int_t)dv[k2].id, "on_date", dv[k2].on_date, "amount",
-								 (json_int_t)dv[k2].amount, "amount_yuan", yuan_json(dv[k2].amount),
-								 "payee_name", dv[k2].payee_name, "reason", "流水中没有对应的支出"));
+			                                         (json_int_t)dv[k2].id, "on_date", dv[k2].on_date,
+			                                         "amount", (json_int_t)dv[k2].amount, "amount_yuan",
+			                                         yuan_json(dv[k2].amount), "payee_name",
+			                                         dv[k2].payee_name, "reason", "流水中没有对应的支出"));
 	size_t n_diff = json_array_size(un_lines) + json_array_size(mismatches) + json_array_size(un_receipts) +
-			json_array_size(un_disb);
+	                json_array_size(un_disb);
 	json_object_set_new(report, "id", json_integer(import_id));
 	json_object_set_new(report, "court_unit_id", json_string(c->id));
 	json_object_set_new(report, "first_on", json_string(first));
@@ -1354,10 +1453,11 @@ int ledger_account_view(store *db, int64_t id, arena *a, json_t **out, err *e)
 					debit += en[k].debit;
 					credit += en[k].credit;
 				}
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "posting_id", (json_int_t)ps[i].id,
-						     "kind", ps[i].kind, "on_date", ps[i].on_date, "at", ps[i].at,
-						     "idempotency_key", ps[i].idempotency_key, "debit", (json_int_t)debit,
-						     "credit", (json_int_t)credit, "memo", ps[i].memo));
+		json_array_append_new(arr,
+		                      json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "posting_id", (json_int_t)ps[i].id,
+		                                "kind", ps[i].kind, "on_date", ps[i].on_date, "at", ps[i].at,
+		                                "idempotency_key", ps[i].idempotency_key, "debit", (json_int_t)debit,
+		                                "credit", (json_int_t)credit, "memo", ps[i].memo));
 	}
 	if (!v || !arr) {
 		json_decref(v);
@@ -1389,12 +1489,12 @@ int ledger_receipts_json(store *db, store_ledger_receipt_query *q, arena *a, jso
 		sum += v[i].matter_id ? v[i].amount - v[i].disbursed : v[i].amount;
 	}
 	*out = json_pack("{s:o,s:I,s:I}", "receipts", arr ? arr : json_array(), "total", (json_int_t)total,
-			 "amount_held_listed", (json_int_t)sum);
+	                 "amount_held_listed", (json_int_t)sum);
 	return *out ? OK : nomem(e);
 }
 
 int ledger_disbursements_json(store *db, const char *court_unit_id, int64_t matter_id, const char *status, arena *a,
-			      json_t **out, err *e)
+                              json_t **out, err *e)
 {
 	store_ledger_disbursement *v;
 	size_t n;

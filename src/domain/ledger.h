@@ -48,7 +48,7 @@ int ledger_matter_court(store *db, int64_t matter_id, arena *a, const char **out
 
 /* Open the matter's case-funds account, or set its amount applied for (fen, 0 = unknown). */
 int ledger_account_open(store *db, const principal *who, int64_t matter_id, int64_t amount_applied, arena *a,
-			json_t **out, err *e);
+                        json_t **out, err *e);
 
 typedef struct ledger_receipt_in {
 	const char *key;
@@ -57,13 +57,13 @@ typedef struct ledger_receipt_in {
 	const char *source;        /* debtor_payment | bank_deduction | auction_proceeds | court_fee */
 	int64_t amount;
 	const char *payer, *reference;
-	const char *received_on;   /* value date, default today */
+	const char *received_on; /* value date, default today */
 } ledger_receipt_in;
 int ledger_receipt(store *db, const principal *who, const enforce_settings *s, const ledger_receipt_in *in,
-		   json_t **out, int *out_replayed, err *e);
+                   json_t **out, int *out_replayed, err *e);
 /* Match an unidentified receipt to a matter of the same court. */
-int ledger_match(store *db, const principal *who, const char *key, int64_t receipt_id, int64_t matter_id,
-		 json_t **out, int *out_replayed, err *e);
+int ledger_match(store *db, const principal *who, const char *key, int64_t receipt_id, int64_t matter_id, json_t **out,
+                 int *out_replayed, err *e);
 int ledger_receipt_court(store *db, int64_t receipt_id, arena *a, const char **out_court_unit_id, err *e);
 
 typedef struct ledger_disbursement_in {
@@ -74,10 +74,10 @@ typedef struct ledger_disbursement_in {
 	const char *payee_name, *payee_account, *payee_bank, *note;
 } ledger_disbursement_in;
 int ledger_disbursement_request(store *db, const principal *who, const ledger_disbursement_in *in, json_t **out,
-				int *out_replayed, err *e);
+                                int *out_replayed, err *e);
 /* Approve and post (a reviewer other than the requester). on: value date (demo), NULL = today. */
 int ledger_disbursement_approve(store *db, const principal *who, const char *key, int64_t id, const char *note,
-				const char *on, json_t **out, int *out_replayed, err *e);
+                                const char *on, json_t **out, int *out_replayed, err *e);
 int ledger_disbursement_refuse(store *db, const principal *who, int64_t id, const char *note, json_t **out, err *e);
 int ledger_disbursement_court(store *db, int64_t id, arena *a, const char **out_court_unit_id, err *e);
 
@@ -89,8 +89,8 @@ int ledger_reconcile(store *db, const principal *who, const char *court_unit_id,
 /* Import a bank statement (CSV "date,amount,reference,payer"; amount in yuan, negative = paid out) and
  * match its lines to receipts (by reference, else exact amount within window_days of the date) and
  * posted disbursements (exact amount and date window); report every difference both ways. */
-int ledger_bank_import(store *db, const principal *who, const char *key, const char *court_unit_id,
-		       const char *csv, int window_days, json_t **out, int *out_replayed, err *e);
+int ledger_bank_import(store *db, const principal *who, const char *key, const char *court_unit_id, const char *csv,
+                       int window_days, json_t **out, int *out_replayed, err *e);
 
 /* The matter's amount applied for and received (fen; applied -1 when not set). */
 int ledger_matter_performance(store *db, int64_t matter_id, int64_t *out_applied, int64_t *out_received, err *e);
@@ -101,7 +101,7 @@ int ledger_account_view(store *db, int64_t id, arena *a, json_t **out, err *e);
 int ledger_account_court(store *db, int64_t id, arena *a, const char **out_court_unit_id, err *e);
 int ledger_receipts_json(store *db, store_ledger_receipt_query *q, arena *a, json_t **out, err *e);
 int ledger_disbursements_json(store *db, const char *court_unit_id, int64_t matter_id, const char *status, arena *a,
-			      json_t **out, err *e);
+                              json_t **out, err *e);
 int ledger_reconciliations_json(store *db, const char *court_unit_id, arena *a, json_t **out, err *e);
 int ledger_bank_import_view(store *db, int64_t id, arena *a, json_t **out, err *e);
 int ledger_bank_import_court(store *db, int64_t id, arena *a, const char **out_court_unit_id, err *e);

@@ -32,8 +32,9 @@ static int build_from_store(store *db, calendar **out, err *e)
 		for (size_t i = 0; i < n && rc == OK; i++) {
 			cal_date d;
 			if ((rc = cal_date_parse(v[i].date, "date", &d, e)) == OK)
-				rc = calendar_add_day(c, d, strcmp(v[i].kind, "holiday") ? CAL_DAY_WORKDAY : CAL_DAY_HOLIDAY,
-						      v[i].name, v[i].source, e);
+				rc = calendar_add_day(c, d,
+				                      strcmp(v[i].kind, "holiday") ? CAL_DAY_WORKDAY : CAL_DAY_HOLIDAY,
+				                      v[i].name, v[i].source, e);
 		}
 	arena_free(a);
 	if (rc) {
@@ -186,7 +187,7 @@ void legal_calendar_years(int *out_first, int *out_last)
 }
 
 int legal_import_holidays(store *db, const principal *who, const char *csv_text, int *out_added, int *out_changed,
-			  err *e)
+                          err *e)
 {
 	int rc = OK, added = 0, changed = 0;
 	calendar *check = NULL;
@@ -209,14 +210,14 @@ int legal_import_holidays(store *db, const principal *who, const char *csv_text,
 	int cd = csv_field_index(rec, "date"), ck = csv_field_index(rec, "kind"), cn = csv_field_index(rec, "name"),
 	    cs = csv_field_index(rec, "source");
 	while ((rc = csv_read_record(&rd, rec, e)) == OK && rec->n_fields > 0) {
-		store_holiday h = {rec->fields[cd], rec->fields[ck], rec->fields[cn], cs >= 0 ? rec->fields[cs] : ""};
+		store_holiday h = { rec->fields[cd], rec->fields[ck], rec->fields[cn], cs >= 0 ? rec->fields[cs] : "" };
 		int ch;
 		if ((rc = store_holiday_put(db, &h, &ch, e)))
 			break;
 		if (ch) {
 			ch == 1 ? added++ : changed++;
-			json_array_append_new(days, json_pack("{s:s,s:s,s:s,s:s,s:b}", "date", h.date, "kind", h.kind, "name",
-							      h.name, "source", h.source, "replaced", ch == 2));
+			json_array_append_new(days, json_pack("{s:s,s:s,s:s,s:s,s:b}", "date", h.date, "kind", h.kind,
+			                                      "name", h.name, "source", h.source, "replaced", ch == 2));
 		}
 	}
 	if (rc)
@@ -247,18 +248,24 @@ done:
 	return rc;
 }
 
-void legal_today(char out[11]) { util_today_cn(out); }
+void legal_today(char out[11])
+{
+	util_today_cn(out);
+}
 
 cal_date legal_today_date(void)
 {
 	char t[11];
-	cal_date d = {1970, 1, 1};
+	cal_date d = { 1970, 1, 1 };
 	util_today_cn(t);
 	cal_date_parse(t, NULL, &d, NULL);
 	return d;
 }
 
-void legal_format(cal_date d, char out[11]) { snprintf(out, 11, "%04d-%02d-%02d", d.y, d.m, d.d); }
+void legal_format(cal_date d, char out[11])
+{
+	snprintf(out, 11, "%04d-%02d-%02d", d.y, d.m, d.d);
+}
 
 int legal_holidays(store *db, arena *a, json_t **out, err *e)
 {
@@ -272,7 +279,7 @@ int legal_holidays(store *db, arena *a, json_t **out, err *e)
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++)
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "date", v[i].date, "kind", v[i].kind, "name",
-						     v[i].name, "source", v[i].source));
+		                                     v[i].name, "source", v[i].source));
 	*out = json_pack("{s:o,s:i,s:i}", "days", arr, "first_year", first, "last_year", last);
 	return *out ? OK : err_set(e, E_NOMEM, NULL, "out of memory");
 }

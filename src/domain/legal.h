@@ -32,7 +32,7 @@ int legal_due(cal_date start, const due_spec *spec, due_result *out, err *e);
  * (calendar.imported, listing every added or changed day), then rebuild the calendar. The whole file is
  * checked first: a bad row changes nothing. */
 int legal_import_holidays(store *db, const principal *who, const char *csv_text, int *out_added, int *out_changed,
-			  err *e);
+                          err *e);
 /* Reload the calendar if another process imported holidays since it was loaded (cheap: one read). */
 int legal_refresh(store *db, err *e);
 /* The holiday calendar as JSON: {days:[{date,kind,name,source}], first_year, last_year}. */

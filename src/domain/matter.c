@@ -22,13 +22,19 @@
 static const struct {
 	const char *kind, *role, *label;
 } party_roles[] = {
-	{"criminal", "suspect", "犯罪嫌疑人"},   {"criminal", "defendant", "被告人"},
-	{"criminal", "victim", "被害人"},        {"civil", "plaintiff", "原告"},
-	{"civil", "defendant", "被告"},          {"civil", "third_party", "第三人"},
-	{"administrative", "plaintiff", "原告"}, {"administrative", "defendant", "被告"},
-	{"administrative", "third_party", "第三人"}, {"enforcement", "creditor", "申请执行人"},
-	{"enforcement", "debtor", "被执行人"},   {"civil", "creditor", "申请执行人"},
-	{"civil", "debtor", "被执行人"},
+	{ "criminal", "suspect", "犯罪嫌疑人" },
+	{ "criminal", "defendant", "被告人" },
+	{ "criminal", "victim", "被害人" },
+	{ "civil", "plaintiff", "原告" },
+	{ "civil", "defendant", "被告" },
+	{ "civil", "third_party", "第三人" },
+	{ "administrative", "plaintiff", "原告" },
+	{ "administrative", "defendant", "被告" },
+	{ "administrative", "third_party", "第三人" },
+	{ "enforcement", "creditor", "申请执行人" },
+	{ "enforcement", "debtor", "被执行人" },
+	{ "civil", "creditor", "申请执行人" },
+	{ "civil", "debtor", "被执行人" },
 };
 
 static const char *role_label(const char *kind, const char *role)
@@ -39,14 +45,22 @@ static const char *role_label(const char *kind, const char *role)
 	return NULL;
 }
 
-static const char *const procedures[] = {"ordinary", "summary", "fast_track", "small_claims"};
+static const char *const procedures[] = { "ordinary", "summary", "fast_track", "small_claims" };
 
-static int nomem(err *e) { return err_set(e, E_NOMEM, NULL, "out of memory"); }
+static int nomem(err *e)
+{
+	return err_set(e, E_NOMEM, NULL, "out of memory");
+}
 
+static void now_iso(char out[32])
+{
+	util_now_iso(out, 32);
+}
 
-static void now_iso(char out[32]) { util_now_iso(out, 32); }
-
-static int year_of(const char *ymd) { return (ymd[0] - '0') * 1000 + (ymd[1] - '0') * 100 + (ymd[2] - '0') * 10 + (ymd[3] - '0'); }
+static int year_of(const char *ymd)
+{
+	return (ymd[0] - '0') * 1000 + (ymd[1] - '0') * 100 + (ymd[2] - '0') * 10 + (ymd[3] - '0');
+}
 
 static const char *league_of(const char *area_code)
 {
@@ -111,8 +125,8 @@ static int set_deadline(store_matter *m, const char *rule_id, const char *on, ar
 	return m->rule_id && m->due_on ? OK : nomem(e);
 }
 
-static int enter_stage(store_matter *m, const char *stage, const char *rule_id, int closes, const char *on,
-		       json_t *p, arena *a, err *e)
+static int enter_stage(store_matter *m, const char *stage, const char *rule_id, int closes, const char *on, json_t *p,
+                       arena *a, err *e)
 {
 	const char *old_stage = m->stage, *old_due = m->due_on, *old_status = m->status;
 	m->stage = stage;
@@ -139,8 +153,8 @@ static int enter_stage(store_matter *m, const char *stage, const char *rule_id, 
 	return OK;
 }
 
-static int assign_court_number(store *db, store_matter *m, const org_unit *court, const char *type_code,
-			       const char *on, json_t *p, err *e)
+static int assign_court_number(store *db, store_matter *m, const org_unit *court, const char *type_code, const char *on,
+                               json_t *p, err *e)
 {
 	int64_t serial;
 	char number[96], now[32];
@@ -157,10 +171,10 @@ static int assign_court_number(store *db, store_matter *m, const org_unit *court
 		return rc;
 	/* SPC 法〔2015〕137号 arts. 3-5: (年度)法院代字类型代字序号号, full-width parentheses (the pattern is data) */
 	if (numbering_format(numbering_court_pattern(), "", court->court_code, type_code, year, serial, number,
-			     sizeof number) != OK)
+	                     sizeof number) != OK)
 		return err_set(e, E_INTERNAL, NULL, "the court case-number pattern cannot be filled");
 	now_iso(now);
-	store_case_number c = {0, m->id, court->id, m->stage, number, now};
+	store_case_number c = { 0, m->id, court->id, m->stage, number, now };
 	if ((rc = store_case_number_insert(db, &c, e)))
 		return rc;
 	json_t *cn = json_pack("{s:s,s:s,s:s}", "number", number, "unit_id", court->id, "stage", m->stage);
@@ -207,7 +221,7 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 	if (numbering_format(pattern, abbr, "", type, year, serial, number, sizeof number) != OK)
 		return err_set(e, E_INTERNAL, NULL, "case-number pattern of %s cannot be filled", m->stage);
 	now_iso(now);
-	store_case_number c = {0, m->id, u->id, m->stage, number, now};
+	store_case_number c = { 0, m->id, u->id, m->stage, number, now };
 	if ((rc = store_case_number_insert(db, &c, e)))
 		return rc;
 	json_t *cn = json_pack("{s:s,s:s,s:s}", "number", number, "unit_id", u->id, "stage", m->stage);
@@ -215,7 +229,6 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 		return nomem(e);
 	return OK;
 }
-
 
 static int record(store *db, const principal *who, int64_t id, const char *type, json_t *p, int64_t *out_seq, err *e)
 {
@@ -226,7 +239,7 @@ static int record(store *db, const principal *who, int64_t id, const char *type,
 
 /* ---- filing ---- */
 static int check_party(const char *kind, const matter_party_in *in, size_t i, store_party *out, json_t *warnings,
-		       arena *a, err *e)
+                       arena *a, err *e)
 {
 	char f[ERR_FIELD_MAX];
 	memset(out, 0, sizeof *out);
@@ -239,7 +252,7 @@ static int check_party(const char *kind, const matter_party_in *in, size_t i, st
 	snprintf(f, sizeof f, "parties[%zu].role", i);
 	if (!in->role || !role_label(kind, in->role))
 		return err_set(e, E_INVALID, f, "当事人角色 %s 不适用于%s案件", in->role ? in->role : "",
-			       flow_kind_label(kind));
+		               flow_kind_label(kind));
 	out->type = in->type;
 	out->name = in->name;
 	out->role = in->role;
@@ -280,7 +293,8 @@ static int check_party(const char *kind, const matter_party_in *in, size_t i, st
 			return rc;
 		out->id_number = arena_strdup(a, cc.code);
 		if (!cc.check_ok) {
-			out->id_warning = arena_printf(a, "统一社会信用代码校验位应为 %c，请核对（已按原样保存）", cc.expected_check);
+			out->id_warning = arena_printf(a, "统一社会信用代码校验位应为 %c，请核对（已按原样保存）",
+			                               cc.expected_check);
 			json_array_append_new(warnings, json_pack("{s:s,s:s}", "field", f, "message", out->id_warning));
 		}
 	} else {
@@ -294,12 +308,11 @@ static int check_party(const char *kind, const matter_party_in *in, size_t i, st
 static int valid_unit_number(const char *s)
 {
 	size_t n = strlen(s);
-	return n >= 8 && n <= 120 && util_utf8_valid(s, n) && strstr(s, "〔") && strstr(s, "〕") &&
-	       n >= 3 && strcmp(s + n - 3, "号") == 0;
+	return n >= 8 && n <= 120 && util_utf8_valid(s, n) && strstr(s, "〔") && strstr(s, "〕") && n >= 3 &&
+	       strcmp(s + n - 3, "号") == 0;
 }
 
-int matter_file(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings,
-		err *e)
+int matter_file(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings, err *e)
 {
 	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
@@ -321,8 +334,9 @@ int matter_file(store *db, const principal *who, const matter_new *in, int64_t *
 		goto done;
 	}
 	if (strcmp(unit->kind, flow_filing_kind(in->kind)) != 0) {
-		rc = authz_refuse_msg(who, PERM_MATTER_CREATE, "filing_unit_kind", e, "kind", "%s案件由%s立案，本单位不能立此类案件", flow_kind_label(in->kind),
-			     org_kind_label(flow_filing_kind(in->kind)));
+		rc = authz_refuse_msg(who, PERM_MATTER_CREATE, "filing_unit_kind", e, "kind",
+		                      "%s案件由%s立案，本单位不能立此类案件", flow_kind_label(in->kind),
+		                      org_kind_label(flow_filing_kind(in->kind)));
 		goto done;
 	}
 	if (!in->summary || util_utf8_len(in->summary) < 4 || util_utf8_len(in->summary) > 500) {
@@ -336,13 +350,15 @@ int matter_file(store *db, const principal *who, const matter_new *in, int64_t *
 	int green = 0;
 	for (size_t i = 0; i < in->n_tags; i++) {
 		if (strcmp(in->tags[i], "enterprise_related") && strcmp(in->tags[i], "green_channel")) {
-			rc = err_set(e, E_INVALID, arena_printf(a, "tags[%zu]", i), "标签应为 enterprise_related（涉企）或 green_channel（绿色通道）");
+			rc = err_set(e, E_INVALID, arena_printf(a, "tags[%zu]", i),
+			             "标签应为 enterprise_related（涉企）或 green_channel（绿色通道）");
 			goto done;
 		}
 		green = 1;
 	}
 	if (in->unit_number && *in->unit_number && !valid_unit_number(in->unit_number)) {
-		rc = err_set(e, E_INVALID, "unit_number", "文书号格式应如 “正镶公刑立字〔2024〕12号”：含〔年度〕并以“号”结尾");
+		rc = err_set(e, E_INVALID, "unit_number",
+		             "文书号格式应如 “正镶公刑立字〔2024〕12号”：含〔年度〕并以“号”结尾");
 		goto done;
 	}
 	parties = arena_alloc(a, in->n_parties * sizeof *parties);
@@ -364,18 +380,18 @@ int matter_file(store *db, const principal *who, const matter_new *in, int64_t *
 	now_iso(now);
 	const char *stage = flow_initial_stage(in->kind, in->detained);
 	const char *rule = flow_initial_rule(in->kind, in->detained);
-	store_matter m = {.kind = in->kind,
-			  .summary = in->summary,
-			  .status = "open",
-			  .stage = stage,
-			  .holder_unit_id = unit->id,
-			  .holder_area_code = unit->area_code,
-			  .holder_league_code = league_of(unit->area_code),
-			  .filed_unit_id = unit->id,
-			  .filed_at = in->filed_on ? arena_printf(a, "%sT00:00:00.000Z", in->filed_on) : now,
-			  .stage_started_on = today,
-			  .updated_at = now,
-			  .green = green};
+	store_matter m = { .kind = in->kind,
+		           .summary = in->summary,
+		           .status = "open",
+		           .stage = stage,
+		           .holder_unit_id = unit->id,
+		           .holder_area_code = unit->area_code,
+		           .holder_league_code = league_of(unit->area_code),
+		           .filed_unit_id = unit->id,
+		           .filed_at = in->filed_on ? arena_printf(a, "%sT00:00:00.000Z", in->filed_on) : now,
+		           .stage_started_on = today,
+		           .updated_at = now,
+		           .green = green };
 	if ((rc = set_deadline(&m, rule, today, a, e)))
 		goto done;
 	if ((rc = store_tx_begin(db, e)))
@@ -406,8 +422,8 @@ int matter_file(store *db, const principal *who, const matter_new *in, int64_t *
 		if (parties[i].id_number)
 			ident_mask_id(parties[i].id_number, masked, sizeof masked);
 		json_array_append_new(pj, json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "type", parties[i].type, "name",
-						    parties[i].name, "role", parties[i].role, "id_type",
-						    parties[i].id_type, "id_number", parties[i].id_number));
+		                                    parties[i].name, "role", parties[i].role, "id_type",
+		                                    parties[i].id_type, "id_number", parties[i].id_number));
 	}
 	if (audit_change_str(p, "number", NULL, number) || audit_change_str(p, "kind", NULL, m.kind) ||
 	    audit_change_str(p, "summary", NULL, m.summary) || audit_change_str(p, "stage", NULL, m.stage) ||
@@ -430,11 +446,12 @@ int matter_file(store *db, const principal *who, const matter_new *in, int64_t *
 	}
 	/* the filing unit's own number: entered, or generated from its pattern */
 	if (in->unit_number && *in->unit_number) {
-		store_case_number c = {0, id, unit->id, m.stage, in->unit_number, now};
+		store_case_number c = { 0, id, unit->id, m.stage, in->unit_number, now };
 		if ((rc = store_case_number_insert(db, &c, e)))
 			goto done;
-		json_object_set_new(p, "case_number", json_pack("{s:s,s:s,s:s}", "number", in->unit_number, "unit_id",
-								 unit->id, "stage", m.stage));
+		json_object_set_new(
+		        p, "case_number",
+		        json_pack("{s:s,s:s,s:s}", "number", in->unit_number, "unit_id", unit->id, "stage", m.stage));
 	} else if ((rc = assign_unit_number(db, &m, unit, today, p, e))) {
 		goto done;
 	}
@@ -465,10 +482,10 @@ static int conflict_with_allowed(const store_matter *m, const char *action, err 
 	size_t o = 0;
 	for (size_t i = 0; i < n && i < 16; i++)
 		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s(%s)", i ? "、" : "", steps[i]->label,
-				      steps[i]->action);
+		                      steps[i]->action);
 	const flow_stage *st = flow_stage_find(m->kind, m->stage);
 	return err_set(e, E_CONFLICT, "action", "当前阶段（%s）不能执行 %s；可执行：%s", st ? st->label : m->stage,
-		       action, n ? list : "无（已结案）");
+	               action, n ? list : "无（已结案）");
 }
 
 static const org_unit *default_receiver(const flow_step *s, const org_unit *holder, const store_matter *m)
@@ -516,8 +533,8 @@ static int manifest_json(store *db, int64_t id, const matter_act_in *in, arena *
 				k++;
 			if (k == n) {
 				json_decref(arr);
-				return err_set(e, E_INVALID, arena_printf(a, "manifest[%zu]", i), "卷宗中没有文件 %.16s…",
-					       in->manifest[i]);
+				return err_set(e, E_INVALID, arena_printf(a, "manifest[%zu]", i),
+				               "卷宗中没有文件 %.16s…", in->manifest[i]);
 			}
 			json_array_append_new(arr, json_string(in->manifest[i]));
 		}
@@ -545,7 +562,7 @@ static int accept_due(int green, const char *today, arena *a, const char **out, 
 }
 
 int matter_act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
-	       int64_t *out_transfer_id, err *e)
+               int64_t *out_transfer_id, err *e)
 {
 	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
@@ -593,7 +610,7 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 	store_transfer pending;
 	if ((rc = store_transfer_pending(db, id, a, &pending, e)) == OK) {
 		rc = err_set(e, E_CONFLICT, "action", "案件有一笔待签收的移送（%s），请等待对方处理或先撤回",
-			     pending.to_unit_id);
+		             pending.to_unit_id);
 		goto done;
 	} else if (rc != E_NOTFOUND) {
 		goto done;
@@ -613,14 +630,14 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 	const char *rule = flow_rule_for(s, procedure);
 	if ((s->flags & FLOW_NEEDS_PROCEDURE) && !rule) {
 		rc = err_set(e, E_INVALID, "procedure", "请选择适用程序（ordinary 普通、summary 简易、%s）",
-			     !strcmp(m.kind, "criminal") ? "fast_track 速裁" : "small_claims 小额诉讼");
+		             !strcmp(m.kind, "criminal") ? "fast_track 速裁" : "small_claims 小额诉讼");
 		goto done;
 	}
 	if (s->flags & FLOW_COUNTS_RETURN) {
 		const deadline_rule *r = legal_rule(rule);
 		if (r && r->max_rounds && m.returns >= r->max_rounds) {
-			rc = err_set(e, E_CONFLICT, "action", "退回补充侦查以 %d 次为限（%s%s），已退回 %d 次", r->max_rounds,
-				     r->law, r->article, m.returns);
+			rc = err_set(e, E_CONFLICT, "action", "退回补充侦查以 %d 次为限（%s%s），已退回 %d 次",
+			             r->max_rounds, r->law, r->article, m.returns);
 			goto done;
 		}
 	}
@@ -640,24 +657,24 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 		if (in && in->to_unit_id && *in->to_unit_id) {
 			to = org_unit_find(in->to_unit_id);
 			if (!to || !receiver_ok(to, def)) {
-				rc = err_set(e, E_INVALID, "to_unit_id", "接收单位不正确：此步骤应移送%s（或其内设机构）",
-					     def->name);
+				rc = err_set(e, E_INVALID, "to_unit_id",
+				             "接收单位不正确：此步骤应移送%s（或其内设机构）", def->name);
 				goto done;
 			}
 		}
-		store_transfer t = {.matter_id = id,
-				    .action = s->action,
-				    .to_stage = s->to_stage,
-				    .rule_id = rule,
-				    .procedure = procedure,
-				    .from_unit_id = holder->id,
-				    .to_unit_id = to->id,
-				    .to_area_code = to->area_code,
-				    .to_league_code = league_of(to->area_code),
-				    .note = in && in->note ? in->note : "",
-				    .green = m.green,
-				    .sent_at = now,
-				    .sent_by = who->user_id};
+		store_transfer t = { .matter_id = id,
+			             .action = s->action,
+			             .to_stage = s->to_stage,
+			             .rule_id = rule,
+			             .procedure = procedure,
+			             .from_unit_id = holder->id,
+			             .to_unit_id = to->id,
+			             .to_area_code = to->area_code,
+			             .to_league_code = league_of(to->area_code),
+			             .note = in && in->note ? in->note : "",
+			             .green = m.green,
+			             .sent_at = now,
+			             .sent_by = who->user_id };
 		char *manifest;
 		int64_t tid;
 		if ((rc = manifest_json(db, id, in, a, &manifest, e)) ||
@@ -667,8 +684,8 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 		if ((rc = store_transfer_insert(db, &t, &tid, e)))
 			goto done;
 		json_t *tj = json_pack("{s:I,s:s,s:s,s:s,s:s,s:o}", "transfer_id", (json_int_t)tid, "from_unit_id",
-				       holder->id, "to_unit_id", to->id, "to_stage", s->to_stage, "accept_due_on",
-				       t.accept_due_on, "manifest", json_loads(manifest, 0, NULL));
+		                       holder->id, "to_unit_id", to->id, "to_stage", s->to_stage, "accept_due_on",
+		                       t.accept_due_on, "manifest", json_loads(manifest, 0, NULL));
 		if (!tj || json_object_set_new(p, "transfer", tj)) {
 			rc = nomem(e);
 			goto done;
@@ -689,7 +706,8 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 				goto done;
 			}
 		}
-		if ((s->flags & FLOW_COURT_NUMBER) && (rc = assign_court_number(db, &m, holder, s->type_code, today, p, e)))
+		if ((s->flags & FLOW_COURT_NUMBER) &&
+		    (rc = assign_court_number(db, &m, holder, s->type_code, today, p, e)))
 			goto done;
 		m.updated_at = now;
 		char type[64];
@@ -709,7 +727,7 @@ done:
 }
 
 int transfer_units(store *db, int64_t transfer_id, arena *a, const char **out_to, const char **out_from,
-		   int64_t *out_matter_id, err *e)
+                   int64_t *out_matter_id, err *e)
 {
 	store_transfer t;
 	int rc = store_transfer_get(db, transfer_id, a, &t, e);
@@ -722,7 +740,7 @@ int transfer_units(store *db, int64_t transfer_id, arena *a, const char **out_to
 }
 
 static int answer(store *db, const principal *who, int64_t transfer_id, const char *status, const char *reason,
-		  const char *on, err *e)
+                  const char *on, err *e)
 {
 	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
@@ -752,14 +770,16 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		goto done;
 	if (strcmp(t.status, "sent") != 0) {
 		rc = err_set(e, E_CONFLICT, NULL, "该移送已%s，不能再处理",
-			     !strcmp(t.status, "accepted") ? "签收" : !strcmp(t.status, "returned") ? "退回" : "撤回");
+		             !strcmp(t.status, "accepted")   ? "签收"
+		             : !strcmp(t.status, "returned") ? "退回"
+		                                             : "撤回");
 		goto done;
 	}
 	if ((rc = store_transfer_answer(db, transfer_id, status, reason, now, who->user_id, e)) ||
 	    (rc = store_matter_get(db, t.matter_id, a, &m, e)))
 		goto done;
 	json_t *tj = json_pack("{s:I,s:s,s:s,s:s}", "transfer_id", (json_int_t)t.id, "action", t.action, "from_unit_id",
-			       t.from_unit_id, "to_unit_id", t.to_unit_id);
+	                       t.from_unit_id, "to_unit_id", t.to_unit_id);
 	if (!tj || json_object_set_new(p, "transfer", tj)) {
 		rc = nomem(e);
 		goto done;
@@ -856,7 +876,7 @@ int matter_extension_matter(store *db, int64_t extension_id, int64_t *out_matter
 }
 
 int matter_extension_request(store *db, const principal *who, int64_t id, const char *reason, const char *basis,
-			     int64_t *out_id, err *e)
+                             int64_t *out_id, err *e)
 {
 	int rc = OK;
 	arena *a = arena_new();
@@ -878,24 +898,24 @@ int matter_extension_request(store *db, const principal *who, int64_t id, const 
 	}
 	if (m.extensions >= r->max_extensions) {
 		rc = err_set(e, E_CONFLICT, NULL, "%s 的期限%s", r->stage,
-			     r->max_extensions ? "已达到可延长的次数上限" : "依法不能延长");
+		             r->max_extensions ? "已达到可延长的次数上限" : "依法不能延长");
 		goto done;
 	}
 	char def_basis[DEADLINE_BASIS_MAX];
 	snprintf(def_basis, sizeof def_basis, "%s%s", r->law, r->article);
 	now_iso(now);
-	store_extension x = {.matter_id = id,
-			     .stage = m.stage,
-			     .rule_id = m.rule_id,
-			     .reason = reason,
-			     .basis = basis && *basis ? basis : def_basis,
-			     .requested_by = who->user_id,
-			     .requested_at = now};
+	store_extension x = { .matter_id = id,
+		              .stage = m.stage,
+		              .rule_id = m.rule_id,
+		              .reason = reason,
+		              .basis = basis && *basis ? basis : def_basis,
+		              .requested_by = who->user_id,
+		              .requested_at = now };
 	int64_t xid;
 	if ((rc = store_extension_insert(db, &x, &xid, e)))
 		goto done;
 	p = json_pack("{s:I,s:s,s:s,s:s}", "extension_id", (json_int_t)xid, "reason", reason, "basis", x.basis, "stage",
-		      m.stage);
+	              m.stage);
 	if (!p) {
 		rc = nomem(e);
 		goto done;
@@ -913,7 +933,7 @@ done:
 }
 
 int matter_extension_decide(store *db, const principal *who, int64_t extension_id, int approve, const char *note,
-			    err *e)
+                            err *e)
 {
 	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
@@ -934,12 +954,13 @@ int matter_extension_decide(store *db, const principal *who, int64_t extension_i
 		rc = err_set(e, E_CONFLICT, NULL, "该延期申请已审批");
 		goto done;
 	}
-	if (approve && (strcmp(m.status, "open") || strcmp(m.stage, x.stage) || !m.rule_id ||
-			strcmp(m.rule_id, x.rule_id))) {
+	if (approve &&
+	    (strcmp(m.status, "open") || strcmp(m.stage, x.stage) || !m.rule_id || strcmp(m.rule_id, x.rule_id))) {
 		rc = err_set(e, E_CONFLICT, NULL, "案件已进入其他阶段，此延期申请不再适用，请驳回");
 		goto done;
 	}
-	if ((rc = store_extension_decide(db, extension_id, approve ? "approved" : "refused", who->user_id, now, note, e)))
+	if ((rc = store_extension_decide(db, extension_id, approve ? "approved" : "refused", who->user_id, now, note,
+	                                 e)))
 		goto done;
 	if (json_object_set_new(p, "extension_id", json_integer(extension_id)) ||
 	    json_object_set_new(p, "decision", json_string(approve ? "approved" : "refused")) ||
@@ -973,7 +994,7 @@ done:
 }
 
 static int suspension(store *db, const principal *who, int64_t id, int suspend, const char *reason, const char *basis,
-		      err *e)
+                      err *e)
 {
 	int rc = OK;
 	arena *a = arena_new();
@@ -1021,8 +1042,8 @@ static int suspension(store *db, const principal *who, int64_t id, int suspend, 
 		cal_date_parse(m.due_on, NULL, &due, NULL);
 		long days = cal_days_between(from, to);
 		legal_format(cal_date_add_days(due, days), nd);
-		if (audit_change_str(p, "suspended_on", m.suspended_on, NULL) || audit_change_str(p, "due_on", old_due, nd) ||
-		    audit_change_int(p, "days_suspended", 0, days)) {
+		if (audit_change_str(p, "suspended_on", m.suspended_on, NULL) ||
+		    audit_change_str(p, "due_on", old_due, nd) || audit_change_int(p, "days_suspended", 0, days)) {
 			rc = nomem(e);
 			goto done;
 		}
@@ -1047,7 +1068,10 @@ int matter_suspend(store *db, const principal *who, int64_t id, const char *reas
 	return suspension(db, who, id, 1, reason, basis, e);
 }
 
-int matter_resume(store *db, const principal *who, int64_t id, err *e) { return suspension(db, who, id, 0, NULL, NULL, e); }
+int matter_resume(store *db, const principal *who, int64_t id, err *e)
+{
+	return suspension(db, who, id, 0, NULL, NULL, e);
+}
 
 int matter_tag(store *db, const principal *who, int64_t id, const char *tag, int on, err *e)
 {
@@ -1078,7 +1102,8 @@ int matter_tag(store *db, const principal *who, int64_t id, const char *tag, int
 	}
 	m.green = green;
 	m.updated_at = now;
-	if ((rc = store_matter_update(db, &m, e)) || (rc = record(db, who, id, on ? "matter.tagged" : "matter.untagged", p, NULL, e)) ||
+	if ((rc = store_matter_update(db, &m, e)) ||
+	    (rc = record(db, who, id, on ? "matter.tagged" : "matter.untagged", p, NULL, e)) ||
 	    (rc = store_tx_commit(db, e)))
 		goto done;
 done:
@@ -1095,7 +1120,7 @@ static json_t *deadline_json(const store_matter *m, const char *today)
 	if (!m->rule_id || !m->due_on)
 		return json_null();
 	deadline d;
-	err e = {0};
+	err e = { 0 };
 	if (legal_deadline(m->rule_id, m->stage_started_on, m->extensions, &d, &e) != OK)
 		return json_pack("{s:s,s:s}", "due", m->due_on, "error", e.message);
 	cal_date due, t;
@@ -1105,10 +1130,10 @@ static json_t *deadline_json(const store_matter *m, const char *today)
 	deadline_state st = deadline_status(due, t, DUE_SOON_DAYS, &left);
 	const deadline_rule *r = legal_rule(m->rule_id);
 	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:b,s:s?}", "rule_id", m->rule_id, "due", m->due_on,
-			 "days_left", (int)left, "status", m->suspended_on ? "suspended" : deadline_state_name(st), "basis", d.basis, "period",
-			 d.period, "explanation", d.calc.summary, "started_on", m->stage_started_on, "extensions",
-			 m->extensions, "max_extensions", r ? r->max_extensions : 0, "beyond_calendar",
-			 d.beyond_calendar, "suspended_on", m->suspended_on);
+	                 "days_left", (int)left, "status", m->suspended_on ? "suspended" : deadline_state_name(st),
+	                 "basis", d.basis, "period", d.period, "explanation", d.calc.summary, "started_on",
+	                 m->stage_started_on, "extensions", m->extensions, "max_extensions", r ? r->max_extensions : 0,
+	                 "beyond_calendar", d.beyond_calendar, "suspended_on", m->suspended_on);
 }
 
 json_t *matter_row_json(const store_matter *m, const char *today)
@@ -1116,11 +1141,11 @@ json_t *matter_row_json(const store_matter *m, const char *today)
 	const org_unit *h = org_unit_find(m->holder_unit_id);
 	const flow_stage *st = flow_stage_find(m->kind, m->stage);
 	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s},s:b,s:s,s:o}", "id", (json_int_t)m->id,
-			 "number", m->number, "kind", m->kind, "kind_label", flow_kind_label(m->kind), "summary",
-			 m->summary, "status", m->status, "stage", m->stage, "stage_label", st ? st->label : m->stage,
-			 "holder", "id", m->holder_unit_id, "name", h ? h->name : m->holder_unit_id, "kind",
-			 h ? h->kind : "", "green", m->green, "filed_at", m->filed_at, "deadline",
-			 deadline_json(m, today));
+	                 "number", m->number, "kind", m->kind, "kind_label", flow_kind_label(m->kind), "summary",
+	                 m->summary, "status", m->status, "stage", m->stage, "stage_label", st ? st->label : m->stage,
+	                 "holder", "id", m->holder_unit_id, "name", h ? h->name : m->holder_unit_id, "kind",
+	                 h ? h->kind : "", "green", m->green, "filed_at", m->filed_at, "deadline",
+	                 deadline_json(m, today));
 }
 
 static int sees_full_ids(const principal *who, const matter_scope *sc)
@@ -1155,7 +1180,8 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 	    (rc = store_party_list(db, id, a, &parties, &np, e)) ||
 	    (rc = store_case_number_list(db, id, a, &numbers, &nn, e)) ||
 	    (rc = store_matter_file_list(db, id, a, &files, &nf, e)) ||
-	    (rc = store_extension_list(db, id, a, &exts, &nx, e)) || (rc = store_matter_tag_list(db, id, a, &tags, &nt, e)))
+	    (rc = store_extension_list(db, id, a, &exts, &nx, e)) ||
+	    (rc = store_matter_tag_list(db, id, a, &tags, &nt, e)))
 		goto done;
 	store_transfer pending;
 	int has_pending = store_transfer_pending(db, id, a, &pending, NULL) == OK;
@@ -1178,29 +1204,30 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 				ident_mask_id(parties[i].id_number, masked, sizeof masked);
 		}
 		json_array_append_new(pj, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:b}", "id",
-						    (json_int_t)parties[i].id, "type", parties[i].type, "name",
-						    parties[i].name, "role", parties[i].role, "role_label",
-						    role_label(m.kind, parties[i].role), "id_type", parties[i].id_type,
-						    "id_number", masked[0] ? masked : NULL, "sex", parties[i].sex,
-						    "birth_date", full ? parties[i].birth_date : NULL, "id_warning",
-						    parties[i].id_warning, "id_masked", !full));
+		                                    (json_int_t)parties[i].id, "type", parties[i].type, "name",
+		                                    parties[i].name, "role", parties[i].role, "role_label",
+		                                    role_label(m.kind, parties[i].role), "id_type", parties[i].id_type,
+		                                    "id_number", masked[0] ? masked : NULL, "sex", parties[i].sex,
+		                                    "birth_date", full ? parties[i].birth_date : NULL, "id_warning",
+		                                    parties[i].id_warning, "id_masked", !full));
 	}
 	for (size_t i = 0; i < nn; i++) {
 		const org_unit *u = org_unit_find(numbers[i].unit_id);
 		json_array_append_new(cj, json_pack("{s:s,s:s,s:s,s:s,s:s}", "number", numbers[i].number, "unit_id",
-						    numbers[i].unit_id, "unit_name", u ? u->name : "", "stage",
-						    numbers[i].stage, "created_at", numbers[i].created_at));
+		                                    numbers[i].unit_id, "unit_name", u ? u->name : "", "stage",
+		                                    numbers[i].stage, "created_at", numbers[i].created_at));
 	}
 	for (size_t i = 0; i < nf; i++)
-		json_array_append_new(fj, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:I}", "sha256", files[i].sha256, "name",
-						    files[i].name, "mime", files[i].mime, "size", (json_int_t)files[i].size,
-						    "unit_id", files[i].unit_id, "uploaded_at", files[i].uploaded_at,
-						    "log_index", (json_int_t)(files[i].log_seq - 1)));
+		json_array_append_new(fj,
+		                      json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:I}", "sha256", files[i].sha256, "name",
+		                                files[i].name, "mime", files[i].mime, "size", (json_int_t)files[i].size,
+		                                "unit_id", files[i].unit_id, "uploaded_at", files[i].uploaded_at,
+		                                "log_index", (json_int_t)(files[i].log_seq - 1)));
 	for (size_t i = 0; i < nx; i++)
 		json_array_append_new(xj, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?}", "id", (json_int_t)exts[i].id,
-						    "stage", exts[i].stage, "status", exts[i].status, "reason",
-						    exts[i].reason, "basis", exts[i].basis, "requested_at",
-						    exts[i].requested_at, "decided_at", exts[i].decided_at));
+		                                    "stage", exts[i].stage, "status", exts[i].status, "reason",
+		                                    exts[i].reason, "basis", exts[i].basis, "requested_at",
+		                                    exts[i].requested_at, "decided_at", exts[i].decided_at));
 	for (size_t i = 0; i < nt; i++)
 		json_array_append_new(tj, json_string(tags[i]));
 	for (size_t i = 0; i < sc.scope.n_units; i++) {
@@ -1215,7 +1242,8 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 		const org_unit *holder = org_unit_find(m.holder_unit_id);
 		for (size_t i = 0; i < n && i < 16; i++) {
 			const flow_step *s = steps[i];
-			const org_unit *def = s->target != TARGET_NONE && holder ? default_receiver(s, holder, &m) : NULL;
+			const org_unit *def =
+			        s->target != TARGET_NONE && holder ? default_receiver(s, holder, &m) : NULL;
 			json_t *procs = json_array();
 			if (s->flags & FLOW_NEEDS_PROCEDURE)
 				for (size_t k = 0; k < 4; k++) {
@@ -1223,25 +1251,26 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 					if (flow_rule_for(&probe, procedures[k]))
 						json_array_append_new(procs, json_string(procedures[k]));
 				}
-			json_array_append_new(aj, json_pack("{s:s,s:s,s:b,s:o,s:s?,s:s?,s:b}", "action", s->action,
-							    "label", s->label, "needs_reason",
-							    (s->flags & FLOW_NEEDS_REASON) != 0, "procedures", procs,
-							    "to_unit_id", def ? def->id : NULL, "to_unit_name",
-							    def ? def->name : NULL, "closes", (s->flags & FLOW_CLOSES) != 0));
+			json_array_append_new(
+			        aj, json_pack("{s:s,s:s,s:b,s:o,s:s?,s:s?,s:b}", "action", s->action, "label", s->label,
+			                      "needs_reason", (s->flags & FLOW_NEEDS_REASON) != 0, "procedures", procs,
+			                      "to_unit_id", def ? def->id : NULL, "to_unit_name",
+			                      def ? def->name : NULL, "closes", (s->flags & FLOW_CLOSES) != 0));
 		}
 	}
 	json_t *pt = json_null();
 	if (has_pending) {
 		const org_unit *to = org_unit_find(pending.to_unit_id), *from = org_unit_find(pending.from_unit_id);
-		authz_scope ts = {.holder_unit_id = pending.to_unit_id};
-		authz_scope fs = {.holder_unit_id = pending.from_unit_id};
-		pt = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:b,s:b}", "id", (json_int_t)pending.id, "action",
-			       pending.action, "to_stage", pending.to_stage, "from_unit_id", pending.from_unit_id,
-			       "from_unit_name", from ? from->name : "", "to_unit_id", pending.to_unit_id, "to_unit_name",
-			       to ? to->name : "", "sent_at", pending.sent_at, "accept_due_on", pending.accept_due_on,
-			       "manifest", json_loads(pending.manifest, 0, NULL), "can_answer",
-			       authz_allows(who, PERM_TRANSFER_ANSWER, &ts), "can_withdraw",
-			       authz_allows(who, PERM_MATTER_ACT, &fs));
+		authz_scope ts = { .holder_unit_id = pending.to_unit_id };
+		authz_scope fs = { .holder_unit_id = pending.from_unit_id };
+		pt = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:b,s:b}", "id", (json_int_t)pending.id,
+		               "action", pending.action, "to_stage", pending.to_stage, "from_unit_id",
+		               pending.from_unit_id, "from_unit_name", from ? from->name : "", "to_unit_id",
+		               pending.to_unit_id, "to_unit_name", to ? to->name : "", "sent_at", pending.sent_at,
+		               "accept_due_on", pending.accept_due_on, "manifest",
+		               json_loads(pending.manifest, 0, NULL), "can_answer",
+		               authz_allows(who, PERM_TRANSFER_ANSWER, &ts), "can_withdraw",
+		               authz_allows(who, PERM_MATTER_ACT, &fs));
 	}
 	const deadline_rule *r = m.rule_id ? legal_rule(m.rule_id) : NULL;
 	int pending_ext = 0;
@@ -1263,13 +1292,13 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 	int reviewer = authz_allows(who, PERM_REVIEW, &sc.scope) && !strcmp(m.status, "open");
 	if (m.suspended_on)
 		json_array_clear(aj); /* a suspended matter takes no steps until resumed */
-	json_object_set_new(
-		v, "can",
-		json_pack("{s:b,s:b,s:b,s:b,s:b,s:b}", "suspend", reviewer && !m.suspended_on && !has_pending, "resume",
-			  reviewer && m.suspended_on != NULL, "upload", holder_acts, "request_extension",
-			  holder_acts && r && m.extensions < r->max_extensions && !pending_ext, "decide_extension",
-			  pending_ext && authz_allows(who, PERM_REVIEW, &sc.scope), "tag",
-			  authz_allows(who, PERM_REVIEW, &sc.scope) && !strcmp(m.status, "open")));
+	json_object_set_new(v, "can",
+	                    json_pack("{s:b,s:b,s:b,s:b,s:b,s:b}", "suspend",
+	                              reviewer && !m.suspended_on && !has_pending, "resume",
+	                              reviewer && m.suspended_on != NULL, "upload", holder_acts, "request_extension",
+	                              holder_acts && r && m.extensions < r->max_extensions && !pending_ext,
+	                              "decide_extension", pending_ext && authz_allows(who, PERM_REVIEW, &sc.scope),
+	                              "tag", authz_allows(who, PERM_REVIEW, &sc.scope) && !strcmp(m.status, "open")));
 	*out = v;
 done:
 	store_read_end(db);
@@ -1306,18 +1335,19 @@ int matter_history(store *db, int64_t id, const char *as_of, arena *a, json_t **
 		/* who: the user's display name (a user never deleted; 0 is the system) */
 		const char *user_name = NULL;
 		store_user su;
-		err ue = {0};
+		err ue = { 0 };
 		if (ev[i].actor_user_id > 0 && store_user_get(db, ev[i].actor_user_id, a, &su, &ue) == OK)
 			user_name = su.display_name;
 		char leaf[65];
 		codec_hex_encode(ev[i].leaf_hash, 32, leaf);
 		leaf[64] = 0;
-		json_array_append_new(
-			events, json_pack("{s:I,s:I,s:s,s:s,s:s,s:{s:I,s:s?,s:s?,s:s?},s:o}", "seq", (json_int_t)ev[i].seq,
-					  "log_index", (json_int_t)(ev[i].seq - 1), "leaf_hash", leaf, "at", ev[i].at, "type",
-					  ev[i].event_type, "actor", "user_id", (json_int_t)ev[i].actor_user_id, "user_name",
-					  user_name, "unit_id", ev[i].actor_unit_id, "unit_name", u ? u->name : NULL, "payload",
-					  payload ? payload : json_object()));
+		json_array_append_new(events,
+		                      json_pack("{s:I,s:I,s:s,s:s,s:s,s:{s:I,s:s?,s:s?,s:s?},s:o}", "seq",
+		                                (json_int_t)ev[i].seq, "log_index", (json_int_t)(ev[i].seq - 1),
+		                                "leaf_hash", leaf, "at", ev[i].at, "type", ev[i].event_type, "actor",
+		                                "user_id", (json_int_t)ev[i].actor_user_id, "user_name", user_name,
+		                                "unit_id", ev[i].actor_unit_id, "unit_name", u ? u->name : NULL,
+		                                "payload", payload ? payload : json_object()));
 	}
 	*out = json_pack("{s:o,s:o,s:s?}", "events", events, "state", state, "as_of", as_of);
 	return *out ? OK : nomem(e);

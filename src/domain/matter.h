@@ -20,33 +20,33 @@
 #include <jansson.h>
 
 typedef struct matter_party_in {
-	const char *type;      /* person | organization */
+	const char *type; /* person | organization */
 	const char *name;
-	const char *role;      /* suspect, defendant, victim, plaintiff, third_party, creditor, debtor */
-	const char *id_type;   /* resident_id | passport | credit_code | NULL */
+	const char *role;    /* suspect, defendant, victim, plaintiff, third_party, creditor, debtor */
+	const char *id_type; /* resident_id | passport | credit_code | NULL */
 	const char *id_number;
 } matter_party_in;
 
 typedef struct matter_new {
-	const char *kind;      /* criminal | civil | administrative | enforcement */
+	const char *kind; /* criminal | civil | administrative | enforcement */
 	const char *summary;
 	const char *const *tags; /* enterprise_related, green_channel */
 	size_t n_tags;
 	const matter_party_in *parties;
 	size_t n_parties;
-	int detained;          /* criminal: the suspect is detained (arrest request clock) */
+	int detained;            /* criminal: the suspect is detained (arrest request clock) */
 	const char *unit_number; /* the filing unit's own number, entered (else generated) */
-	const char *filed_on;  /* YYYY-MM-DD, default today (demo data files in the past) */
+	const char *filed_on;    /* YYYY-MM-DD, default today (demo data files in the past) */
 } matter_new;
 
 typedef struct matter_act_in {
 	const char *note;
 	const char *reason;
-	const char *procedure;   /* ordinary | summary | fast_track | small_claims */
-	const char *to_unit_id;  /* receiver; default the counterpart the table names */
+	const char *procedure;       /* ordinary | summary | fast_track | small_claims */
+	const char *to_unit_id;      /* receiver; default the counterpart the table names */
 	const char *const *manifest; /* dossier sha256s that travel; NULL = all */
 	size_t n_manifest;
-	const char *on;          /* YYYY-MM-DD the step happened, default today (demo data) */
+	const char *on; /* YYYY-MM-DD the step happened, default today (demo data) */
 } matter_act_in;
 
 /* The scope of a matter for authz_decide; strings live in arena. Also reports the version. */
@@ -60,13 +60,12 @@ int matter_scope_load(store *db, int64_t id, arena *a, matter_scope *out, err *e
 
 /* File a new matter at who's unit. Parties are validated (resident ID check incl. birth date; a failed
  * credit-code check only warns: *out_warnings gets a JSON array, may be NULL). */
-int matter_file(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings,
-		err *e);
+int matter_file(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings, err *e);
 
 /* Take an action from the transition table. A step that hands the matter to another unit creates a
  * transfer (*out_transfer_id); others change the stage at once. E_CONFLICT lists the allowed steps. */
 int matter_act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
-	       int64_t *out_transfer_id, err *e);
+               int64_t *out_transfer_id, err *e);
 
 /* Transfers: the receiver accepts or returns (with a reason); the sender may withdraw. */
 int transfer_accept(store *db, const principal *who, int64_t transfer_id, const char *on, err *e);
@@ -74,13 +73,13 @@ int transfer_return(store *db, const principal *who, int64_t transfer_id, const 
 int transfer_withdraw(store *db, const principal *who, int64_t transfer_id, err *e);
 /* The transfer's receiving and sending units, for authorization. */
 int transfer_units(store *db, int64_t transfer_id, arena *a, const char **out_to, const char **out_from,
-		   int64_t *out_matter_id, err *e);
+                   int64_t *out_matter_id, err *e);
 
 /* Extensions: the holder asks, a reviewer of the holder decides. */
 int matter_extension_request(store *db, const principal *who, int64_t id, const char *reason, const char *basis,
-			     int64_t *out_id, err *e);
+                             int64_t *out_id, err *e);
 int matter_extension_decide(store *db, const principal *who, int64_t extension_id, int approve, const char *note,
-			    err *e);
+                            err *e);
 int matter_extension_matter(store *db, int64_t extension_id, int64_t *out_matter_id, err *e);
 
 /* Suspend (中止) the running stage's clock with a reason and its legal basis, or resume it: the due

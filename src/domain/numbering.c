@@ -36,7 +36,8 @@ static int load_text(const char *text, const char *what, err *e)
 	int cs = csv_field_index(rec, "scope"), cg = csv_field_index(rec, "stage"), ct = csv_field_index(rec, "type"),
 	    cp = csv_field_index(rec, "pattern");
 	if (cs < 0 || cg < 0 || ct < 0 || cp < 0) {
-		rc = err_set(e, E_INVALID, "case_number_patterns", "%s: header must name scope,stage,type,pattern,basis", what);
+		rc = err_set(e, E_INVALID, "case_number_patterns",
+		             "%s: header must name scope,stage,type,pattern,basis", what);
 		goto done;
 	}
 	while ((rc = csv_read_record(&r, rec, e)) == OK && rec->n_fields > 0) {
@@ -45,16 +46,20 @@ static int load_text(const char *text, const char *what, err *e)
 		    numbering_format(rec->fields[cp], "甲", "内", "X", 2026, 1, probe, sizeof probe) != OK ||
 		    strlen(rec->fields[cg]) >= sizeof rows[0].stage || strlen(rec->fields[ct]) >= sizeof rows[0].type ||
 		    strlen(rec->fields[cp]) >= sizeof rows[0].pattern) {
-			rc = err_set(e, E_INVALID, "case_number_patterns", "%s 第%d行：范围应为 court 或 unit，模式只能用 "
-				     "{abbr} {court} {type} {year} {serial}", what, rec->line);
+			rc = err_set(e, E_INVALID, "case_number_patterns",
+			             "%s 第%d行：范围应为 court 或 unit，模式只能用 "
+			             "{abbr} {court} {type} {year} {serial}",
+			             what, rec->line);
 			break;
 		}
 		int i = 0;
-		while (i < n_rows && !(strcmp(rows[i].scope, rec->fields[cs]) == 0 && strcmp(rows[i].stage, rec->fields[cg]) == 0))
+		while (i < n_rows &&
+		       !(strcmp(rows[i].scope, rec->fields[cs]) == 0 && strcmp(rows[i].stage, rec->fields[cg]) == 0))
 			i++;
 		if (i == n_rows) {
 			if (n_rows == MAX_ROWS) {
-				rc = err_set(e, E_INVALID, "case_number_patterns", "%s: more than %d rows", what, MAX_ROWS);
+				rc = err_set(e, E_INVALID, "case_number_patterns", "%s: more than %d rows", what,
+				             MAX_ROWS);
 				break;
 			}
 			n_rows++;
@@ -140,7 +145,7 @@ const char *numbering_court_pattern(void)
 }
 
 int numbering_format(const char *pattern, const char *abbr, const char *court, const char *type, int year,
-		     int64_t serial, char *out, size_t cap)
+                     int64_t serial, char *out, size_t cap)
 {
 	size_t o = 0;
 	for (const char *p = pattern; *p;) {

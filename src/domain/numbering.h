@@ -24,6 +24,6 @@ const char *numbering_court_pattern(void);
 
 /* Fill a pattern; OK or E_INVALID (unknown placeholder, or too long for cap). */
 int numbering_format(const char *pattern, const char *abbr, const char *court, const char *type, int year,
-		     int64_t serial, char *out, size_t cap);
+                     int64_t serial, char *out, size_t cap);
 
 #endif

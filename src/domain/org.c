@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const org_kinds[5] = {"committee", "police", "procuratorate", "court", "justice_bureau"};
-static const char *const kind_labels[5] = {"政法委", "公安", "检察院", "法院", "司法局"};
+const char *const org_kinds[5] = { "committee", "police", "procuratorate", "court", "justice_bureau" };
+static const char *const kind_labels[5] = { "政法委", "公安", "检察院", "法院", "司法局" };
 
 const char *org_kind_label(const char *kind)
 {
@@ -303,8 +303,8 @@ int org_area_list(arena *a, org_area **out, size_t *out_n, err *e)
 	return OK;
 }
 
-int org_unit_list(const char *area_code, const char *kind, int include_below, arena *a, org_unit **out,
-		  size_t *out_n, err *e)
+int org_unit_list(const char *area_code, const char *kind, int include_below, arena *a, org_unit **out, size_t *out_n,
+                  err *e)
 {
 	pthread_rwlock_rdlock(&lock);
 	size_t total = n_units;
@@ -322,8 +322,8 @@ int org_unit_list(const char *area_code, const char *kind, int include_below, ar
 		const org_unit *u = snap[i];
 		if (kind && strcmp(u->kind, kind) != 0)
 			continue;
-		if (area_code && !(include_below ? org_area_within(u->area_code, area_code)
-						 : strcmp(u->area_code, area_code) == 0))
+		if (area_code &&
+		    !(include_below ? org_area_within(u->area_code, area_code) : strcmp(u->area_code, area_code) == 0))
 			continue;
 		v[n++] = *u;
 	}
@@ -359,7 +359,7 @@ static int name_for(const org_area *ar, const org_area *parent, const char *kind
 		snprintf(out, cap, "中共%s委政法委", place);
 	else if (!strcmp(kind, "police"))
 		snprintf(out, cap, district ? "%s公安局%s分局" : "%s公安局", district ? parent->name : ar->name,
-			 ar->name);
+		         ar->name);
 	else if (!strcmp(kind, "procuratorate"))
 		snprintf(out, cap, "%s人民检察院", place);
 	else if (!strcmp(kind, "court"))
@@ -414,8 +414,8 @@ static int seed_areas(store *db, const principal *who, err *e)
 	csv_reader_init(&r, f->data, f->len);
 	if ((rc = csv_read_record(&r, rec, e)))
 		goto done;
-	int cc = csv_field_index(rec, "code"), cn = csv_field_index(rec, "name"), cp = csv_field_index(rec, "parent_code"),
-	    cl = csv_field_index(rec, "level");
+	int cc = csv_field_index(rec, "code"), cn = csv_field_index(rec, "name"),
+	    cp = csv_field_index(rec, "parent_code"), cl = csv_field_index(rec, "level");
 	if (cc < 0 || cn < 0 || cp < 0 || cl < 0) {
 		rc = err_set(e, E_INVALID, "divisions", "divisions header must be code,name,parent_code,level");
 		goto done;
@@ -425,8 +425,8 @@ static int seed_areas(store *db, const principal *who, err *e)
 			rc = err_set(e, E_INVALID, "divisions", "divisions line %d is malformed", rec->line);
 			break;
 		}
-		store_area ar = {rec->fields[cc], rec->fields[cn], rec->fields[cp][0] ? rec->fields[cp] : NULL,
-				 rec->fields[cl]};
+		store_area ar = { rec->fields[cc], rec->fields[cn], rec->fields[cp][0] ? rec->fields[cp] : NULL,
+			          rec->fields[cl] };
 		if ((rc = store_area_insert(db, &ar, e)))
 			break;
 		json_t *p = json_object();
@@ -435,9 +435,9 @@ static int seed_areas(store *db, const principal *who, err *e)
 			break;
 		}
 		rc = audit_change_str(p, "name", NULL, ar.name) || audit_change_str(p, "level", NULL, ar.level) ||
-				     audit_change_str(p, "parent_code", NULL, ar.parent_code)
-			     ? err_set(e, E_NOMEM, NULL, "out of memory")
-			     : audit_record(db, who, "area", ar.code, "area.created", p, NULL, e);
+		                     audit_change_str(p, "parent_code", NULL, ar.parent_code)
+		             ? err_set(e, E_NOMEM, NULL, "out of memory")
+		             : audit_record(db, who, "area", ar.code, "area.created", p, NULL, e);
 		json_decref(p);
 		if (rc)
 			break;
@@ -488,7 +488,7 @@ int org_seed(store *db, const principal *who, err *e)
 			name_for(ar, parent, org_kinds[k], name, sizeof name);
 			if (!strcmp(org_kinds[k], "court") && court_code_for(ar->code, court, sizeof court) != OK)
 				rc = err_set(e, E_INVALID, "court_codes", "没有区划 %s 的法院代字", ar->code);
-			store_unit su = {id, name, org_kinds[k], ar->code, NULL, court[0] ? court : NULL};
+			store_unit su = { id, name, org_kinds[k], ar->code, NULL, court[0] ? court : NULL };
 			if (rc == OK)
 				rc = record_unit(db, who, &su, e);
 		}
@@ -504,7 +504,7 @@ done:
 }
 
 int org_unit_add(store *db, const principal *who, const char *parent_id, const char *suffix, const char *name,
-		 org_unit *out, err *e)
+                 org_unit *out, err *e)
 {
 	int rc = OK;
 	const org_unit *parent = org_unit_find(parent_id ? parent_id : "");
@@ -518,7 +518,7 @@ int org_unit_add(store *db, const principal *who, const char *parent_id, const c
 	char id[96];
 	if ((size_t)snprintf(id, sizeof id, "%s.%s", parent->id, suffix) >= sizeof id)
 		return err_set(e, E_INVALID, "suffix", "单位层级过深");
-	store_unit su = {id, name, parent->kind, parent->area_code, parent->id, NULL};
+	store_unit su = { id, name, parent->kind, parent->area_code, parent->id, NULL };
 	/* The cache entry and its slot are had before the commit: after it nothing may fail, or the
 	 * caller would be told of a failure that was in fact recorded. */
 	org_unit *x = mem_calloc(1, sizeof *x);

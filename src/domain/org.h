@@ -64,12 +64,12 @@ const org_unit *org_unit_of(const char *area_code, const char *kind);
 
 /* Copies of areas / units (filtered; NULL filter = any) into the arena. */
 int org_area_list(arena *a, org_area **out, size_t *out_n, err *e);
-int org_unit_list(const char *area_code, const char *kind, int include_below, arena *a, org_unit **out,
-		  size_t *out_n, err *e);
+int org_unit_list(const char *area_code, const char *kind, int include_below, arena *a, org_unit **out, size_t *out_n,
+                  err *e);
 
 /* Add a sub-unit under parent_id (same kind and area) with id "<parent>.<suffix>", suffix [a-z0-9_]
  * 1-32 chars. Opens its own transaction; writes an event; updates the cache. */
 int org_unit_add(store *db, const principal *who, const char *parent_id, const char *suffix, const char *name,
-		 org_unit *out, err *e);
+                 org_unit *out, err *e);
 
 #endif

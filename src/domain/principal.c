@@ -12,14 +12,21 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } roles[] = {
-	{ROLE_ADMIN, "admin"},       {ROLE_CLERK, "clerk"},           {ROLE_HANDLER, "handler"},
-	{ROLE_REVIEWER, "reviewer"}, {ROLE_FUND_OFFICER, "fund_officer"}, {ROLE_SUPERVISOR, "supervisor"},
-	{ROLE_AUDITOR, "auditor"},
+	{ ROLE_ADMIN, "admin" },
+	{ ROLE_CLERK, "clerk" },
+	{ ROLE_HANDLER, "handler" },
+	{ ROLE_REVIEWER, "reviewer" },
+	{ ROLE_FUND_OFFICER, "fund_officer" },
+	{ ROLE_SUPERVISOR, "supervisor" },
+	{ ROLE_AUDITOR, "auditor" },
 };
 
-static const principal sys = {.user_id = 0, .username = "system", .display_name = "系统", .roles = ROLE_ALL};
+static const principal sys = { .user_id = 0, .username = "system", .display_name = "系统", .roles = ROLE_ALL };
 
-const principal *principal_system(void) { return &sys; }
+const principal *principal_system(void)
+{
+	return &sys;
+}
 
 unsigned role_parse(const char *name)
 {

@@ -22,15 +22,15 @@ json_t *transfer_json(const store_transfer *t)
 	char today[11];
 	legal_today(today);
 	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:b,s:b}", "id", (json_int_t)t->id,
-			 "matter_id", (json_int_t)t->matter_id, "action", t->action, "to_stage", t->to_stage,
-			 "from_unit_id", t->from_unit_id, "from_unit_name", from ? from->name : "", "to_unit_id",
-			 t->to_unit_id, "to_unit_name", to ? to->name : "", "status", t->status, "sent_at", t->sent_at,
-			 "accept_due_on", t->accept_due_on, "reason", t->reason, "answered_at", t->answered_at, "green",
-			 t->green, "overdue", !strcmp(t->status, "sent") && strcmp(t->accept_due_on, today) < 0);
+	                 "matter_id", (json_int_t)t->matter_id, "action", t->action, "to_stage", t->to_stage,
+	                 "from_unit_id", t->from_unit_id, "from_unit_name", from ? from->name : "", "to_unit_id",
+	                 t->to_unit_id, "to_unit_name", to ? to->name : "", "status", t->status, "sent_at", t->sent_at,
+	                 "accept_due_on", t->accept_due_on, "reason", t->reason, "answered_at", t->answered_at, "green",
+	                 t->green, "overdue", !strcmp(t->status, "sent") && strcmp(t->accept_due_on, today) < 0);
 }
 
 int transfer_list(store *db, const principal *who, const char *box, const char *status, int64_t page, arena *a,
-		  json_t **out, err *e)
+                  json_t **out, err *e)
 {
 	int rc;
 	if (box && strcmp(box, "inbox") && strcmp(box, "outbox"))
@@ -38,7 +38,9 @@ int transfer_list(store *db, const principal *who, const char *box, const char *
 	if (status && *status && strcmp(status, "sent") && strcmp(status, "accepted") && strcmp(status, "returned") &&
 	    strcmp(status, "withdrawn"))
 		return err_set(e, E_INVALID, "status", "status 应为 sent、accepted、returned 或 withdrawn");
-	store_transfer_query q = {.status = status && *status ? status : NULL, .limit = 50, .offset = (int)((page - 1) * 50)};
+	store_transfer_query q = { .status = status && *status ? status : NULL,
+		                   .limit = 50,
+		                   .offset = (int)((page - 1) * 50) };
 	if (box && !strcmp(box, "outbox"))
 		q.from_unit_id = who->unit_id;
 	else
@@ -56,7 +58,7 @@ int transfer_list(store *db, const principal *who, const char *box, const char *
 
 int workbench_view(store *db, const principal *who, arena *a, json_t **out, err *e)
 {
-	store_transfer_query tq = {.to_unit_id = who->unit_id, .status = "sent", .limit = 100};
+	store_transfer_query tq = { .to_unit_id = who->unit_id, .status = "sent", .limit = 100 };
 	store_transfer *tv;
 	size_t tn;
 	int64_t ttotal;
@@ -73,13 +75,13 @@ int workbench_view(store *db, const principal *who, arena *a, json_t **out, err 
 			json_object_set_new(t, "matter", matter_row_json(&m, today));
 		json_array_append_new(inbox, t);
 	}
-	store_matter_query mq = {.holder_unit_id = who->unit_id, .status = "open", .order_urgency = 1, .limit = 100};
+	store_matter_query mq = { .holder_unit_id = who->unit_id, .status = "open", .order_urgency = 1, .limit = 100 };
 	json_t *mine;
 	if ((rc = matter_search(db, who, &mq, a, &mine, e))) {
 		json_decref(inbox);
 		return rc;
 	}
-	store_transfer_query oq = {.from_unit_id = who->unit_id, .status = "sent", .limit = 100};
+	store_transfer_query oq = { .from_unit_id = who->unit_id, .status = "sent", .limit = 100 };
 	if ((rc = store_transfer_list(db, &oq, a, &tv, &tn, &ttotal, e))) {
 		json_decref(inbox);
 		json_decref(mine);
@@ -90,11 +92,12 @@ int workbench_view(store *db, const principal *who, arena *a, json_t **out, err 
 		json_array_append_new(outbox, transfer_json(&tv[i]));
 	const org_unit *u = org_unit_find(who->unit_id);
 	return reply(out, json_pack("{s:{s:s,s:s},s:o,s:o,s:o}", "unit", "id", who->unit_id, "name", u ? u->name : "",
-					"transfers_to_accept", inbox, "my_matters", mine, "transfers_sent", outbox));
+	                            "transfers_to_accept", inbox, "my_matters", mine, "transfers_sent", outbox));
 }
 
 /* ---- supervision ---- */
-static const char *const metrics[] = {"overdue", "due_soon", "unanswered_transfers", "returned_twice", "green_misses"};
+static const char *const metrics[] = { "overdue", "due_soon", "unanswered_transfers", "returned_twice",
+	                               "green_misses" };
 
 int supervision_view(store *db, const principal *who, const char *area, arena *a, json_t **out, err *e)
 {
@@ -106,9 +109,10 @@ int supervision_view(store *db, const principal *who, const char *area, arena *a
 	const org_area *ar = org_area_find(area);
 	if (!ar)
 		return err_set(e, E_INVALID, "area", "区划代码 %s 不存在", area);
-	authz_scope sc = {.area_code = area};
+	authz_scope sc = { .area_code = area };
 	if (!org_area_within(area, mine->area_code))
-		return authz_refuse_msg(who, PERM_SUPERVISE, "outside_area", e, "area", "只能查看本辖区（%s）及下级", org_area_find(mine->area_code)->name);
+		return authz_refuse_msg(who, PERM_SUPERVISE, "outside_area", e, "area", "只能查看本辖区（%s）及下级",
+		                        org_area_find(mine->area_code)->name);
 	(void)sc;
 	const char *group = ar->level == LEVEL_PROVINCE ? "league" : ar->level == LEVEL_PREFECTURE ? "area" : "unit";
 	char today[11], soon[11];
@@ -117,13 +121,14 @@ int supervision_view(store *db, const principal *who, const char *area, arena *a
 	legal_format(cal_date_add_days(t, 3), soon);
 	store_supervision_row *rows;
 	size_t n;
-	int rc = store_supervision_counts(db, group, ar->level == LEVEL_PROVINCE ? NULL : area, today, soon, a,
-					  &rows, &n, e);
+	int rc = store_supervision_counts(db, group, ar->level == LEVEL_PROVINCE ? NULL : area, today, soon, a, &rows,
+	                                  &n, e);
 	if (rc)
 		return rc;
 	/* every child (area or unit) gets a row, also with zeros */
-	json_t *rowsj = json_array(), *totals = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "open", 0, "overdue", 0, "due_soon",
-							0, "unanswered_transfers", 0, "returned_twice", 0, "green_misses", 0);
+	json_t *rowsj = json_array(),
+	       *totals = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "open", 0, "overdue", 0, "due_soon", 0,
+	                           "unanswered_transfers", 0, "returned_twice", 0, "green_misses", 0);
 	org_area *areas;
 	org_unit *units;
 	size_t na = 0, nu = 0;
@@ -151,31 +156,33 @@ int supervision_view(store *db, const principal *who, const char *area, arena *a
 			code = areas[i].code;
 			name = areas[i].name;
 		}
-		store_supervision_row z = {0};
+		store_supervision_row z = { 0 };
 		const store_supervision_row *row = &z;
 		for (size_t k = 0; k < n; k++)
 			if (rows[k].group && !strcmp(rows[k].group, code))
 				row = &rows[k];
-		int64_t vals[6] = {row->open, row->overdue, row->due_soon, row->unanswered_transfers, row->returned_twice,
-				   row->green_misses};
-		const char *keys[6] = {"open", "overdue", "due_soon", "unanswered_transfers", "returned_twice", "green_misses"};
+		int64_t vals[6] = { row->open,           row->overdue,     row->due_soon, row->unanswered_transfers,
+			            row->returned_twice, row->green_misses };
+		const char *keys[6] = { "open",           "overdue",     "due_soon", "unanswered_transfers",
+			                "returned_twice", "green_misses" };
 		json_t *j = json_pack("{s:s,s:s,s:s}", group[0] == 'u' ? "unit_id" : "area_code", code,
-				      group[0] == 'u' ? "unit_name" : "area_name", name, "level", group);
+		                      group[0] == 'u' ? "unit_name" : "area_name", name, "level", group);
 		for (int k = 0; k < 6; k++) {
 			json_object_set_new(j, keys[k], json_integer(vals[k]));
-			json_object_set_new(totals, keys[k],
-					    json_integer(json_integer_value(json_object_get(totals, keys[k])) + vals[k]));
+			json_object_set_new(
+			        totals, keys[k],
+			        json_integer(json_integer_value(json_object_get(totals, keys[k])) + vals[k]));
 		}
 		json_array_append_new(rowsj, j);
 	}
 	/* the region's own units hold matters too: counted in totals via their own rows at unit level */
-	return reply(out, json_pack("{s:{s:s,s:s,s:s},s:s,s:o,s:o,s:s}", "area", "code", ar->code, "name",
-						ar->name, "level", group, "today", today, "rows", rowsj, "totals", totals,
-						"group_by", group));
+	return reply(out,
+	             json_pack("{s:{s:s,s:s,s:s},s:s,s:o,s:o,s:s}", "area", "code", ar->code, "name", ar->name, "level",
+	                       group, "today", today, "rows", rowsj, "totals", totals, "group_by", group));
 }
 
 int supervision_list(store *db, const principal *who, const char *area, const char *metric, const char *unit,
-		     int64_t page, arena *a, json_t **out, err *e)
+                     int64_t page, arena *a, json_t **out, err *e)
 {
 	const org_unit *mine = org_unit_find(who->unit_id);
 	int rc;
@@ -192,13 +199,17 @@ int supervision_list(store *db, const principal *who, const char *area, const ch
 		mi++;
 	if (!metric || mi == 5)
 		return err_set(e, E_INVALID, "metric",
-			       "metric 应为 overdue、due_soon、unanswered_transfers、returned_twice 或 green_misses");
+		               "metric 应为 overdue、due_soon、unanswered_transfers、returned_twice 或 green_misses");
 	char today[11], soon[11];
 	legal_today(today);
 	legal_format(cal_date_add_days(legal_today_date(), 3), soon);
 	if (mi == 2) {
-		store_transfer_query q = {.status = "sent", .area_code = area, .due_before = today, .to_unit_id = unit && *unit ? unit : NULL,
-					  .limit = 50, .offset = (int)((page - 1) * 50)};
+		store_transfer_query q = { .status = "sent",
+			                   .area_code = area,
+			                   .due_before = today,
+			                   .to_unit_id = unit && *unit ? unit : NULL,
+			                   .limit = 50,
+			                   .offset = (int)((page - 1) * 50) };
 		store_transfer *v;
 		size_t n;
 		int64_t total;
@@ -207,10 +218,15 @@ int supervision_list(store *db, const principal *who, const char *area, const ch
 		json_t *arr = json_array();
 		for (size_t i = 0; arr && i < n; i++)
 			json_array_append_new(arr, transfer_json(&v[i]));
-		return reply(out, json_pack("{s:s,s:o,s:I}", "metric", metric, "transfers", arr, "total", (json_int_t)total));
+		return reply(out, json_pack("{s:s,s:o,s:I}", "metric", metric, "transfers", arr, "total",
+		                            (json_int_t)total));
 	}
-	store_matter_query q = {.status = "open", .area_code = area, .holder_unit_id = unit && *unit ? unit : NULL,
-				.order_urgency = 1, .limit = 50, .offset = (int)((page - 1) * 50)};
+	store_matter_query q = { .status = "open",
+		                 .area_code = area,
+		                 .holder_unit_id = unit && *unit ? unit : NULL,
+		                 .order_urgency = 1,
+		                 .limit = 50,
+		                 .offset = (int)((page - 1) * 50) };
 	if (mi == 0)
 		q.due_before = today;
 	else if (mi == 1) {
@@ -228,4 +244,3 @@ int supervision_list(store *db, const principal *who, const char *area, const ch
 	json_object_set_new(v, "metric", json_string(metric));
 	return reply(out, v);
 }
-

@@ -25,8 +25,14 @@ static char g_key_id[SIGN_KEY_ID_LEN + 1];
 static char *g_pub_pem;
 static pthread_mutex_t sign_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int tlog_hash_alg(void) { return g_alg; }
-const char *tlog_hash_alg_name(void) { return hash_alg_name(g_alg); }
+int tlog_hash_alg(void)
+{
+	return g_alg;
+}
+const char *tlog_hash_alg_name(void)
+{
+	return hash_alg_name(g_alg);
+}
 
 static int load_key(const char *data_dir, err *e)
 {
@@ -118,7 +124,8 @@ int tlog_private_hash(int alg, const store_event *ev, unsigned char out[32])
 {
 	char actor[24];
 	snprintf(actor, sizeof actor, "%lld", (long long)ev->actor_user_id);
-	const char *f[] = {actor, ev->actor_unit_id, ev->entity_type, ev->entity_id, ev->payload ? ev->payload : "{}"};
+	const char *f[] = { actor, ev->actor_unit_id, ev->entity_type, ev->entity_id,
+		            ev->payload ? ev->payload : "{}" };
 	size_t len = 0;
 	for (size_t i = 0; i < 5; i++)
 		len += 4 + (f[i] ? strlen(f[i]) : 0);
@@ -139,7 +146,7 @@ int tlog_entry_encode(int alg, const store_event *ev, unsigned char **out, size_
 	int rc = tlog_private_hash(alg, ev, priv);
 	if (rc)
 		return rc;
-	const char *f[] = {ev->at, ev->event_type, ev->subject};
+	const char *f[] = { ev->at, ev->event_type, ev->subject };
 	size_t len = 8 + 8 + 32;
 	for (size_t i = 0; i < 3; i++)
 		len += 4 + (f[i] ? strlen(f[i]) : 0);
@@ -199,7 +206,7 @@ int tlog_append_event(store *db, store_event *ev, err *e)
 	ev->has_leaf_hash = 1;
 	if ((rc = store_event_append(db, ev, NULL, e)))
 		return rc;
-	struct node_ctx c = {db, e};
+	struct node_ctx c = { db, e };
 	rc = merkle_append(g_alg, (uint64_t)n, ev->leaf_hash, node_get, node_put, &c);
 	if (rc && e && !e->code)
 		err_set(e, rc, NULL, "cannot extend the Merkle tree");
@@ -208,15 +215,15 @@ int tlog_append_event(store *db, store_event *ev, err *e)
 
 int tlog_root(store *db, uint64_t size, unsigned char out[32], err *e)
 {
-	struct node_ctx c = {db, e};
+	struct node_ctx c = { db, e };
 	int rc = merkle_root(g_alg, size, node_get, &c, out);
 	if (rc && e && !e->code)
 		err_set(e, rc, "size", "cannot compute the root of size %llu", (unsigned long long)size);
 	return rc;
 }
 
-int tlog_prove_inclusion(store *db, uint64_t index, uint64_t size, unsigned char (*out)[32], size_t cap,
-			 size_t *out_n, err *e)
+int tlog_prove_inclusion(store *db, uint64_t index, uint64_t size, unsigned char (*out)[32], size_t cap, size_t *out_n,
+                         err *e)
 {
 	int64_t n;
 	int rc = store_event_count(db, &n, e);
@@ -224,7 +231,7 @@ int tlog_prove_inclusion(store *db, uint64_t index, uint64_t size, unsigned char
 		return rc;
 	if (size == 0 || size > (uint64_t)n || index >= size)
 		return err_set(e, E_INVALID, "index", "要求 0 ≤ index < size ≤ %lld", (long long)n);
-	struct node_ctx c = {db, e};
+	struct node_ctx c = { db, e };
 	rc = merkle_prove_inclusion(g_alg, index, size, node_get, &c, out, cap, out_n);
 	if (rc && e && !e->code)
 		err_set(e, rc, NULL, "cannot build the proof");
@@ -232,7 +239,7 @@ int tlog_prove_inclusion(store *db, uint64_t index, uint64_t size, unsigned char
 }
 
 int tlog_prove_consistency(store *db, uint64_t m, uint64_t n, unsigned char (*out)[32], size_t cap, size_t *out_n,
-			   err *e)
+                           err *e)
 {
 	int64_t size;
 	int rc = store_event_count(db, &size, e);
@@ -240,7 +247,7 @@ int tlog_prove_consistency(store *db, uint64_t m, uint64_t n, unsigned char (*ou
 		return rc;
 	if (m == 0 || m > n || n > (uint64_t)size)
 		return err_set(e, E_INVALID, "first", "要求 0 < first ≤ second ≤ %lld", (long long)size);
-	struct node_ctx c = {db, e};
+	struct node_ctx c = { db, e };
 	rc = merkle_prove_consistency(g_alg, m, n, node_get, &c, out, cap, out_n);
 	if (rc && e && !e->code)
 		err_set(e, rc, NULL, "cannot build the proof");
@@ -248,7 +255,10 @@ int tlog_prove_consistency(store *db, uint64_t m, uint64_t n, unsigned char (*ou
 }
 
 /* ---- reading ---- */
-int tlog_size(store *db, int64_t *out, err *e) { return store_event_count(db, out, e); }
+int tlog_size(store *db, int64_t *out, err *e)
+{
+	return store_event_count(db, out, e);
+}
 
 int tlog_entry(store *db, int64_t index, arena *a, store_event *out, err *e)
 {
@@ -318,8 +328,10 @@ int tlog_sign_head(store *db, int force, arena *a, store_tlog_head *out, err *e)
 		rc = err_set(e, E_INTEGRITY, NULL, "the latest signed head is larger than the log");
 		goto done;
 	}
-	store_tlog_head h = {.tree_size = n, .hash_alg = hash_alg_name(g_alg), .sign_alg = sign_alg_name(sign_key_alg(g_key)),
-			     .key_id = g_key_id};
+	store_tlog_head h = { .tree_size = n,
+		              .hash_alg = hash_alg_name(g_alg),
+		              .sign_alg = sign_alg_name(sign_key_alg(g_key)),
+		              .key_id = g_key_id };
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	h.timestamp_ms = util_now_sec() * 1000 + ts.tv_nsec / 1000000; /* util_now_sec honours test clock shifts */
@@ -357,11 +369,11 @@ json_t *tlog_head_json(const store_tlog_head *h)
 	root[64] = 0;
 	codec_base64_encode(h->signature, h->signature_len, sig, sizeof sig, &sl);
 	sig[sl] = 0;
-	struct timespec ts = {(time_t)(h->timestamp_ms / 1000), (long)(h->timestamp_ms % 1000) * 1000000};
+	struct timespec ts = { (time_t)(h->timestamp_ms / 1000), (long)(h->timestamp_ms % 1000) * 1000000 };
 	util_time_iso(ts, when, sizeof when);
 	return json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s}", "tree_size", (json_int_t)h->tree_size, "root_hash", root,
-			 "timestamp", (json_int_t)h->timestamp_ms, "time", when, "hash_alg", h->hash_alg, "sign_alg",
-			 h->sign_alg, "key_id", h->key_id, "signature", sig);
+	                 "timestamp", (json_int_t)h->timestamp_ms, "time", when, "hash_alg", h->hash_alg, "sign_alg",
+	                 h->sign_alg, "key_id", h->key_id, "signature", sig);
 }
 
 json_t *tlog_key_json(void)
@@ -369,32 +381,34 @@ json_t *tlog_key_json(void)
 	if (!g_key)
 		return json_pack("{s:n}", "public_key");
 	return json_pack("{s:s,s:s,s:s,s:s}", "public_key", g_pub_pem, "key_id", g_key_id, "sign_alg",
-			 sign_alg_name(sign_key_alg(g_key)), "hash_alg", hash_alg_name(g_alg));
+	                 sign_alg_name(sign_key_alg(g_key)), "hash_alg", hash_alg_name(g_alg));
 }
 
 /* ---- verification ---- */
 static int check_heads(int alg, const store_tlog_head *heads, size_t nh, merkle_mem *mem, uint64_t size,
-		       const char *pub_pem, int sign_alg, FILE *f, err *e)
+                       const char *pub_pem, int sign_alg, FILE *f, err *e)
 {
 	int64_t last_ts = -1;
 	for (size_t i = 0; i < nh; i++) {
 		const store_tlog_head *h = &heads[i];
 		unsigned char root[32], msg[512];
 		if ((uint64_t)h->tree_size > size)
-			return err_set(e, E_INTEGRITY, "tlog_heads", "signed head of size %lld is larger than the log (%llu)",
-				       (long long)h->tree_size, (unsigned long long)size);
+			return err_set(e, E_INTEGRITY, "tlog_heads",
+			               "signed head of size %lld is larger than the log (%llu)",
+			               (long long)h->tree_size, (unsigned long long)size);
 		if (merkle_root(alg, (uint64_t)h->tree_size, merkle_mem_get, mem, root) ||
 		    memcmp(root, h->root, 32) != 0)
 			return err_set(e, E_INTEGRITY, "tlog_heads",
-				       "signed head of size %lld has a root that the events do not produce",
-				       (long long)h->tree_size);
+			               "signed head of size %lld has a root that the events do not produce",
+			               (long long)h->tree_size);
 		size_t ml = tlog_head_message(h, msg, sizeof msg);
 		if (!ml || sign_verify_pem(sign_alg, pub_pem, msg, ml, h->signature, h->signature_len) != OK)
-			return err_set(e, E_INTEGRITY, "tlog_heads", "signature of the head of size %lld does not verify",
-				       (long long)h->tree_size);
+			return err_set(e, E_INTEGRITY, "tlog_heads",
+			               "signature of the head of size %lld does not verify", (long long)h->tree_size);
 		if (h->timestamp_ms <= last_ts)
-			return err_set(e, E_INTEGRITY, "tlog_heads", "head timestamps do not strictly increase at size %lld",
-				       (long long)h->tree_size);
+			return err_set(e, E_INTEGRITY, "tlog_heads",
+			               "head timestamps do not strictly increase at size %lld",
+			               (long long)h->tree_size);
 		last_ts = h->timestamp_ms;
 	}
 	if (f)
@@ -434,22 +448,24 @@ int tlog_verify_store(store *db, const char *data_dir, FILE *f, err *e)
 			unsigned char leaf[32];
 			if (ev[i].seq != want) {
 				rc = err_set(e, E_INTEGRITY, "events", "entry %lld is missing (sequence jumps to %lld)",
-					     (long long)want, (long long)ev[i].seq);
+				             (long long)want, (long long)ev[i].seq);
 				break;
 			}
 			if ((rc = tlog_leaf_hash(g_alg, &ev[i], leaf)))
 				break;
 			if (!ev[i].has_leaf_hash || memcmp(leaf, ev[i].leaf_hash, 32) != 0) {
-				rc = err_set(e, E_INTEGRITY, "events", "entry %lld (%s) does not match its leaf hash: edited",
-					     (long long)want, ev[i].event_type);
+				rc = err_set(e, E_INTEGRITY, "events",
+				             "entry %lld (%s) does not match its leaf hash: edited", (long long)want,
+				             ev[i].event_type);
 				break;
 			}
-			if ((rc = merkle_append(g_alg, (uint64_t)(want - 1), leaf, merkle_mem_get, merkle_mem_put, mem)))
+			if ((rc = merkle_append(g_alg, (uint64_t)(want - 1), leaf, merkle_mem_get, merkle_mem_put,
+			                        mem)))
 				break;
 		}
 		if (rc == OK && (int64_t)k != last - first + 1)
-			rc = err_set(e, E_INTEGRITY, "events", "entries %lld..%lld are missing", (long long)(first + (int64_t)k),
-				     (long long)last);
+			rc = err_set(e, E_INTEGRITY, "events", "entries %lld..%lld are missing",
+			             (long long)(first + (int64_t)k), (long long)last);
 		arena_free(b);
 		if (rc)
 			goto done;
@@ -462,13 +478,13 @@ int tlog_verify_store(store *db, const char *data_dir, FILE *f, err *e)
 			break;
 		for (uint64_t i = 0; i < count; i++) {
 			unsigned char got[32], want[32];
-			err ne = {0};
+			err ne = { 0 };
 			merkle_mem_get(mem, level, i, want);
 			if (store_tlog_node_get(db, level, i, got, &ne) != OK || memcmp(got, want, 32) != 0) {
 				rc = err_set(e, E_INTEGRITY, "tlog_nodes",
-					     "Merkle node (level %u, index %llu) %s: first diverging entry %llu", level,
-					     (unsigned long long)i, ne.code ? "is missing" : "was altered",
-					     (unsigned long long)((i << level) + 1));
+				             "Merkle node (level %u, index %llu) %s: first diverging entry %llu", level,
+				             (unsigned long long)i, ne.code ? "is missing" : "was altered",
+				             (unsigned long long)((i << level) + 1));
 				goto done;
 			}
 			want_nodes++;
@@ -477,8 +493,9 @@ int tlog_verify_store(store *db, const char *data_dir, FILE *f, err *e)
 	if ((rc = store_tlog_node_count(db, &stored_nodes, e)))
 		goto done;
 	if (stored_nodes != want_nodes) {
-		rc = err_set(e, E_INTEGRITY, "tlog_nodes", "%lld Merkle nodes stored, %lld expected: nodes were inserted",
-			     (long long)stored_nodes, (long long)want_nodes);
+		rc = err_set(e, E_INTEGRITY, "tlog_nodes",
+		             "%lld Merkle nodes stored, %lld expected: nodes were inserted", (long long)stored_nodes,
+		             (long long)want_nodes);
 		goto done;
 	}
 	store_tlog_head *heads;
@@ -487,7 +504,7 @@ int tlog_verify_store(store *db, const char *data_dir, FILE *f, err *e)
 		goto done;
 	if (f)
 		fprintf(f, "entries: %lld recomputed from their fields, every leaf matches\nnodes: %lld checked\n",
-			(long long)n, (long long)want_nodes);
+		        (long long)n, (long long)want_nodes);
 	rc = check_heads(g_alg, heads, nh, mem, (uint64_t)n, g_pub_pem, sign_key_alg(g_key), f, e);
 done:
 	store_read_end(db);
@@ -544,11 +561,12 @@ int tlog_export(store *db, const char *dir, FILE *f, err *e)
 			char leaf[65];
 			codec_hex_encode(ev[i].leaf_hash, 32, leaf);
 			leaf[64] = 0;
-			json_t *j = json_pack("{s:I,s:s,s:I,s:s?,s:s,s:s,s:s,s:s,s:s?,s:s}", "seq", (json_int_t)ev[i].seq, "at",
-					      ev[i].at, "actor_user_id", (json_int_t)ev[i].actor_user_id, "actor_unit_id",
-					      ev[i].actor_unit_id, "entity_type", ev[i].entity_type, "entity_id",
-					      ev[i].entity_id, "event_type", ev[i].event_type, "payload", ev[i].payload,
-					      "subject", ev[i].subject, "leaf_hash", leaf);
+			json_t *j =
+			        json_pack("{s:I,s:s,s:I,s:s?,s:s,s:s,s:s,s:s,s:s?,s:s}", "seq", (json_int_t)ev[i].seq,
+			                  "at", ev[i].at, "actor_user_id", (json_int_t)ev[i].actor_user_id,
+			                  "actor_unit_id", ev[i].actor_unit_id, "entity_type", ev[i].entity_type,
+			                  "entity_id", ev[i].entity_id, "event_type", ev[i].event_type, "payload",
+			                  ev[i].payload, "subject", ev[i].subject, "leaf_hash", leaf);
 			char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 			if (!s || fprintf(out, "%s\n", s) < 0)
 				rc = err_set(e, E_IO, "log", "cannot write %s", path);
@@ -651,12 +669,12 @@ int tlog_verify_export(const char *dir, FILE *f, err *e)
 	ssize_t got;
 	while ((got = getline(&line, &lcap, in)) > 0) {
 		json_t *j = json_loadb(line, (size_t)got, 0, &je);
-		store_event ev = {0};
+		store_event ev = { 0 };
 		unsigned char leaf[32], stored[32];
 		size_t sl = 0;
 		if (!j) {
 			rc = err_set(e, E_INTEGRITY, "events", "line %llu of events.jsonl is not JSON",
-				     (unsigned long long)n + 1);
+			             (unsigned long long)n + 1);
 			break;
 		}
 		ev.seq = json_integer_value(json_object_get(j, "seq"));
@@ -671,13 +689,13 @@ int tlog_verify_export(const char *dir, FILE *f, err *e)
 		const char *lh = json_string_value(json_object_get(j, "leaf_hash"));
 		if ((uint64_t)ev.seq != n + 1)
 			rc = err_set(e, E_INTEGRITY, "events", "entry %llu is missing (sequence jumps to %lld)",
-				     (unsigned long long)n + 1, (long long)ev.seq);
+			             (unsigned long long)n + 1, (long long)ev.seq);
 		else if (!ev.at || !ev.entity_type || !ev.entity_id || !ev.event_type || !ev.payload || !lh ||
-			 codec_hex_decode(lh, stored, 32, &sl) || sl != 32)
+		         codec_hex_decode(lh, stored, 32, &sl) || sl != 32)
 			rc = err_set(e, E_INTEGRITY, "events", "entry %lld is incomplete", (long long)ev.seq);
 		else if ((rc = tlog_leaf_hash(alg, &ev, leaf)) == OK && memcmp(leaf, stored, 32) != 0)
 			rc = err_set(e, E_INTEGRITY, "events", "entry %lld (%s) does not match its leaf hash: edited",
-				     (long long)ev.seq, ev.event_type);
+			             (long long)ev.seq, ev.event_type);
 		if (rc == OK)
 			rc = merkle_append(alg, n, leaf, merkle_mem_get, merkle_mem_put, mem);
 		json_decref(j);
@@ -756,7 +774,7 @@ static void *signer_main(void *arg)
 {
 	(void)arg;
 	store *db = NULL;
-	err e = {0};
+	err e = { 0 };
 	if (store_open(signer_db, &db, &e)) {
 		log_event(LOG_ERROR, "sth_signer", "msg=\"%s\"", e.message);
 		return NULL;
@@ -766,7 +784,7 @@ static void *signer_main(void *arg)
 		pthread_mutex_unlock(&signer_lock);
 		arena *a = arena_new();
 		store_tlog_head h;
-		err se = {0};
+		err se = { 0 };
 		if (a && tlog_sign_head(db, 0, a, &h, &se) != OK)
 			log_event(LOG_WARN, "sth_signer", "msg=\"%s\"", se.message);
 		arena_free(a);

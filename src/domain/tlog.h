@@ -61,10 +61,10 @@ int tlog_registration(store *db, const char *subject, arena *a, store_event *out
 int tlog_head_of_size(store *db, int64_t size, arena *a, store_tlog_head *out, err *e);
 
 /* Proofs from the stored nodes. */
-int tlog_prove_inclusion(store *db, uint64_t index, uint64_t size, unsigned char (*out)[32], size_t cap,
-			 size_t *out_n, err *e);
+int tlog_prove_inclusion(store *db, uint64_t index, uint64_t size, unsigned char (*out)[32], size_t cap, size_t *out_n,
+                         err *e);
 int tlog_prove_consistency(store *db, uint64_t m, uint64_t n, unsigned char (*out)[32], size_t cap, size_t *out_n,
-			   err *e);
+                           err *e);
 int tlog_root(store *db, uint64_t size, unsigned char out[32], err *e);
 
 /* Recompute the whole tree from the events and check every stored node and every signed head.

@@ -129,7 +129,7 @@ const char *sq_col_text(sqlite3_stmt *st, int i, arena *a)
 }
 
 int sq_rows(store *db, sqlite3_stmt *st, arena *a, size_t elem, int limit, sq_row_fn fn, void **out, size_t *out_n,
-	    int total_col, int64_t *out_total, err *e)
+            int total_col, int64_t *out_total, err *e)
 {
 	size_t cap = limit > 0 && limit < 64 ? (size_t)limit : 64, n = 0;
 	char *v = arena_alloc(a, cap * elem);
@@ -180,7 +180,10 @@ static int exec(store *db, const char *sql, err *e)
 
 /* SQLite's memory statistics take a global mutex on every allocation; CaseBridge never reads them. */
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
-static void config_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static void config_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 int store_open(const char *path, store **out, err *e)
 {
@@ -191,14 +194,15 @@ int store_open(const char *path, store **out, err *e)
 		return err_set(e, E_NOMEM, NULL, "out of memory");
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		rc = err_set(e, E_STORE, "data_dir", "无法打开数据库 %s: %s", path, db->h ? sqlite3_errmsg(db->h) : "?");
+		rc = err_set(e, E_STORE, "data_dir", "无法打开数据库 %s: %s", path,
+		             db->h ? sqlite3_errmsg(db->h) : "?");
 		goto done;
 	}
 	sqlite3_busy_timeout(db->h, 5000);
 	rc = exec(db,
-		  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-		  "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
-		  e);
+	          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+	          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
+	          e);
 	if (rc)
 		goto done;
 	*out = db;
@@ -229,8 +233,14 @@ void store_close(store *db)
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 
-static void thread_close(void *p) { store_close(p); }
-static void thread_init(void) { pthread_key_create(&thread_key, thread_close); }
+static void thread_close(void *p)
+{
+	store_close(p);
+}
+static void thread_init(void)
+{
+	pthread_key_create(&thread_key, thread_close);
+}
 
 int store_thread_get(const char *path, store **out, err *e)
 {
@@ -307,7 +317,10 @@ int store_tx_commit(store *db, err *e)
 	return OK;
 }
 
-int store_in_tx(const store *db) { return db->in_tx; }
+int store_in_tx(const store *db)
+{
+	return db->in_tx;
+}
 
 int store_batch_begin(store *db, err *e)
 {
@@ -347,7 +360,7 @@ int store_tune(store *db, const char *synchronous, int cache_mib, err *e)
 	char sql[128];
 	const char *mode = !strcmp(synchronous, "off") ? "OFF" : !strcmp(synchronous, "full") ? "FULL" : "NORMAL";
 	snprintf(sql, sizeof sql, "PRAGMA synchronous=%s; PRAGMA cache_size=%d;", mode,
-		 cache_mib > 0 ? -1024 * cache_mib : -16000);
+	         cache_mib > 0 ? -1024 * cache_mib : -16000);
 	return exec(db, sql, e);
 }
 
@@ -404,9 +417,8 @@ int store_schema_version(store *db, int *out_version, err *e)
 {
 	sqlite3_stmt *st = NULL;
 	*out_version = 0;
-	if (sqlite3_prepare_v2(db->h,
-			       "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'", -1,
-			       &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->h, "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return sq_fail(db, e, "schema version");
 	int exists = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
@@ -425,9 +437,9 @@ int store_migrate(store *db, int *out_version, err *e)
 {
 	int rc = OK, current = 0;
 	rc = exec(db,
-		  "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-		  " applied_at TEXT NOT NULL)",
-		  e);
+	          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	          " applied_at TEXT NOT NULL)",
+	          e);
 	if (rc)
 		return rc;
 	rc = store_schema_version(db, &current, e);
@@ -501,7 +513,8 @@ int store_meta_get(store *db, const char *key, arena *a, char **out_value, err *
 
 int store_meta_set(store *db, const char *key, const char *value, err *e)
 {
-	static const char sql[] = "INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
+	static const char sql[] =
+	        "INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
 	sqlite3_stmt *st;
 	int rc = sq_note_write(db, e);
 	if (rc == OK)

@@ -50,7 +50,6 @@ static int change_one(store *db, sqlite3_stmt *st, const char *what, const char 
 	return OK;
 }
 
-
 /* Units within an area: the area itself, a league's counties, or everything for the region. */
 #define IN_AREA(area_col, league_col, p) \
 	"(" p " IS NULL OR " p "='150000' OR " area_col "=" p " OR " league_col "=" p ")"
@@ -58,7 +57,7 @@ static int change_one(store *db, sqlite3_stmt *st, const char *what, const char 
 #define UNIT_OR_SUB(col, p) "(" col "=" p " OR substr(" col ",1,length(" p ")+1)=" p "||'.')"
 
 /* ---- control orders ---- */
-#define ORDER_COLS                                                                                          \
+#define ORDER_COLS                                                                                              \
 	"id,matter_id,court_unit_id,kind,party_id,subject_type,name,id_type,id_number,basis,reason,valid_from," \
 	"valid_to,status,issued_at,issued_by,ended_at,ended_by,end_reason"
 
@@ -86,16 +85,17 @@ static int order_row(sqlite3_stmt *st, arena *a, void *out)
 	o->ended_by = sq_col_id(st, 17);
 	o->end_reason = sq_col_text(st, 18, a);
 	return o->court_unit_id && o->kind && o->name && o->id_number && o->basis && o->reason && o->valid_from &&
-			       o->status && o->issued_at
-		       ? OK
-		       : E_NOMEM;
+	                       o->status && o->issued_at
+	               ? OK
+	               : E_NOMEM;
 }
 
 int store_control_order_insert(store *db, const store_control_order *o, int64_t *out_id, err *e)
 {
 	static const char sql[] =
-		"INSERT INTO control_orders(matter_id,court_unit_id,kind,party_id,subject_type,name,id_type,id_number,"
-		"basis,reason,valid_from,valid_to,status,issued_at,issued_by) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'active',?,?)";
+	        "INSERT INTO control_orders(matter_id,court_unit_id,kind,party_id,subject_type,name,id_type,id_number,"
+	        "basis,reason,valid_from,valid_to,status,issued_at,issued_by) "
+	        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'active',?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -126,17 +126,17 @@ int store_control_order_get(store *db, int64_t id, arena *a, store_control_order
 }
 
 int store_control_order_list(store *db, const store_control_order_query *q, arena *a, store_control_order **out,
-			     size_t *out_n, err *e)
+                             size_t *out_n, err *e)
 {
 	/* by subject (the police check: an index lookup) or by matter */
 	static const char by_subject[] =
-		"SELECT " ORDER_COLS " FROM control_orders WHERE id_number=?1 AND (?2 IS NULL OR kind=?2)"
-		" AND (?3 IS NULL OR (status='active' AND valid_from<=?3 AND (valid_to IS NULL OR valid_to>=?3)))"
-		" ORDER BY id DESC LIMIT ?4 OFFSET ?5";
+	        "SELECT " ORDER_COLS " FROM control_orders WHERE id_number=?1 AND (?2 IS NULL OR kind=?2)"
+	        " AND (?3 IS NULL OR (status='active' AND valid_from<=?3 AND (valid_to IS NULL OR valid_to>=?3)))"
+	        " ORDER BY id DESC LIMIT ?4 OFFSET ?5";
 	static const char by_matter[] =
-		"SELECT " ORDER_COLS " FROM control_orders WHERE matter_id=?1 AND (?2 IS NULL OR kind=?2)"
-		" AND (?3 IS NULL OR (status='active' AND valid_from<=?3 AND (valid_to IS NULL OR valid_to>=?3)))"
-		" ORDER BY id DESC LIMIT ?4 OFFSET ?5";
+	        "SELECT " ORDER_COLS " FROM control_orders WHERE matter_id=?1 AND (?2 IS NULL OR kind=?2)"
+	        " AND (?3 IS NULL OR (status='active' AND valid_from<=?3 AND (valid_to IS NULL OR valid_to>=?3)))"
+	        " ORDER BY id DESC LIMIT ?4 OFFSET ?5";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, q->id_number ? by_subject : by_matter, &st, e);
 	if (rc)
@@ -155,7 +155,7 @@ int store_control_order_list(store *db, const store_control_order_query *q, aren
 int store_control_order_end(store *db, int64_t id, const char *at, int64_t by, const char *reason, err *e)
 {
 	static const char sql[] = "UPDATE control_orders SET status='revoked', ended_at=?, ended_by=?, end_reason=?"
-				  " WHERE id=? AND status='active'";
+	                          " WHERE id=? AND status='active'";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -168,11 +168,11 @@ int store_control_order_end(store *db, int64_t id, const char *at, int64_t by, c
 }
 
 /* ---- assistance requests ---- */
-#define REQUEST_COLS                                                                                        \
-	"r.id,r.matter_id,r.court_unit_id,r.court_area_code,r.court_league_code,r.police_unit_id,"          \
-	"r.police_area_code,r.police_league_code,r.basis,r.note,r.status,r.sent_on,r.sent_at,r.sent_by,"      \
-	"r.answered_at,(SELECT count(*) FROM assist_items i WHERE i.request_id=r.id),"                        \
-	"(SELECT count(*) FROM assist_items i WHERE i.request_id=r.id AND i.status='answered'),"              \
+#define REQUEST_COLS                                                                                     \
+	"r.id,r.matter_id,r.court_unit_id,r.court_area_code,r.court_league_code,r.police_unit_id,"       \
+	"r.police_area_code,r.police_league_code,r.basis,r.note,r.status,r.sent_on,r.sent_at,r.sent_by," \
+	"r.answered_at,(SELECT count(*) FROM assist_items i WHERE i.request_id=r.id),"                   \
+	"(SELECT count(*) FROM assist_items i WHERE i.request_id=r.id AND i.status='answered'),"         \
 	"(SELECT count(*) FROM assist_items i WHERE i.request_id=r.id AND i.status='pending' AND i.due_on<?9)"
 
 static int request_row(sqlite3_stmt *st, arena *a, void *out)
@@ -198,16 +198,16 @@ static int request_row(sqlite3_stmt *st, arena *a, void *out)
 	r->n_answered = sqlite3_column_int64(st, 16);
 	r->n_overdue = sqlite3_column_int64(st, 17);
 	return r->court_unit_id && r->police_unit_id && r->basis && r->note && r->status && r->sent_on && r->sent_at
-		       ? OK
-		       : E_NOMEM;
+	               ? OK
+	               : E_NOMEM;
 }
 
 int store_assist_request_insert(store *db, const store_assist_request *r, int64_t *out_id, err *e)
 {
 	static const char sql[] =
-		"INSERT INTO assist_requests(matter_id,court_unit_id,court_area_code,court_league_code,police_unit_id,"
-		"police_area_code,police_league_code,basis,note,status,sent_on,sent_at,sent_by)"
-		" VALUES(?,?,?,?,?,?,?,?,?,'open',?,?,?)";
+	        "INSERT INTO assist_requests(matter_id,court_unit_id,court_area_code,court_league_code,police_unit_id,"
+	        "police_area_code,police_league_code,basis,note,status,sent_on,sent_at,sent_by)"
+	        " VALUES(?,?,?,?,?,?,?,?,?,'open',?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -251,7 +251,8 @@ int store_assist_request_get(store *db, int64_t id, const char *today, arena *a,
 
 int store_assist_request_close(store *db, int64_t id, const char *at, err *e)
 {
-	static const char sql[] = "UPDATE assist_requests SET status='answered', answered_at=? WHERE id=? AND status='open'";
+	static const char sql[] =
+	        "UPDATE assist_requests SET status='answered', answered_at=? WHERE id=? AND status='open'";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -262,19 +263,37 @@ int store_assist_request_close(store *db, int64_t id, const char *at, err *e)
 }
 
 int store_assist_request_list(store *db, const store_assist_query *q, arena *a, store_assist_request **out,
-			      size_t *out_n, int64_t *out_total, err *e)
+                              size_t *out_n, int64_t *out_total, err *e)
 {
 	static const char sql[] =
-		"SELECT " REQUEST_COLS ", count(*) OVER () FROM assist_requests r WHERE"
-		" (?1 IS NULL OR " UNIT_OR_SUB("r.police_unit_id", "?1") " OR " UNIT_OR_SUB("r.court_unit_id", "?1") ")"
-		" AND (?2 IS NULL OR " UNIT_OR_SUB("r.police_unit_id", "?2") ")"
-		" AND (?3 IS NULL OR " UNIT_OR_SUB("r.court_unit_id", "?3") ")"
-		" AND (" IN_AREA("r.police_area_code", "r.police_league_code", "?4") " OR "
-		IN_AREA("r.court_area_code", "r.court_league_code", "?4") ")"
-		" AND (?5=0 OR r.matter_id=?5) AND (?6 IS NULL OR r.status=?6)"
-		" AND (?10=0 OR EXISTS (SELECT 1 FROM assist_items i WHERE i.request_id=r.id AND i.status='pending'"
-		" AND i.due_on<?9))"
-		" ORDER BY r.status<>'open', r.sent_on DESC, r.id DESC LIMIT ?7 OFFSET ?8";
+	        "SELECT " REQUEST_COLS ", count(*) OVER () FROM assist_requests r WHERE"
+	        " (?1 IS NULL OR " UNIT_OR_SUB("r.police_unit_id", "?1") " OR " UNIT_OR_SUB(
+	                "r.court_unit_id",
+	                "?1") ")"
+	                      " AND (?2 IS NULL OR " UNIT_OR_SUB(
+	                              "r.police_unit_id",
+	                              "?2") ")"
+	                                    " AND (?3 IS NULL OR " UNIT_OR_SUB(
+	                                            "r.court_unit_id",
+	                                            "?3") ")"
+	                                                  " AND (" IN_AREA(
+	                                                          "r.police_area_code", "r.police_league_code",
+	                                                          "?4") " OR " IN_AREA("r.court_area_code",
+	                                                                               "r.court_league_code",
+	                                                                               "?4") ")"
+	                                                                                     " AND (?5=0 OR "
+	                                                                                     "r.matter_id=?5) AND (?6 "
+	                                                                                     "IS NULL OR r.status=?6)"
+	                                                                                     " AND (?10=0 OR EXISTS "
+	                                                                                     "(SELECT 1 FROM "
+	                                                                                     "assist_items i WHERE "
+	                                                                                     "i.request_id=r.id AND "
+	                                                                                     "i.status='pending'"
+	                                                                                     " AND i.due_on<?9))"
+	                                                                                     " ORDER BY "
+	                                                                                     "r.status<>'open', "
+	                                                                                     "r.sent_on DESC, r.id "
+	                                                                                     "DESC LIMIT ?7 OFFSET ?8";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -293,9 +312,9 @@ int store_assist_request_list(store *db, const store_assist_query *q, arena *a, 
 	return sq_rows(db, st, a, sizeof **out, limit, request_row, (void **)out, out_n, 18, out_total, e);
 }
 
-#define ITEM_COLS                                                                                           \
-	"id,request_id,ord,party_id,name,id_type,id_number,kind,order_id,police_unit_id,police_area_code,"   \
-	"police_league_code,sent_on,due_on,status,found,findings,action_taken,attachments,answered_on,"       \
+#define ITEM_COLS                                                                                          \
+	"id,request_id,ord,party_id,name,id_type,id_number,kind,order_id,police_unit_id,police_area_code," \
+	"police_league_code,sent_on,due_on,status,found,findings,action_taken,attachments,answered_on,"    \
 	"answered_at,answered_by"
 
 static int item_row(sqlite3_stmt *st, arena *a, void *out)
@@ -330,8 +349,9 @@ static int item_row(sqlite3_stmt *st, arena *a, void *out)
 int store_assist_item_insert(store *db, const store_assist_item *it, int64_t *out_id, err *e)
 {
 	static const char sql[] =
-		"INSERT INTO assist_items(request_id,ord,party_id,name,id_type,id_number,kind,order_id,police_unit_id,"
-		"police_area_code,police_league_code,sent_on,due_on,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,'pending')";
+	        "INSERT INTO assist_items(request_id,ord,party_id,name,id_type,id_number,kind,order_id,police_unit_id,"
+	        "police_area_code,police_league_code,sent_on,due_on,status) "
+	        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,'pending')";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -374,8 +394,8 @@ int store_assist_item_list(store *db, int64_t request_id, arena *a, store_assist
 int store_assist_item_answer(store *db, const store_assist_item *it, err *e)
 {
 	static const char sql[] =
-		"UPDATE assist_items SET status='answered', found=?, findings=?, action_taken=?, attachments=?,"
-		" answered_on=?, answered_at=?, answered_by=? WHERE id=? AND status='pending'";
+	        "UPDATE assist_items SET status='answered', found=?, findings=?, action_taken=?, attachments=?,"
+	        " answered_on=?, answered_at=?, answered_by=? WHERE id=? AND status='pending'";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -392,12 +412,14 @@ int store_assist_item_answer(store *db, const store_assist_item *it, err *e)
 }
 
 int store_assist_item_overdue(store *db, const char *police_unit_id, const char *area_code, const char *today,
-			      int limit, arena *a, store_assist_item **out, size_t *out_n, int64_t *out_total, err *e)
+                              int limit, arena *a, store_assist_item **out, size_t *out_n, int64_t *out_total, err *e)
 {
 	static const char sql[] =
-		"SELECT " ITEM_COLS ", count(*) OVER () FROM assist_items WHERE status='pending' AND due_on<?1"
-		" AND (?2 IS NULL OR " UNIT_OR_SUB("police_unit_id", "?2") ")"
-		" AND " IN_AREA("police_area_code", "police_league_code", "?3") " ORDER BY due_on, id LIMIT ?4";
+	        "SELECT " ITEM_COLS ", count(*) OVER () FROM assist_items WHERE status='pending' AND due_on<?1"
+	        " AND (?2 IS NULL OR " UNIT_OR_SUB("police_unit_id",
+	                                           "?2") ")"
+	                                                 " AND " IN_AREA("police_area_code", "police_league_code",
+	                                                                 "?3") " ORDER BY due_on, id LIMIT ?4";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -425,20 +447,24 @@ static int stat_row(sqlite3_stmt *st, arena *a, void *out)
 	return s->police_unit_id ? OK : E_NOMEM;
 }
 
-int store_assist_stats(store *db, const char *area_code, const char *police_unit_id, const char *from,
-		       const char *to, const char *today, arena *a, store_assist_stat **out, size_t *out_n, err *e)
+int store_assist_stats(store *db, const char *area_code, const char *police_unit_id, const char *from, const char *to,
+                       const char *today, arena *a, store_assist_stat **out, size_t *out_n, err *e)
 {
 	static const char sql[] =
-		"SELECT i.police_unit_id, count(*), sum(i.status='answered'), sum(i.status='pending'),"
-		" sum(i.status='pending' AND i.due_on<?5), sum(i.status='answered' AND i.answered_on>i.due_on),"
-		" sum(i.found=1),"
-		" coalesce(avg(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0),"
-		" coalesce(max(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0)"
-		" FROM assist_items i JOIN assist_requests r ON r.id=i.request_id"
-		" WHERE " IN_AREA("i.police_area_code", "i.police_league_code", "?1")
-		" AND (?2 IS NULL OR " UNIT_OR_SUB("i.police_unit_id", "?2") ")"
-		" AND (?3 IS NULL OR i.sent_on>=?3) AND (?4 IS NULL OR i.sent_on<=?4)"
-		" GROUP BY i.police_unit_id ORDER BY i.police_unit_id";
+	        "SELECT i.police_unit_id, count(*), sum(i.status='answered'), sum(i.status='pending'),"
+	        " sum(i.status='pending' AND i.due_on<?5), sum(i.status='answered' AND i.answered_on>i.due_on),"
+	        " sum(i.found=1),"
+	        " coalesce(avg(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) "
+	        "END),0),"
+	        " coalesce(max(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0)"
+	        " FROM assist_items i JOIN assist_requests r ON r.id=i.request_id"
+	        " WHERE " IN_AREA("i.police_area_code", "i.police_league_code",
+	                          "?1") " AND (?2 IS NULL OR " UNIT_OR_SUB("i.police_unit_id",
+	                                                                   "?2") ")"
+	                                                                         " AND (?3 IS NULL OR i.sent_on>=?3) "
+	                                                                         "AND (?4 IS NULL OR i.sent_on<=?4)"
+	                                                                         " GROUP BY i.police_unit_id ORDER BY "
+	                                                                         "i.police_unit_id";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -473,7 +499,7 @@ static int lookup_row(sqlite3_stmt *st, arena *a, void *out)
 int store_person_lookup_insert(store *db, const store_person_lookup *l, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO person_lookups(id_number,name,purpose,what,matter_id,case_ref,basis,"
-				  "actor_user_id,actor_unit_id,at) VALUES(?,?,?,?,?,?,?,?,?,?)";
+	                          "actor_user_id,actor_unit_id,at) VALUES(?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -494,11 +520,11 @@ int store_person_lookup_insert(store *db, const store_person_lookup *l, int64_t 
 }
 
 int store_person_lookup_list(store *db, const char *id_number, const char *until, int limit, arena *a,
-			     store_person_lookup **out, size_t *out_n, err *e)
+                             store_person_lookup **out, size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT id,id_number,name,purpose,what,matter_id,case_ref,basis,actor_user_id,"
-				  "actor_unit_id,at FROM person_lookups WHERE id_number=?1 AND (?2 IS NULL OR at<=?2)"
-				  " ORDER BY at DESC, id DESC LIMIT ?3";
+	                          "actor_unit_id,at FROM person_lookups WHERE id_number=?1 AND (?2 IS NULL OR at<=?2)"
+	                          " ORDER BY at DESC, id DESC LIMIT ?3";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -510,10 +536,10 @@ int store_person_lookup_list(store *db, const char *id_number, const char *until
 }
 
 /* ---- the dishonest-debtor list ---- */
-#define LISTING_COLS                                                                                         \
+#define LISTING_COLS                                                                                            \
 	"id,matter_id,court_unit_id,party_id,subject_type,name,id_type,id_number,sex,age,legal_representative," \
-	"court_name,province,case_number,filed_on,source_doc_number,source_doc_issuer,obligation,ground,"      \
-	"conduct,decided_on,years,expires_on,notified_on,notice_method,publish_on,status,removed_on,"         \
+	"court_name,province,case_number,filed_on,source_doc_number,source_doc_issuer,obligation,ground,"       \
+	"conduct,decided_on,years,expires_on,notified_on,notice_method,publish_on,status,removed_on,"           \
 	"removal_reason,removal_note,created_at,created_by,removed_at,removed_by"
 
 static int listing_row(sqlite3_stmt *st, arena *a, void *out)
@@ -555,18 +581,18 @@ static int listing_row(sqlite3_stmt *st, arena *a, void *out)
 	l->removed_at = sq_col_text(st, 32, a);
 	l->removed_by = sq_col_id(st, 33);
 	return l->court_unit_id && l->name && l->id_number && l->court_name && l->case_number && l->ground &&
-			       l->conduct && l->decided_on && l->status && l->created_at
-		       ? OK
-		       : E_NOMEM;
+	                       l->conduct && l->decided_on && l->status && l->created_at
+	               ? OK
+	               : E_NOMEM;
 }
 
 int store_listing_insert(store *db, const store_listing *l, int64_t *out_id, err *e)
 {
 	static const char sql[] =
-		"INSERT INTO debtor_listings(matter_id,court_unit_id,party_id,subject_type,name,id_type,id_number,sex,"
-		"age,legal_representative,court_name,province,case_number,filed_on,source_doc_number,source_doc_issuer,"
-		"obligation,ground,conduct,decided_on,years,expires_on,status,created_at,created_by)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'listed',?,?)";
+	        "INSERT INTO debtor_listings(matter_id,court_unit_id,party_id,subject_type,name,id_type,id_number,sex,"
+	        "age,legal_representative,court_name,province,case_number,filed_on,source_doc_number,source_doc_issuer,"
+	        "obligation,ground,conduct,decided_on,years,expires_on,status,created_at,created_by)"
+	        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'listed',?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -611,25 +637,28 @@ int store_listing_get(store *db, int64_t id, arena *a, store_listing *out, err *
 	return one_row(db, sql, id, a, listing_row, out, "失信名单记录不存在或无权查看", e);
 }
 
-#define LISTING_FILTERS                                                                                      \
-	" AND (?2=0 OR matter_id=?2) AND (?3 IS NULL OR " UNIT_OR_SUB("court_unit_id", "?3") ")"              \
-	" AND (?4 IS NULL OR status=?4)"                                                                      \
-	" AND (?5 IS NULL OR (status='listed' AND (expires_on IS NULL OR expires_on>=?5)))"                   \
-	" AND (?6 IS NULL OR (publish_on IS NOT NULL AND publish_on<=?6))"                                    \
-	" ORDER BY decided_on DESC, id DESC LIMIT ?7 OFFSET ?8"
+#define LISTING_FILTERS                                                                                   \
+	" AND (?2=0 OR matter_id=?2) AND (?3 IS NULL OR " UNIT_OR_SUB(                                    \
+	        "court_unit_id",                                                                          \
+	        "?3") ")"                                                                                 \
+	              " AND (?4 IS NULL OR status=?4)"                                                    \
+	              " AND (?5 IS NULL OR (status='listed' AND (expires_on IS NULL OR expires_on>=?5)))" \
+	              " AND (?6 IS NULL OR (publish_on IS NOT NULL AND publish_on<=?6))"                  \
+	              " ORDER BY decided_on DESC, id DESC LIMIT ?7 OFFSET ?8"
 
 int store_listing_list(store *db, const store_listing_query *q, arena *a, store_listing **out, size_t *out_n,
-		       int64_t *out_total, err *e)
+                       int64_t *out_total, err *e)
 {
 	/* the public query reads by identifier or by name (an index each); staff lists by matter or court */
-	static const char by_id[] =
-		"SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE id_number=?1 AND (?9 IS NULL OR name=?9)" LISTING_FILTERS;
+	static const char by_id[] = "SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE id_number=?1 "
+	                                                   "AND (?9 IS NULL OR name=?9)" LISTING_FILTERS;
 	static const char by_name[] =
-		"SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE name=?1" LISTING_FILTERS;
+	        "SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE name=?1" LISTING_FILTERS;
 	static const char by_matter[] =
-		"SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE ?1 IS NULL AND matter_id=?2" LISTING_FILTERS;
+	        "SELECT " LISTING_COLS
+	        ", count(*) OVER () FROM debtor_listings WHERE ?1 IS NULL AND matter_id=?2" LISTING_FILTERS;
 	static const char other[] =
-		"SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE ?1 IS NULL" LISTING_FILTERS;
+	        "SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE ?1 IS NULL" LISTING_FILTERS;
 	const char *sql = q->id_number ? by_id : q->name ? by_name : q->matter_id ? by_matter : other;
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
@@ -650,10 +679,10 @@ int store_listing_list(store *db, const store_listing_query *q, arena *a, store_
 }
 
 int store_listing_notice(store *db, int64_t id, const char *notified_on, const char *method, const char *publish_on,
-			 err *e)
+                         err *e)
 {
 	static const char sql[] = "UPDATE debtor_listings SET notified_on=?, notice_method=?, publish_on=?"
-				  " WHERE id=? AND status='listed' AND notified_on IS NULL";
+	                          " WHERE id=? AND status='listed' AND notified_on IS NULL";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -666,10 +695,10 @@ int store_listing_notice(store *db, int64_t id, const char *notified_on, const c
 }
 
 int store_listing_remove(store *db, int64_t id, const char *on, const char *reason, const char *note, const char *at,
-			 int64_t by, err *e)
+                         int64_t by, err *e)
 {
 	static const char sql[] = "UPDATE debtor_listings SET status='removed', removed_on=?, removal_reason=?,"
-				  " removal_note=?, removed_at=?, removed_by=? WHERE id=? AND status='listed'";
+	                          " removal_note=?, removed_at=?, removed_by=? WHERE id=? AND status='listed'";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -684,13 +713,13 @@ int store_listing_remove(store *db, int64_t id, const char *on, const char *reas
 }
 
 int store_listing_ended(store *db, const char *today, const char *since, int limit, arena *a, store_listing **out,
-			size_t *out_n, err *e)
+                        size_t *out_n, err *e)
 {
 	static const char sql[] =
-		"SELECT " LISTING_COLS " FROM debtor_listings WHERE publish_on IS NOT NULL AND publish_on<=?1"
-		" AND (status='removed' OR expires_on<?1)"
-		" AND (?2 IS NULL OR coalesce(removed_on, date(expires_on,'+1 day'))>=?2)"
-		" ORDER BY coalesce(removed_on, date(expires_on,'+1 day')) DESC, id DESC LIMIT ?3";
+	        "SELECT " LISTING_COLS " FROM debtor_listings WHERE publish_on IS NOT NULL AND publish_on<=?1"
+	        " AND (status='removed' OR expires_on<?1)"
+	        " AND (?2 IS NULL OR coalesce(removed_on, date(expires_on,'+1 day'))>=?2)"
+	        " ORDER BY coalesce(removed_on, date(expires_on,'+1 day')) DESC, id DESC LIMIT ?3";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -715,22 +744,30 @@ static int count_row(sqlite3_stmt *st, arena *a, void *out)
 }
 
 int store_enforce_counts(store *db, const char *area_code, const char *today, arena *a, store_enforce_count **out,
-			 size_t *out_n, err *e)
+                         size_t *out_n, err *e)
 {
 	static const char sql[] =
-		"SELECT unit, sum(ap), sum(ao), sum(oa), sum(ll) FROM ("
-		" SELECT police_unit_id AS unit, count(*) AS ap, sum(due_on<?2) AS ao, 0 AS oa, 0 AS ll FROM assist_items"
-		"  WHERE status='pending' AND " IN_AREA("police_area_code", "police_league_code", "?1")
-		"  GROUP BY police_unit_id"
-		" UNION ALL SELECT o.court_unit_id, 0, 0, count(*), 0 FROM control_orders o"
-		"  JOIN units u ON u.id=o.court_unit_id JOIN areas ar ON ar.code=u.area_code"
-		"  WHERE o.status='active' AND o.valid_from<=?2 AND (o.valid_to IS NULL OR o.valid_to>=?2)"
-		"  AND " IN_AREA("u.area_code", "ar.parent_code", "?1") " GROUP BY o.court_unit_id"
-		" UNION ALL SELECT l.court_unit_id, 0, 0, 0, count(*) FROM debtor_listings l"
-		"  JOIN units u ON u.id=l.court_unit_id JOIN areas ar ON ar.code=u.area_code"
-		"  WHERE l.status='listed' AND (l.expires_on IS NULL OR l.expires_on>=?2)"
-		"  AND " IN_AREA("u.area_code", "ar.parent_code", "?1") " GROUP BY l.court_unit_id"
-		") GROUP BY unit ORDER BY unit";
+	        "SELECT unit, sum(ap), sum(ao), sum(oa), sum(ll) FROM ("
+	        " SELECT police_unit_id AS unit, count(*) AS ap, sum(due_on<?2) AS ao, 0 AS oa, 0 AS ll FROM "
+	        "assist_items"
+	        "  WHERE status='pending' AND " IN_AREA(
+	                "police_area_code", "police_league_code",
+	                "?1") "  GROUP BY police_unit_id"
+	                      " UNION ALL SELECT o.court_unit_id, 0, 0, count(*), 0 FROM control_orders o"
+	                      "  JOIN units u ON u.id=o.court_unit_id JOIN areas ar ON ar.code=u.area_code"
+	                      "  WHERE o.status='active' AND o.valid_from<=?2 AND (o.valid_to IS NULL OR "
+	                      "o.valid_to>=?2)"
+	                      "  AND " IN_AREA(
+	                              "u.area_code", "ar.parent_code",
+	                              "?1") " GROUP BY o.court_unit_id"
+	                                    " UNION ALL SELECT l.court_unit_id, 0, 0, 0, count(*) FROM debtor_listings "
+	                                    "l"
+	                                    "  JOIN units u ON u.id=l.court_unit_id JOIN areas ar ON "
+	                                    "ar.code=u.area_code"
+	                                    "  WHERE l.status='listed' AND (l.expires_on IS NULL OR l.expires_on>=?2)"
+	                                    "  AND " IN_AREA("u.area_code", "ar.parent_code",
+	                                                     "?1") " GROUP BY l.court_unit_id"
+	                                                           ") GROUP BY unit ORDER BY unit";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -752,17 +789,17 @@ static int event_row(sqlite3_stmt *st, arena *a, void *out)
 }
 
 int store_enforce_events(store *db, const char *const *event_types, size_t n_types, const char *from, const char *to,
-			 arena *a, store_enforce_event **out, size_t *out_n, err *e)
+                         arena *a, store_enforce_event **out, size_t *out_n, err *e)
 {
 	/* The business date of a matter step is the stage_started_on it set (demo data and late entries
 	 * are dated by the step, not by the moment they were typed in). */
-	static const char sql[] =
-		"SELECT * FROM (SELECT CAST(e.entity_id AS INTEGER) AS mid, e.actor_unit_id,"
-		" coalesce(json_extract(e.payload,'$.changes.stage_started_on.new'), substr(e.at,1,10)) AS d, e.event_type"
-		" FROM events e JOIN matters m ON m.id=CAST(e.entity_id AS INTEGER)"
-		" WHERE e.event_type IN (?1,?2,?3,?4,?5,?6) AND e.entity_type='matter'"
-		" AND (e.event_type<>'matter.filed' OR m.kind='enforcement'))"
-		" WHERE (?7 IS NULL OR d>=?7) AND (?8 IS NULL OR d<=?8) ORDER BY mid, d";
+	static const char sql[] = "SELECT * FROM (SELECT CAST(e.entity_id AS INTEGER) AS mid, e.actor_unit_id,"
+	                          " coalesce(json_extract(e.payload,'$.changes.stage_started_on.new'), "
+	                          "substr(e.at,1,10)) AS d, e.event_type"
+	                          " FROM events e JOIN matters m ON m.id=CAST(e.entity_id AS INTEGER)"
+	                          " WHERE e.event_type IN (?1,?2,?3,?4,?5,?6) AND e.entity_type='matter'"
+	                          " AND (e.event_type<>'matter.filed' OR m.kind='enforcement'))"
+	                          " WHERE (?7 IS NULL OR d>=?7) AND (?8 IS NULL OR d<=?8) ORDER BY mid, d";
 	if (n_types > 6)
 		return err_set(e, E_INTERNAL, NULL, "at most 6 event types");
 	sqlite3_stmt *st;

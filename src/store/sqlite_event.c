@@ -11,7 +11,7 @@ int store_event_append(store *db, store_event *ev, int64_t *out_seq, err *e)
 {
 	static const char q_max[] = "SELECT coalesce(max(seq),0) FROM events";
 	static const char q_ins[] = "INSERT INTO events(seq,at,actor_user_id,actor_unit_id,entity_type,entity_id,"
-				    "event_type,payload,leaf_hash,subject) VALUES(?,?,?,?,?,?,?,?,?,?)";
+	                            "event_type,payload,leaf_hash,subject) VALUES(?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	char now[32];
 	int rc = sq_note_write(db, e);
@@ -29,7 +29,7 @@ int store_event_append(store *db, store_event *ev, int64_t *out_seq, err *e)
 	sqlite3_reset(st);
 	if (ev->seq && ev->seq != seq)
 		return err_set(e, E_INTEGRITY, NULL, "event sequence %lld is not the next (%lld)", (long long)ev->seq,
-			       (long long)seq);
+		               (long long)seq);
 	if (!ev->at) {
 		util_now_iso(now, sizeof now);
 		ev->at = now;
@@ -127,11 +127,11 @@ static int collect(store *db, sqlite3_stmt *st, arena *a, store_event **out, siz
 	return sq_rows(db, st, a, sizeof **out, 0, row, (void **)out, out_n, -1, NULL, e);
 }
 
-int store_event_list_entity(store *db, const char *entity_type, const char *entity_id, int64_t after_seq,
-			    int limit, arena *a, store_event **out, size_t *out_n, err *e)
+int store_event_list_entity(store *db, const char *entity_type, const char *entity_id, int64_t after_seq, int limit,
+                            arena *a, store_event **out, size_t *out_n, err *e)
 {
-	static const char sql[] = "SELECT " EVENT_COLS
-				  " FROM events WHERE entity_type=? AND entity_id=? AND seq>? ORDER BY seq LIMIT ?";
+	static const char sql[] =
+	        "SELECT " EVENT_COLS " FROM events WHERE entity_type=? AND entity_id=? AND seq>? ORDER BY seq LIMIT ?";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -189,7 +189,7 @@ int store_tlog_node_get(store *db, unsigned level, uint64_t index, unsigned char
 		memcpy(out, sqlite3_column_blob(st, 0), 32);
 	else if (s == SQLITE_ROW || s == SQLITE_DONE)
 		rc = err_set(e, E_INTEGRITY, NULL, "Merkle node (%u,%llu) missing or malformed", level,
-			     (unsigned long long)index);
+		             (unsigned long long)index);
 	else
 		rc = sq_fail(db, e, "tlog node get");
 	sqlite3_reset(st);
@@ -223,8 +223,9 @@ int store_tlog_node_count(store *db, int64_t *out_n, err *e)
 
 int store_tlog_head_insert(store *db, const store_tlog_head *h, err *e)
 {
-	static const char sql[] = "INSERT INTO tlog_heads(tree_size,root,timestamp_ms,hash_alg,sign_alg,key_id,signature)"
-				  " VALUES(?,?,?,?,?,?,?)";
+	static const char sql[] =
+	        "INSERT INTO tlog_heads(tree_size,root,timestamp_ms,hash_alg,sign_alg,key_id,signature)"
+	        " VALUES(?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	if (db->in_tx)
 		return err_set(e, E_INTERNAL, NULL, "signed heads are written outside audited transactions");

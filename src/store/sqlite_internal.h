@@ -24,11 +24,11 @@ struct store {
 		sqlite3_stmt *st;
 	} dyn[DYN_CACHE_MAX];
 	int n_dyn, next_dyn;
-	int in_tx;        /* an audited write transaction is open */
-	int in_read;      /* a read snapshot is open */
-	int in_batch;     /* a generation batch is open: transactions are savepoints */
-	long n_writes;    /* writes in the open transaction */
-	long n_events;    /* events appended in the open transaction */
+	int in_tx;     /* an audited write transaction is open */
+	int in_read;   /* a read snapshot is open */
+	int in_batch;  /* a generation batch is open: transactions are savepoints */
+	long n_writes; /* writes in the open transaction */
+	long n_events; /* events appended in the open transaction */
 };
 
 /* A cached, reset statement for a static SQL string; E_STORE on failure. */
@@ -54,7 +54,7 @@ const char *sq_col_text(sqlite3_stmt *st, int i, arena *a);
  * limit when limit > 0); when total_col >= 0 that column of the first row is *out_total. Resets st. */
 typedef int (*sq_row_fn)(sqlite3_stmt *st, arena *a, void *out);
 int sq_rows(store *db, sqlite3_stmt *st, arena *a, size_t elem, int limit, sq_row_fn fn, void **out, size_t *out_n,
-	    int total_col, int64_t *out_total, err *e);
+            int total_col, int64_t *out_total, err *e);
 /* Bind an id: 0 binds SQL NULL. */
 int sq_bind_id(sqlite3_stmt *st, int i, int64_t id);
 /* A column as int64, 0 for SQL NULL. */

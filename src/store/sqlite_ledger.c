@@ -78,10 +78,10 @@ static int account_row(sqlite3_stmt *st, arena *a, void *out)
 }
 
 int store_ledger_account_find(store *db, const char *court_unit_id, const char *kind, int64_t matter_id, arena *a,
-			      store_ledger_account *out, err *e)
+                              store_ledger_account *out, err *e)
 {
 	static const char by_court[] =
-		"SELECT " ACCOUNT_COLS " FROM ledger_accounts WHERE court_unit_id=?1 AND kind=?2 AND matter_id IS NULL";
+	        "SELECT " ACCOUNT_COLS " FROM ledger_accounts WHERE court_unit_id=?1 AND kind=?2 AND matter_id IS NULL";
 	static const char by_matter[] = "SELECT " ACCOUNT_COLS " FROM ledger_accounts WHERE matter_id=?3 AND kind=?2";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, matter_id ? by_matter : by_court, &st, e);
@@ -112,7 +112,7 @@ int store_ledger_account_get(store *db, int64_t id, arena *a, store_ledger_accou
 int store_ledger_account_insert(store *db, const store_ledger_account *acc, int64_t *out_id, err *e)
 {
 	static const char sql[] =
-		"INSERT INTO ledger_accounts(court_unit_id,kind,matter_id,amount_applied,opened_at) VALUES(?,?,?,?,?)";
+	        "INSERT INTO ledger_accounts(court_unit_id,kind,matter_id,amount_applied,opened_at) VALUES(?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -139,12 +139,13 @@ int store_ledger_account_set_applied(store *db, int64_t id, int64_t amount_appli
 }
 
 int store_ledger_account_list(store *db, const char *court_unit_id, int64_t matter_id, arena *a,
-			      store_ledger_account **out, size_t *out_n, err *e)
+                              store_ledger_account **out, size_t *out_n, err *e)
 {
 	static const char by_matter[] = "SELECT " ACCOUNT_COLS " FROM ledger_accounts WHERE matter_id=?2"
-					" AND (?1 IS NULL OR court_unit_id=?1) ORDER BY id";
-	static const char by_court[] = "SELECT " ACCOUNT_COLS " FROM ledger_accounts WHERE (?1 IS NULL OR court_unit_id=?1)"
-				       " ORDER BY court_unit_id, matter_id IS NOT NULL, matter_id, kind";
+	                                " AND (?1 IS NULL OR court_unit_id=?1) ORDER BY id";
+	static const char by_court[] =
+	        "SELECT " ACCOUNT_COLS " FROM ledger_accounts WHERE (?1 IS NULL OR court_unit_id=?1)"
+	        " ORDER BY court_unit_id, matter_id IS NOT NULL, matter_id, kind";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, matter_id ? by_matter : by_court, &st, e);
 	if (rc)
@@ -160,8 +161,9 @@ int store_ledger_account_apply(store *db, int64_t id, int64_t debit, int64_t cre
 	/* The WHERE clause checks the balance after the change, so a refused change touches nothing and
 	 * the caller learns it from the row count; the table's CHECK is the backstop. */
 	static const char sql[] =
-		"UPDATE ledger_accounts SET debit_total=debit_total+?2, credit_total=credit_total+?3 WHERE id=?1 AND"
-		" CASE kind WHEN 'bank' THEN debit_total+?2 >= credit_total+?3 ELSE credit_total+?3 >= debit_total+?2 END";
+	        "UPDATE ledger_accounts SET debit_total=debit_total+?2, credit_total=credit_total+?3 WHERE id=?1 AND"
+	        " CASE kind WHEN 'bank' THEN debit_total+?2 >= credit_total+?3 ELSE credit_total+?3 >= debit_total+?2 "
+	        "END";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -173,7 +175,8 @@ int store_ledger_account_apply(store *db, int64_t id, int64_t debit, int64_t cre
 }
 
 /* ---- postings and entries ---- */
-#define POSTING_COLS "p.id,p.court_unit_id,p.kind,p.idempotency_key,p.matter_id,p.amount,p.on_date,p.at,p.by_user,p.memo"
+#define POSTING_COLS \
+	"p.id,p.court_unit_id,p.kind,p.idempotency_key,p.matter_id,p.amount,p.on_date,p.at,p.by_user,p.memo"
 
 static int posting_row(sqlite3_stmt *st, arena *a, void *out)
 {
@@ -195,7 +198,7 @@ static int posting_row(sqlite3_stmt *st, arena *a, void *out)
 int store_ledger_posting_insert(store *db, const store_ledger_posting *p, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO ledger_postings(court_unit_id,kind,idempotency_key,matter_id,amount,"
-				  "on_date,at,by_user,memo) VALUES(?,?,?,?,?,?,?,?,?)";
+	                          "on_date,at,by_user,memo) VALUES(?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -230,17 +233,18 @@ int store_ledger_entry_insert(store *db, const store_ledger_entry *en, err *e)
 }
 
 int store_ledger_posting_list(store *db, const char *court_unit_id, int64_t matter_id, int64_t account_id, int limit,
-			      int offset, arena *a, store_ledger_posting **out, size_t *out_n, err *e)
+                              int offset, arena *a, store_ledger_posting **out, size_t *out_n, err *e)
 {
 	static const char by_account[] =
-		"SELECT " POSTING_COLS " FROM ledger_postings p WHERE p.id IN (SELECT posting_id FROM ledger_entries"
-		" WHERE account_id=?3) ORDER BY p.id DESC LIMIT ?4 OFFSET ?5";
+	        "SELECT " POSTING_COLS " FROM ledger_postings p WHERE p.id IN (SELECT posting_id FROM ledger_entries"
+	        " WHERE account_id=?3) ORDER BY p.id DESC LIMIT ?4 OFFSET ?5";
 	static const char by_matter[] =
-		"SELECT " POSTING_COLS " FROM ledger_postings p WHERE p.matter_id=?2 AND (?1 IS NULL OR p.court_unit_id=?1)"
-		" ORDER BY p.id DESC LIMIT ?4 OFFSET ?5";
+	        "SELECT " POSTING_COLS
+	        " FROM ledger_postings p WHERE p.matter_id=?2 AND (?1 IS NULL OR p.court_unit_id=?1)"
+	        " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5";
 	static const char by_court[] =
-		"SELECT " POSTING_COLS " FROM ledger_postings p WHERE (?1 IS NULL OR p.court_unit_id=?1)"
-		" ORDER BY p.id DESC LIMIT ?4 OFFSET ?5";
+	        "SELECT " POSTING_COLS " FROM ledger_postings p WHERE (?1 IS NULL OR p.court_unit_id=?1)"
+	        " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, account_id ? by_account : matter_id ? by_matter : by_court, &st, e);
 	if (rc)
@@ -271,7 +275,7 @@ static int entry_row(sqlite3_stmt *st, arena *a, void *out)
 int store_ledger_entry_list(store *db, int64_t posting_id, arena *a, store_ledger_entry **out, size_t *out_n, err *e)
 {
 	static const char sql[] =
-		"SELECT id,posting_id,account_id,debit,credit FROM ledger_entries WHERE posting_id=? ORDER BY id";
+	        "SELECT id,posting_id,account_id,debit,credit FROM ledger_entries WHERE posting_id=? ORDER BY id";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -282,19 +286,20 @@ int store_ledger_entry_list(store *db, int64_t posting_id, arena *a, store_ledge
 
 int store_ledger_unbalanced(store *db, int64_t after_id, int64_t *out_n, err *e)
 {
-	static const char sql[] =
-		"SELECT count(*) FROM (SELECT p.id FROM ledger_postings p LEFT JOIN ledger_entries en ON en.posting_id=p.id"
-		" WHERE p.id>?1 GROUP BY p.id HAVING count(en.id)<2 OR sum(en.debit)<>sum(en.credit)"
-		" OR sum(en.debit)<>p.amount)";
+	static const char sql[] = "SELECT count(*) FROM (SELECT p.id FROM ledger_postings p LEFT JOIN ledger_entries "
+	                          "en ON en.posting_id=p.id"
+	                          " WHERE p.id>?1 GROUP BY p.id HAVING count(en.id)<2 OR sum(en.debit)<>sum(en.credit)"
+	                          " OR sum(en.debit)<>p.amount)";
 	return one_int(db, sql, after_id, out_n, e);
 }
 
 int store_ledger_drift(store *db, int64_t *out_n, err *e)
 {
 	static const char sql[] =
-		"SELECT count(*) FROM ledger_accounts acc WHERE ?1=?1 AND (acc.debit_total<>(SELECT coalesce(sum(debit),0)"
-		" FROM ledger_entries WHERE account_id=acc.id) OR acc.credit_total<>(SELECT coalesce(sum(credit),0)"
-		" FROM ledger_entries WHERE account_id=acc.id))";
+	        "SELECT count(*) FROM ledger_accounts acc WHERE ?1=?1 AND (acc.debit_total<>(SELECT "
+	        "coalesce(sum(debit),0)"
+	        " FROM ledger_entries WHERE account_id=acc.id) OR acc.credit_total<>(SELECT coalesce(sum(credit),0)"
+	        " FROM ledger_entries WHERE account_id=acc.id))";
 	return one_int(db, sql, 0, out_n, e);
 }
 
@@ -308,7 +313,7 @@ int store_ledger_posting_max(store *db, int64_t *out_id, err *e)
 int store_ledger_request_get(store *db, const char *key, arena *a, store_ledger_request *out, err *e)
 {
 	static const char sql[] = "SELECT key,court_unit_id,op,fingerprint,response,created_at,created_by"
-				  " FROM ledger_requests WHERE key=?";
+	                          " FROM ledger_requests WHERE key=?";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -323,7 +328,9 @@ int store_ledger_request_get(store *db, const char *key, arena *a, store_ledger_
 		out->response = sq_col_text(st, 4, a);
 		out->created_at = sq_col_text(st, 5, a);
 		out->created_by = sqlite3_column_int64(st, 6);
-		rc = out->key && out->op && out->fingerprint && out->response ? OK : err_set(e, E_NOMEM, NULL, "out of memory");
+		rc = out->key && out->op && out->fingerprint && out->response
+		             ? OK
+		             : err_set(e, E_NOMEM, NULL, "out of memory");
 	} else if (s == SQLITE_DONE) {
 		rc = err_set(e, E_NOTFOUND, "idempotency_key", "new key");
 	} else {
@@ -336,7 +343,7 @@ int store_ledger_request_get(store *db, const char *key, arena *a, store_ledger_
 int store_ledger_request_insert(store *db, const store_ledger_request *r, err *e)
 {
 	static const char sql[] = "INSERT INTO ledger_requests(key,court_unit_id,op,fingerprint,response,created_at,"
-				  "created_by) VALUES(?,?,?,?,?,?,?)";
+	                          "created_by) VALUES(?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -353,7 +360,7 @@ int store_ledger_request_insert(store *db, const store_ledger_request *r, err *e
 
 /* ---- receipts ---- */
 #define RECEIPT_COLS                                                                                        \
-	"id,court_unit_id,matter_id,source,amount,disbursed,payer,reference,received_on,due_on,posting_id,"   \
+	"id,court_unit_id,matter_id,source,amount,disbursed,payer,reference,received_on,due_on,posting_id," \
 	"match_posting_id,matched_on,bank_line_id,created_at"
 
 static int receipt_row(sqlite3_stmt *st, arena *a, void *out)
@@ -376,14 +383,14 @@ static int receipt_row(sqlite3_stmt *st, arena *a, void *out)
 	r->bank_line_id = sq_col_id(st, 13);
 	r->created_at = sq_col_text(st, 14, a);
 	return r->court_unit_id && r->source && r->payer && r->reference && r->received_on && r->due_on && r->created_at
-		       ? OK
-		       : E_NOMEM;
+	               ? OK
+	               : E_NOMEM;
 }
 
 int store_ledger_receipt_insert(store *db, const store_ledger_receipt *r, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO ledger_receipts(court_unit_id,matter_id,source,amount,payer,reference,"
-				  "received_on,due_on,posting_id,created_at) VALUES(?,?,?,?,?,?,?,?,?,?)";
+	                          "received_on,due_on,posting_id,created_at) VALUES(?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -408,24 +415,27 @@ int store_ledger_receipt_get(store *db, int64_t id, arena *a, store_ledger_recei
 }
 
 int store_ledger_receipt_list(store *db, const store_ledger_receipt_query *q, arena *a, store_ledger_receipt **out,
-			      size_t *out_n, int64_t *out_total, err *e)
+                              size_t *out_n, int64_t *out_total, err *e)
 {
 	/* the matter's receipts (disbursement allocation) read its index; the rest are per court */
 	static const char by_matter[] =
-		"SELECT " RECEIPT_COLS ", count(*) OVER () FROM ledger_receipts WHERE matter_id=?2"
-		" AND (?1 IS NULL OR court_unit_id=?1) AND (?4 IS NULL OR (source<>'court_fee' AND disbursed<amount AND due_on<?4))"
-		" AND (?5=0 OR (source<>'court_fee' AND disbursed<amount)) AND (?6 IS NULL OR received_on>=?6)"
-		" AND (?7 IS NULL OR received_on<=?7) AND (?8=0 OR bank_line_id IS NULL)"
-		" ORDER BY CASE WHEN ?9 THEN received_on END, CASE WHEN ?9 THEN id END,"
-		" received_on DESC, id DESC LIMIT ?10 OFFSET ?11";
+	        "SELECT " RECEIPT_COLS ", count(*) OVER () FROM ledger_receipts WHERE matter_id=?2"
+	        " AND (?1 IS NULL OR court_unit_id=?1) AND (?4 IS NULL OR (source<>'court_fee' AND disbursed<amount "
+	        "AND due_on<?4))"
+	        " AND (?5=0 OR (source<>'court_fee' AND disbursed<amount)) AND (?6 IS NULL OR received_on>=?6)"
+	        " AND (?7 IS NULL OR received_on<=?7) AND (?8=0 OR bank_line_id IS NULL)"
+	        " ORDER BY CASE WHEN ?9 THEN received_on END, CASE WHEN ?9 THEN id END,"
+	        " received_on DESC, id DESC LIMIT ?10 OFFSET ?11";
 	static const char by_court[] =
-		"SELECT " RECEIPT_COLS ", count(*) OVER () FROM ledger_receipts WHERE (?1 IS NULL OR court_unit_id=?1)"
-		" AND (?3=0 OR matter_id IS NULL)"
-		" AND (?4 IS NULL OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?4))"
-		" AND (?5=0 OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount))"
-		" AND (?6 IS NULL OR received_on>=?6) AND (?7 IS NULL OR received_on<=?7) AND (?8=0 OR bank_line_id IS NULL)"
-		" ORDER BY CASE WHEN ?9 THEN received_on END, CASE WHEN ?9 THEN id END,"
-		" received_on DESC, id DESC LIMIT ?10 OFFSET ?11";
+	        "SELECT " RECEIPT_COLS ", count(*) OVER () FROM ledger_receipts WHERE (?1 IS NULL OR court_unit_id=?1)"
+	        " AND (?3=0 OR matter_id IS NULL)"
+	        " AND (?4 IS NULL OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND "
+	        "due_on<?4))"
+	        " AND (?5=0 OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount))"
+	        " AND (?6 IS NULL OR received_on>=?6) AND (?7 IS NULL OR received_on<=?7) AND (?8=0 OR bank_line_id IS "
+	        "NULL)"
+	        " ORDER BY CASE WHEN ?9 THEN received_on END, CASE WHEN ?9 THEN id END,"
+	        " received_on DESC, id DESC LIMIT ?10 OFFSET ?11";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, q->matter_id ? by_matter : by_court, &st, e);
 	if (rc)
@@ -448,10 +458,10 @@ int store_ledger_receipt_list(store *db, const store_ledger_receipt_query *q, ar
 }
 
 int store_ledger_receipt_held(store *db, int64_t matter_id, int limit, arena *a, store_ledger_receipt **out,
-			      size_t *out_n, err *e)
+                              size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT " RECEIPT_COLS " FROM ledger_receipts WHERE matter_id=?1 AND disbursed<amount"
-				  " AND source<>'court_fee' ORDER BY received_on, id LIMIT ?2";
+	                          " AND source<>'court_fee' ORDER BY received_on, id LIMIT ?2";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -464,7 +474,7 @@ int store_ledger_receipt_held(store *db, int64_t matter_id, int limit, arena *a,
 int store_ledger_receipt_match(store *db, int64_t id, int64_t matter_id, int64_t posting_id, const char *on, err *e)
 {
 	static const char sql[] = "UPDATE ledger_receipts SET matter_id=?, match_posting_id=?, matched_on=?"
-				  " WHERE id=? AND matter_id IS NULL";
+	                          " WHERE id=? AND matter_id IS NULL";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -478,8 +488,8 @@ int store_ledger_receipt_match(store *db, int64_t id, int64_t matter_id, int64_t
 
 int store_ledger_receipt_add_disbursed(store *db, int64_t id, int64_t amount, err *e)
 {
-	static const char sql[] =
-		"UPDATE ledger_receipts SET disbursed=disbursed+?2 WHERE id=?1 AND disbursed+?2<=amount AND disbursed+?2>=0";
+	static const char sql[] = "UPDATE ledger_receipts SET disbursed=disbursed+?2 WHERE id=?1 AND "
+	                          "disbursed+?2<=amount AND disbursed+?2>=0";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -502,7 +512,7 @@ int store_ledger_receipt_set_bank_line(store *db, int64_t id, int64_t line_id, e
 }
 
 /* ---- disbursements ---- */
-#define DISB_COLS                                                                                           \
+#define DISB_COLS                                                                                              \
 	"id,court_unit_id,matter_id,kind,amount,payee_name,payee_account,payee_bank,note,status,requested_by," \
 	"requested_at,decided_by,decided_at,decision_note,posting_id,on_date,bank_line_id"
 
@@ -529,16 +539,16 @@ static int disb_row(sqlite3_stmt *st, arena *a, void *out)
 	d->on_date = sq_col_text(st, 16, a);
 	d->bank_line_id = sq_col_id(st, 17);
 	return d->court_unit_id && d->kind && d->payee_name && d->payee_account && d->payee_bank && d->note &&
-			       d->status && d->requested_at
-		       ? OK
-		       : E_NOMEM;
+	                       d->status && d->requested_at
+	               ? OK
+	               : E_NOMEM;
 }
 
 int store_ledger_disbursement_insert(store *db, const store_ledger_disbursement *d, int64_t *out_id, err *e)
 {
 	static const char sql[] =
-		"INSERT INTO ledger_disbursements(court_unit_id,matter_id,kind,amount,payee_name,payee_account,"
-		"payee_bank,note,status,requested_by,requested_at) VALUES(?,?,?,?,?,?,?,?,'requested',?,?)";
+	        "INSERT INTO ledger_disbursements(court_unit_id,matter_id,kind,amount,payee_name,payee_account,"
+	        "payee_bank,note,status,requested_by,requested_at) VALUES(?,?,?,?,?,?,?,?,'requested',?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -563,14 +573,14 @@ int store_ledger_disbursement_get(store *db, int64_t id, arena *a, store_ledger_
 }
 
 int store_ledger_disbursement_list(store *db, const char *court_unit_id, int64_t matter_id, const char *status,
-				   const char *from, const char *to, int bank_unmatched, int limit, arena *a,
-				   store_ledger_disbursement **out, size_t *out_n, err *e)
+                                   const char *from, const char *to, int bank_unmatched, int limit, arena *a,
+                                   store_ledger_disbursement **out, size_t *out_n, err *e)
 {
 	static const char sql[] =
-		"SELECT " DISB_COLS " FROM ledger_disbursements WHERE (?1 IS NULL OR court_unit_id=?1)"
-		" AND (?2=0 OR matter_id=?2) AND (?3 IS NULL OR status=?3) AND (?4 IS NULL OR on_date>=?4)"
-		" AND (?5 IS NULL OR on_date<=?5) AND (?6=0 OR bank_line_id IS NULL)"
-		" ORDER BY status<>'requested', id DESC LIMIT ?7";
+	        "SELECT " DISB_COLS " FROM ledger_disbursements WHERE (?1 IS NULL OR court_unit_id=?1)"
+	        " AND (?2=0 OR matter_id=?2) AND (?3 IS NULL OR status=?3) AND (?4 IS NULL OR on_date>=?4)"
+	        " AND (?5 IS NULL OR on_date<=?5) AND (?6=0 OR bank_line_id IS NULL)"
+	        " ORDER BY status<>'requested', id DESC LIMIT ?7";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -587,8 +597,9 @@ int store_ledger_disbursement_list(store *db, const char *court_unit_id, int64_t
 
 int store_ledger_disbursement_decide(store *db, const store_ledger_disbursement *d, err *e)
 {
-	static const char sql[] = "UPDATE ledger_disbursements SET status=?, decided_by=?, decided_at=?, decision_note=?,"
-				  " posting_id=?, on_date=? WHERE id=? AND status='requested'";
+	static const char sql[] =
+	        "UPDATE ledger_disbursements SET status=?, decided_by=?, decided_at=?, decision_note=?,"
+	        " posting_id=?, on_date=? WHERE id=? AND status='requested'";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -606,7 +617,7 @@ int store_ledger_disbursement_decide(store *db, const store_ledger_disbursement 
 int store_ledger_disbursement_pending(store *db, int64_t matter_id, const char *kind, int64_t *out_sum, err *e)
 {
 	static const char sql[] = "SELECT coalesce(sum(amount),0) FROM ledger_disbursements WHERE matter_id=?"
-				  " AND kind=? AND status='requested'";
+	                          " AND kind=? AND status='requested'";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -653,7 +664,7 @@ static int import_row(sqlite3_stmt *st, arena *a, void *out)
 int store_ledger_bank_import_insert(store *db, const store_ledger_bank_import *im, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO ledger_bank_imports(court_unit_id,first_on,last_on,n_lines,n_matched,"
-				  "report,imported_at,imported_by) VALUES(?,?,?,?,?,?,?,?)";
+	                          "report,imported_at,imported_by) VALUES(?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -685,16 +696,16 @@ int store_ledger_bank_import_set_report(store *db, int64_t id, int64_t n_matched
 int store_ledger_bank_import_get(store *db, int64_t id, arena *a, store_ledger_bank_import *out, err *e)
 {
 	static const char sql[] = "SELECT id,court_unit_id,first_on,last_on,n_lines,n_matched,report,imported_at,"
-				  "imported_by FROM ledger_bank_imports WHERE id=?";
+	                          "imported_by FROM ledger_bank_imports WHERE id=?";
 	return one_row(db, sql, id, a, import_row, out, "银行流水导入记录不存在或无权查看", e);
 }
 
 int store_ledger_bank_import_list(store *db, const char *court_unit_id, int limit, arena *a,
-				  store_ledger_bank_import **out, size_t *out_n, err *e)
+                                  store_ledger_bank_import **out, size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT id,court_unit_id,first_on,last_on,n_lines,n_matched,'{}',imported_at,"
-				  "imported_by FROM ledger_bank_imports WHERE (?1 IS NULL OR court_unit_id=?1)"
-				  " ORDER BY id DESC LIMIT ?2";
+	                          "imported_by FROM ledger_bank_imports WHERE (?1 IS NULL OR court_unit_id=?1)"
+	                          " ORDER BY id DESC LIMIT ?2";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -707,7 +718,7 @@ int store_ledger_bank_import_list(store *db, const char *court_unit_id, int limi
 int store_ledger_bank_line_insert(store *db, const store_ledger_bank_line *l, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO ledger_bank_lines(import_id,line_no,on_date,amount,reference,payer,"
-				  "receipt_id,disbursement_id,match_rule) VALUES(?,?,?,?,?,?,?,?,?)";
+	                          "receipt_id,disbursement_id,match_rule) VALUES(?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -742,20 +753,20 @@ static int day_row(sqlite3_stmt *st, arena *a, void *out)
 }
 
 int store_ledger_day_totals(store *db, const char *court_unit_id, const char *on_date, arena *a,
-			    store_ledger_day_row **out, size_t *out_n, err *e)
+                            store_ledger_day_row **out, size_t *out_n, err *e)
 {
 	/* The running totals on the account row (debit_total, credit_total) come along so the caller can
 	 * check them against the sums of the entries: they are maintained separately. */
-	static const char sql[] =
-		"SELECT acc.id, acc.kind, acc.matter_id,"
-		" coalesce(sum(CASE WHEN p.on_date<?2 THEN en.debit END),0),"
-		" coalesce(sum(CASE WHEN p.on_date<?2 THEN en.credit END),0),"
-		" coalesce(sum(CASE WHEN p.on_date=?2 THEN en.debit END),0),"
-		" coalesce(sum(CASE WHEN p.on_date=?2 THEN en.credit END),0),"
-		" acc.debit_total, acc.credit_total"
-		" FROM ledger_accounts acc LEFT JOIN ledger_entries en ON en.account_id=acc.id"
-		" LEFT JOIN ledger_postings p ON p.id=en.posting_id"
-		" WHERE acc.court_unit_id=?1 GROUP BY acc.id ORDER BY acc.matter_id IS NOT NULL, acc.matter_id, acc.kind";
+	static const char sql[] = "SELECT acc.id, acc.kind, acc.matter_id,"
+	                          " coalesce(sum(CASE WHEN p.on_date<?2 THEN en.debit END),0),"
+	                          " coalesce(sum(CASE WHEN p.on_date<?2 THEN en.credit END),0),"
+	                          " coalesce(sum(CASE WHEN p.on_date=?2 THEN en.debit END),0),"
+	                          " coalesce(sum(CASE WHEN p.on_date=?2 THEN en.credit END),0),"
+	                          " acc.debit_total, acc.credit_total"
+	                          " FROM ledger_accounts acc LEFT JOIN ledger_entries en ON en.account_id=acc.id"
+	                          " LEFT JOIN ledger_postings p ON p.id=en.posting_id"
+	                          " WHERE acc.court_unit_id=?1 GROUP BY acc.id ORDER BY acc.matter_id IS NOT NULL, "
+	                          "acc.matter_id, acc.kind";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -782,7 +793,7 @@ static int recon_row(sqlite3_stmt *st, arena *a, void *out)
 int store_ledger_reconciliation_insert(store *db, const store_ledger_reconciliation *r, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO ledger_reconciliations(court_unit_id,on_date,ok,report,created_at,"
-				  "created_by) VALUES(?,?,?,?,?,?)";
+	                          "created_by) VALUES(?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -797,11 +808,11 @@ int store_ledger_reconciliation_insert(store *db, const store_ledger_reconciliat
 }
 
 int store_ledger_reconciliation_list(store *db, const char *court_unit_id, int limit, arena *a,
-				     store_ledger_reconciliation **out, size_t *out_n, err *e)
+                                     store_ledger_reconciliation **out, size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT id,court_unit_id,on_date,ok,report,created_at,created_by"
-				  " FROM ledger_reconciliations WHERE (?1 IS NULL OR court_unit_id=?1)"
-				  " ORDER BY on_date DESC, id DESC LIMIT ?2";
+	                          " FROM ledger_reconciliations WHERE (?1 IS NULL OR court_unit_id=?1)"
+	                          " ORDER BY on_date DESC, id DESC LIMIT ?2";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -830,24 +841,27 @@ static int summary_row(sqlite3_stmt *st, arena *a, void *out)
 }
 
 int store_ledger_summaries(store *db, const char *area_code, const char *court_unit_id, const char *today,
-			 const char *from, const char *to, arena *a, store_ledger_court_summary **out, size_t *out_n, err *e)
+                           const char *from, const char *to, arena *a, store_ledger_court_summary **out, size_t *out_n,
+                           err *e)
 {
 	static const char sql[] =
-		"SELECT c, sum(un), sum(ua), sum(odn), sum(oda), sum(wn), sum(wa), sum(rv), sum(ds), sum(rf) FROM ("
-		" SELECT court_unit_id AS c, (matter_id IS NULL) AS un, CASE WHEN matter_id IS NULL THEN amount ELSE 0 END AS ua,"
-		"  (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3) AS odn,"
-		"  CASE WHEN matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3"
-		"   THEN amount-disbursed ELSE 0 END AS oda, 0 AS wn, 0 AS wa, 0 AS rv, 0 AS ds, 0 AS rf"
-		"  FROM ledger_receipts WHERE (?2 IS NULL OR court_unit_id=?2)"
-		"  AND (matter_id IS NULL OR (source<>'court_fee' AND disbursed<amount AND due_on<?3))"
-		" UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 1, amount, 0, 0, 0 FROM ledger_disbursements"
-		"  WHERE status='requested' AND (?2 IS NULL OR court_unit_id=?2)"
-		" UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 0, 0, CASE WHEN kind='receipt' THEN amount ELSE 0 END,"
-		"  CASE WHEN kind='disbursement' THEN amount ELSE 0 END, CASE WHEN kind='refund' THEN amount ELSE 0 END"
-		"  FROM ledger_postings WHERE kind IN ('receipt','disbursement','refund') AND (?2 IS NULL OR court_unit_id=?2)"
-		"  AND (?4 IS NULL OR on_date>=?4) AND (?5 IS NULL OR on_date<=?5)"
-		") JOIN units u ON u.id=c JOIN areas ar ON ar.code=u.area_code"
-		" WHERE (?1 IS NULL OR ?1='150000' OR u.area_code=?1 OR ar.parent_code=?1) GROUP BY c ORDER BY c";
+	        "SELECT c, sum(un), sum(ua), sum(odn), sum(oda), sum(wn), sum(wa), sum(rv), sum(ds), sum(rf) FROM ("
+	        " SELECT court_unit_id AS c, (matter_id IS NULL) AS un, CASE WHEN matter_id IS NULL THEN amount ELSE 0 "
+	        "END AS ua,"
+	        "  (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3) AS odn,"
+	        "  CASE WHEN matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3"
+	        "   THEN amount-disbursed ELSE 0 END AS oda, 0 AS wn, 0 AS wa, 0 AS rv, 0 AS ds, 0 AS rf"
+	        "  FROM ledger_receipts WHERE (?2 IS NULL OR court_unit_id=?2)"
+	        "  AND (matter_id IS NULL OR (source<>'court_fee' AND disbursed<amount AND due_on<?3))"
+	        " UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 1, amount, 0, 0, 0 FROM ledger_disbursements"
+	        "  WHERE status='requested' AND (?2 IS NULL OR court_unit_id=?2)"
+	        " UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 0, 0, CASE WHEN kind='receipt' THEN amount ELSE 0 END,"
+	        "  CASE WHEN kind='disbursement' THEN amount ELSE 0 END, CASE WHEN kind='refund' THEN amount ELSE 0 END"
+	        "  FROM ledger_postings WHERE kind IN ('receipt','disbursement','refund') AND (?2 IS NULL OR "
+	        "court_unit_id=?2)"
+	        "  AND (?4 IS NULL OR on_date>=?4) AND (?5 IS NULL OR on_date<=?5)"
+	        ") JOIN units u ON u.id=c JOIN areas ar ON ar.code=u.area_code"
+	        " WHERE (?1 IS NULL OR ?1='150000' OR u.area_code=?1 OR ar.parent_code=?1) GROUP BY c ORDER BY c";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -871,16 +885,18 @@ static int held_row(sqlite3_stmt *st, arena *a, void *out)
 }
 
 int store_ledger_held_list(store *db, const char *court_unit_id, arena *a, store_ledger_held **out, size_t *out_n,
-			   err *e)
+                           err *e)
 {
 	static const char sql[] =
-		"SELECT m, k, sum(v) FROM ("
-		" SELECT coalesce(matter_id,0) AS m, CASE WHEN matter_id IS NULL THEN 'unidentified' ELSE 'matter' END AS k,"
-		"  amount-disbursed AS v FROM ledger_receipts WHERE court_unit_id=?1 AND source<>'court_fee'"
-		" UNION ALL SELECT matter_id, 'fees', amount FROM ledger_receipts WHERE court_unit_id=?1 AND source='court_fee'"
-		" UNION ALL SELECT matter_id, 'fees', -amount FROM ledger_disbursements WHERE court_unit_id=?1"
-		"  AND kind='fee_refund' AND status='posted'"
-		") GROUP BY m, k ORDER BY m, k";
+	        "SELECT m, k, sum(v) FROM ("
+	        " SELECT coalesce(matter_id,0) AS m, CASE WHEN matter_id IS NULL THEN 'unidentified' ELSE 'matter' END "
+	        "AS k,"
+	        "  amount-disbursed AS v FROM ledger_receipts WHERE court_unit_id=?1 AND source<>'court_fee'"
+	        " UNION ALL SELECT matter_id, 'fees', amount FROM ledger_receipts WHERE court_unit_id=?1 AND "
+	        "source='court_fee'"
+	        " UNION ALL SELECT matter_id, 'fees', -amount FROM ledger_disbursements WHERE court_unit_id=?1"
+	        "  AND kind='fee_refund' AND status='posted'"
+	        ") GROUP BY m, k ORDER BY m, k";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)

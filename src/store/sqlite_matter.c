@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MATTER_COLS                                                                                         \
+#define MATTER_COLS                                                                                          \
 	"m.id,m.number,m.kind,m.summary,m.status,m.stage,m.procedure,m.holder_unit_id,m.holder_area_code,"   \
-	"m.holder_league_code,m.filed_unit_id,m.filed_at,m.stage_started_on,m.rule_id,m.due_on,m.closed_at,"  \
+	"m.holder_league_code,m.filed_unit_id,m.filed_at,m.stage_started_on,m.rule_id,m.due_on,m.closed_at," \
 	"m.updated_at,m.extensions,m.returns,m.transfer_returns,m.green,m.version,m.suspended_on"
 
 static int matter_row(sqlite3_stmt *st, arena *a, store_matter *m)
@@ -42,9 +42,9 @@ static int matter_row(sqlite3_stmt *st, arena *a, store_matter *m)
 	m->version = sqlite3_column_int64(st, 21);
 	m->suspended_on = sq_col_text(st, 22, a);
 	return (m->number && m->kind && m->summary && m->status && m->stage && m->holder_unit_id && m->filed_at &&
-		m->updated_at)
-		       ? OK
-		       : E_NOMEM;
+	        m->updated_at)
+	               ? OK
+	               : E_NOMEM;
 }
 
 static int bump_serial(store *db, const char *sql, const char *k1, const char *k2, int year, int64_t *out, err *e)
@@ -71,14 +71,14 @@ static int bump_serial(store *db, const char *sql, const char *k1, const char *k
 int store_matter_next_serial(store *db, const char *area_code, int year, int64_t *out, err *e)
 {
 	static const char sql[] = "INSERT INTO matter_serials(area_code,year,last) VALUES(?,?,1) "
-				  "ON CONFLICT(area_code,year) DO UPDATE SET last=last+1 RETURNING last";
+	                          "ON CONFLICT(area_code,year) DO UPDATE SET last=last+1 RETURNING last";
 	return bump_serial(db, sql, area_code, NULL, year, out, e);
 }
 
 int store_case_serial_next(store *db, const char *scope, const char *type_code, int year, int64_t *out, err *e)
 {
 	static const char sql[] = "INSERT INTO case_serials(scope,type_code,year,last) VALUES(?,?,?,1) "
-				  "ON CONFLICT(scope,type_code,year) DO UPDATE SET last=last+1 RETURNING last";
+	                          "ON CONFLICT(scope,type_code,year) DO UPDATE SET last=last+1 RETURNING last";
 	return bump_serial(db, sql, scope, type_code, year, out, e);
 }
 
@@ -110,9 +110,10 @@ static void bind_matter(sqlite3_stmt *st, const store_matter *m)
 int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *e)
 {
 	static const char sql[] =
-		"INSERT INTO matters(number,kind,summary,status,stage,procedure,holder_unit_id,holder_area_code,"
-		"holder_league_code,filed_unit_id,filed_at,stage_started_on,rule_id,due_on,closed_at,updated_at,"
-		"extensions,returns,transfer_returns,green,suspended_on) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	        "INSERT INTO matters(number,kind,summary,status,stage,procedure,holder_unit_id,holder_area_code,"
+	        "holder_league_code,filed_unit_id,filed_at,stage_started_on,rule_id,due_on,closed_at,updated_at,"
+	        "extensions,returns,transfer_returns,green,suspended_on) "
+	        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -130,10 +131,10 @@ int store_matter_update(store *db, const store_matter *m, err *e)
 	 * rewrites the entries of every index on a column in the SET list, changed or not, and the number
 	 * (UNIQUE) and filing-time indexes were two of the six each step rewrote. */
 	static const char sql[] =
-		"UPDATE matters SET status=?4,stage=?5,procedure=?6,holder_unit_id=?7,holder_area_code=?8,"
-		"holder_league_code=?9,stage_started_on=?12,rule_id=?13,due_on=?14,closed_at=?15,updated_at=?16,"
-		"extensions=?17,returns=?18,transfer_returns=?19,green=?20,suspended_on=?21,version=version+1 "
-		"WHERE id=?22 AND version=?23";
+	        "UPDATE matters SET status=?4,stage=?5,procedure=?6,holder_unit_id=?7,holder_area_code=?8,"
+	        "holder_league_code=?9,stage_started_on=?12,rule_id=?13,due_on=?14,closed_at=?15,updated_at=?16,"
+	        "extensions=?17,returns=?18,transfer_returns=?19,green=?20,suspended_on=?21,version=version+1 "
+	        "WHERE id=?22 AND version=?23";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -262,7 +263,7 @@ static size_t utf8_char_len(const char *s)
 int store_party_insert(store *db, const store_party *p, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO parties(matter_id,ord,type,name,role,id_type,id_number,sex,birth_date,"
-				  "id_warning) VALUES(?,?,?,?,?,?,?,?,?,?)";
+	                          "id_warning) VALUES(?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -313,7 +314,7 @@ static int party_row(sqlite3_stmt *st, arena *a, void *out)
 int store_party_list(store *db, int64_t matter_id, arena *a, store_party **out, size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT id,matter_id,ord,type,name,role,id_type,id_number,sex,birth_date,id_warning "
-				  "FROM parties WHERE matter_id=? ORDER BY ord";
+	                          "FROM parties WHERE matter_id=? ORDER BY ord";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -326,7 +327,7 @@ int store_party_list(store *db, int64_t matter_id, arena *a, store_party **out, 
 int store_case_number_insert(store *db, const store_case_number *c, err *e)
 {
 	static const char sql[] =
-		"INSERT INTO case_numbers(matter_id,unit_id,stage,number,created_at) VALUES(?,?,?,?,?)";
+	        "INSERT INTO case_numbers(matter_id,unit_id,stage,number,created_at) VALUES(?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -357,7 +358,7 @@ static int case_number_row(sqlite3_stmt *st, arena *a, void *out)
 int store_case_number_list(store *db, int64_t matter_id, arena *a, store_case_number **out, size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT id,matter_id,unit_id,stage,number,created_at FROM case_numbers "
-				  "WHERE matter_id=? ORDER BY id";
+	                          "WHERE matter_id=? ORDER BY id";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -395,9 +396,9 @@ static void qb_add(struct qb *b, const char *frag, const char *value)
 }
 
 int store_matter_search(store *db, const store_matter_query *q, arena *a, store_matter **out, size_t *out_n,
-			int64_t *out_total, err *e)
+                        int64_t *out_total, err *e)
 {
-	struct qb b = {.len = 0};
+	struct qb b = { .len = 0 };
 	int rc = OK;
 	char pattern[300];
 	qb_add(&b, " FROM matters m WHERE 1=1", NULL);
@@ -430,8 +431,9 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	if (q->vis_on && !sees_all) {
 		char sub[200];
 		snprintf(sub, sizeof sub, "%s.%%", q->vis_unit_id ? q->vis_unit_id : "");
-		qb_add(&b, " AND EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
-			   " JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id=? OR u.id LIKE ?",
+		qb_add(&b,
+		       " AND EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
+		       " JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id=? OR u.id LIKE ?",
 		       q->vis_unit_id ? q->vis_unit_id : "");
 		qb_bind(&b, arena_strdup(a, sub));
 		if (q->vis_area_code) {
@@ -461,7 +463,8 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	if (q->green_only)
 		qb_add(&b, " AND m.green", NULL);
 	if (q->number) {
-		qb_add(&b, " AND (m.number=? OR m.id IN (SELECT matter_id FROM case_numbers WHERE number=?))", q->number);
+		qb_add(&b, " AND (m.number=? OR m.id IN (SELECT matter_id FROM case_numbers WHERE number=?))",
+		       q->number);
 		qb_bind(&b, q->number);
 	}
 	if (q->id_number)
@@ -480,8 +483,9 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 			 * would confirm every candidate; skip reading the parties */
 			qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram=?)", gram);
 		else {
-			qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
-				   "WHERE g.gram=? AND p.name LIKE ?)",
+			qb_add(&b,
+			       " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
+			       "WHERE g.gram=? AND p.name LIKE ?)",
 			       gram);
 			qb_bind(&b, like);
 		}
@@ -501,9 +505,10 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	/* With the status fixed, "m.status='closed'" orders nothing, and leaving it out lets a holder's
 	 * urgency list walk matters_holder (holder, status, green DESC, due_on, id) and stop at the limit. */
 	snprintf(psql, sizeof psql, "SELECT " MATTER_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", b.sql,
-		 !q->order_urgency ? "m.id DESC"
-		 : q->status || q->due_before || q->due_from || q->due_to ? "m.green DESC, m.due_on, m.id"
-									  : "m.status='closed', m.green DESC, m.due_on, m.id");
+	         !q->order_urgency ? "m.id DESC"
+	         : q->status || q->due_before || q->due_from || q->due_to
+	                 ? "m.green DESC, m.due_on, m.id"
+	                 : "m.status='closed', m.green DESC, m.due_on, m.id");
 	if ((rc = sq_prepare_text(db, psql, &st, e)))
 		return rc;
 	for (int i = 0; i < b.n; i++)
@@ -529,7 +534,7 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 /* Add the counts of (group, a, b) rows from st to the matching rows of v: col 1 into *fa, col 2 (if
  * fb) into *fb. Every such group is also a group of open matters, so it is already in v. */
 static int merge_counts(store *db, sqlite3_stmt *st, store_supervision_row *v, size_t n, size_t off_a, size_t off_b,
-			err *e)
+                        err *e)
 {
 	int s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -549,7 +554,7 @@ static int merge_counts(store *db, sqlite3_stmt *st, store_supervision_row *v, s
 }
 
 int store_supervision_counts(store *db, const char *group_by, const char *area_code, const char *today,
-			     const char *soon, arena *a, store_supervision_row **out, size_t *out_n, err *e)
+                             const char *soon, arena *a, store_supervision_row **out, size_t *out_n, err *e)
 {
 	/* Per grouping level (area_code restricts to the level above), four statements over the partial
 	 * indexes of open matters (migration 0007), each naming its index (without statistics SQLite would
@@ -566,34 +571,40 @@ int store_supervision_counts(store *db, const char *group_by, const char *area_c
 		"SELECT holder_area_code, count(*) FROM matters INDEXED BY matters_open_by_league"
 		" WHERE status='open' AND holder_league_code=?3 GROUP BY 1",
 		"SELECT holder_unit_id, count(*) FROM matters INDEXED BY matters_open_by_area"
-		" WHERE status='open' AND holder_area_code=?3 GROUP BY 1"};
+		" WHERE status='open' AND holder_area_code=?3 GROUP BY 1"
+	};
 	static const char *const q_overdue[3] = {
 		"SELECT holder_league_code, count(*), sum(green<>0) FROM matters INDEXED BY matters_open_by_due"
 		" WHERE status='open' AND suspended_on IS NULL AND due_on<?1 GROUP BY 1",
 		"SELECT holder_area_code, count(*), sum(green<>0) FROM matters INDEXED BY matters_open_by_due"
 		" WHERE status='open' AND suspended_on IS NULL AND due_on<?1 AND holder_league_code=?3 GROUP BY 1",
 		"SELECT holder_unit_id, count(*), sum(green<>0) FROM matters INDEXED BY matters_open_by_due"
-		" WHERE status='open' AND suspended_on IS NULL AND due_on<?1 AND holder_area_code=?3 GROUP BY 1"};
+		" WHERE status='open' AND suspended_on IS NULL AND due_on<?1 AND holder_area_code=?3 GROUP BY 1"
+	};
 	static const char *const q_soon[3] = {
 		"SELECT holder_league_code, count(*) FROM matters INDEXED BY matters_open_by_due"
 		" WHERE status='open' AND suspended_on IS NULL AND due_on>=?1 AND due_on<=?2 GROUP BY 1",
 		"SELECT holder_area_code, count(*) FROM matters INDEXED BY matters_open_by_due"
-		" WHERE status='open' AND suspended_on IS NULL AND due_on>=?1 AND due_on<=?2 AND holder_league_code=?3 GROUP BY 1",
+		" WHERE status='open' AND suspended_on IS NULL AND due_on>=?1 AND due_on<=?2 AND holder_league_code=?3 "
+		"GROUP BY 1",
 		"SELECT holder_unit_id, count(*) FROM matters INDEXED BY matters_open_by_due"
-		" WHERE status='open' AND suspended_on IS NULL AND due_on>=?1 AND due_on<=?2 AND holder_area_code=?3 GROUP BY 1"};
+		" WHERE status='open' AND suspended_on IS NULL AND due_on>=?1 AND due_on<=?2 AND holder_area_code=?3 "
+		"GROUP BY 1"
+	};
 	static const char *const q_returned[3] = {
 		"SELECT holder_league_code, count(*) FROM matters INDEXED BY matters_open_returned"
 		" WHERE status='open' AND (returns>=2 OR transfer_returns>=2) GROUP BY 1",
 		"SELECT holder_area_code, count(*) FROM matters INDEXED BY matters_open_returned"
 		" WHERE status='open' AND (returns>=2 OR transfer_returns>=2) AND holder_league_code=?3 GROUP BY 1",
 		"SELECT holder_unit_id, count(*) FROM matters INDEXED BY matters_open_returned"
-		" WHERE status='open' AND (returns>=2 OR transfer_returns>=2) AND holder_area_code=?3 GROUP BY 1"};
+		" WHERE status='open' AND (returns>=2 OR transfer_returns>=2) AND holder_area_code=?3 GROUP BY 1"
+	};
 	static const char t_league[] = "SELECT to_league_code, count(*), sum(green) FROM transfers"
-				       " WHERE status='sent' AND accept_due_on<?1 GROUP BY 1";
+	                               " WHERE status='sent' AND accept_due_on<?1 GROUP BY 1";
 	static const char t_area[] = "SELECT to_area_code, count(*), sum(green) FROM transfers"
-				     " WHERE status='sent' AND accept_due_on<?1 AND to_league_code=?3 GROUP BY 1";
+	                             " WHERE status='sent' AND accept_due_on<?1 AND to_league_code=?3 GROUP BY 1";
 	static const char t_unit[] = "SELECT to_unit_id, count(*), sum(green) FROM transfers"
-				     " WHERE status='sent' AND accept_due_on<?1 AND to_area_code=?3 GROUP BY 1";
+	                             " WHERE status='sent' AND accept_due_on<?1 AND to_area_code=?3 GROUP BY 1";
 	int lv;
 	const char *tq;
 	if (!strcmp(group_by, "league"))
@@ -624,10 +635,10 @@ int store_supervision_counts(store *db, const char *group_by, const char *area_c
 		n++;
 	}
 	sqlite3_reset(st);
-	const char *const *qs[3] = {q_overdue, q_soon, q_returned};
-	const size_t off_a[3] = {offsetof(store_supervision_row, overdue), offsetof(store_supervision_row, due_soon),
-				 offsetof(store_supervision_row, returned_twice)};
-	const size_t off_b[3] = {offsetof(store_supervision_row, green_misses), 0, 0};
+	const char *const *qs[3] = { q_overdue, q_soon, q_returned };
+	const size_t off_a[3] = { offsetof(store_supervision_row, overdue), offsetof(store_supervision_row, due_soon),
+		                  offsetof(store_supervision_row, returned_twice) };
+	const size_t off_b[3] = { offsetof(store_supervision_row, green_misses), 0, 0 };
 	for (int k = 0; k < 3; k++) {
 		if ((rc = sq_prepare(db, qs[k][lv], &st, e)))
 			return rc;

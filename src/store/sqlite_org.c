@@ -107,8 +107,9 @@ int store_unit_list(store *db, arena *a, store_unit **out, size_t *out_n, err *e
 int store_holiday_put(store *db, const store_holiday *h, int *out_changed, err *e)
 {
 	static const char q_get[] = "SELECT kind,name,source FROM holidays WHERE date=?";
-	static const char q_put[] = "INSERT INTO holidays(date,kind,name,source) VALUES(?,?,?,?) "
-				    "ON CONFLICT(date) DO UPDATE SET kind=excluded.kind,name=excluded.name,source=excluded.source";
+	static const char q_put[] =
+	        "INSERT INTO holidays(date,kind,name,source) VALUES(?,?,?,?) "
+	        "ON CONFLICT(date) DO UPDATE SET kind=excluded.kind,name=excluded.name,source=excluded.source";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, q_get, &st, e);
 	if (rc)

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TRANSFER_COLS                                                                                       \
-	"id,matter_id,action,to_stage,rule_id,procedure,from_unit_id,to_unit_id,to_area_code,to_league_code,"  \
+#define TRANSFER_COLS                                                                                         \
+	"id,matter_id,action,to_stage,rule_id,procedure,from_unit_id,to_unit_id,to_area_code,to_league_code," \
 	"status,note,reason,manifest,sent_at,accept_due_on,answered_at,green,sent_by,answered_by"
 
 static int transfer_row(sqlite3_stmt *st, arena *a, void *out)
@@ -40,9 +40,10 @@ static int transfer_row(sqlite3_stmt *st, arena *a, void *out)
 int store_transfer_insert(store *db, const store_transfer *t, int64_t *out_id, err *e)
 {
 	static const char sql[] =
-		"INSERT INTO transfers(matter_id,action,to_stage,rule_id,procedure,from_unit_id,to_unit_id,to_area_code,"
-		"to_league_code,status,note,manifest,green,sent_at,sent_by,accept_due_on) "
-		"VALUES(?,?,?,?,?,?,?,?,?,'sent',?,?,?,?,?,?)";
+	        "INSERT INTO "
+	        "transfers(matter_id,action,to_stage,rule_id,procedure,from_unit_id,to_unit_id,to_area_code,"
+	        "to_league_code,status,note,manifest,green,sent_at,sent_by,accept_due_on) "
+	        "VALUES(?,?,?,?,?,?,?,?,?,'sent',?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -100,11 +101,11 @@ int store_transfer_pending(store *db, int64_t matter_id, arena *a, store_transfe
 	return transfer_one(db, sql, matter_id, a, out, e);
 }
 
-int store_transfer_answer(store *db, int64_t id, const char *status, const char *reason, const char *at,
-			  int64_t by, err *e)
+int store_transfer_answer(store *db, int64_t id, const char *status, const char *reason, const char *at, int64_t by,
+                          err *e)
 {
 	static const char sql[] = "UPDATE transfers SET status=?, reason=?, answered_at=?, answered_by=? "
-				  "WHERE id=? AND status='sent'";
+	                          "WHERE id=? AND status='sent'";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -122,7 +123,7 @@ int store_transfer_answer(store *db, int64_t id, const char *status, const char 
 }
 
 int store_transfer_list(store *db, const store_transfer_query *q, arena *a, store_transfer **out, size_t *out_n,
-			int64_t *out_total, err *e)
+                        int64_t *out_total, err *e)
 {
 	/* Only the filters that are set go into the WHERE clause (constant fragments, values bound), so
 	 * SQLite can use transfers_to / transfers_from / transfers_pending_*: the "?1 IS NULL OR col=?1"
@@ -212,7 +213,7 @@ int store_file_insert(store *db, const store_file *f, err *e)
 int store_matter_file_insert(store *db, const store_matter_file *f, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO matter_files(matter_id,sha256,name,unit_id,uploaded_by,uploaded_at,"
-				  "log_seq) VALUES(?,?,?,?,?,?,?)";
+	                          "log_seq) VALUES(?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -253,7 +254,7 @@ static int mf_row(sqlite3_stmt *st, arena *a, void *out)
 int store_matter_file_list(store *db, int64_t matter_id, arena *a, store_matter_file **out, size_t *out_n, err *e)
 {
 	static const char sql[] = "SELECT " MF_COLS " FROM matter_files mf JOIN files f ON f.sha256=mf.sha256 "
-				  "WHERE mf.matter_id=? ORDER BY mf.id";
+	                          "WHERE mf.matter_id=? ORDER BY mf.id";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -265,7 +266,7 @@ int store_matter_file_list(store *db, int64_t matter_id, arena *a, store_matter_
 int store_matter_file_first(store *db, const char *sha256, arena *a, store_matter_file *out, err *e)
 {
 	static const char sql[] = "SELECT " MF_COLS " FROM matter_files mf JOIN files f ON f.sha256=mf.sha256 "
-				  "WHERE mf.sha256=? ORDER BY mf.log_seq LIMIT 1";
+	                          "WHERE mf.sha256=? ORDER BY mf.log_seq LIMIT 1";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -283,7 +284,8 @@ int store_matter_file_first(store *db, const char *sha256, arena *a, store_matte
 }
 
 /* ---- extensions ---- */
-#define EXT_COLS "id,matter_id,requested_by,decided_by,stage,rule_id,status,reason,basis,requested_at,decided_at,decision_note"
+#define EXT_COLS \
+	"id,matter_id,requested_by,decided_by,stage,rule_id,status,reason,basis,requested_at,decided_at,decision_note"
 
 static int ext_row(sqlite3_stmt *st, arena *a, void *out)
 {
@@ -306,7 +308,7 @@ static int ext_row(sqlite3_stmt *st, arena *a, void *out)
 int store_extension_insert(store *db, const store_extension *x, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO extensions(matter_id,stage,rule_id,status,reason,basis,requested_by,"
-				  "requested_at) VALUES(?,?,?,'pending',?,?,?,?)";
+	                          "requested_at) VALUES(?,?,?,'pending',?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -357,10 +359,10 @@ int store_extension_list(store *db, int64_t matter_id, arena *a, store_extension
 }
 
 int store_extension_decide(store *db, int64_t id, const char *status, int64_t by, const char *at, const char *note,
-			   err *e)
+                           err *e)
 {
 	static const char sql[] = "UPDATE extensions SET status=?, decided_by=?, decided_at=?, decision_note=? "
-				  "WHERE id=? AND status='pending'";
+	                          "WHERE id=? AND status='pending'";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)

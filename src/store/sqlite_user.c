@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#define USER_COLS                                                                                          \
-	"u.id,u.username,u.display_name,u.unit_id,u.password_hash,u.disabled,u.failed_count,u.locked_until,"  \
+#define USER_COLS                                                                                               \
+	"u.id,u.username,u.display_name,u.unit_id,u.password_hash,u.disabled,u.failed_count,u.locked_until,"    \
 	"u.created_at,(SELECT group_concat(role,',') FROM (SELECT role FROM user_roles r WHERE r.user_id=u.id " \
 	"ORDER BY role))"
 
@@ -31,7 +31,7 @@ static int user_row(sqlite3_stmt *st, arena *a, store_user *u)
 int store_user_insert(store *db, const store_user *u, int64_t *out_id, err *e)
 {
 	static const char sql[] = "INSERT INTO users(username,display_name,unit_id,password_hash,disabled,created_at)"
-				  " VALUES(?,?,?,?,?,?)";
+	                          " VALUES(?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -182,7 +182,7 @@ int store_user_set_roles(store *db, int64_t id, const char *const *roles, size_t
 int store_session_insert(store *db, const store_session *s, err *e)
 {
 	static const char sql[] = "INSERT INTO sessions(token_hash,user_id,created_at,last_seen_at,expires_at)"
-				  " VALUES(?,?,?,?,?)";
+	                          " VALUES(?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -197,8 +197,8 @@ int store_session_insert(store *db, const store_session *s, err *e)
 
 int store_session_get(store *db, const char *token_hash, arena *a, store_session *out, err *e)
 {
-	static const char sql[] =
-		"SELECT token_hash,user_id,created_at,last_seen_at,expires_at,revoked_at FROM sessions WHERE token_hash=?";
+	static const char sql[] = "SELECT token_hash,user_id,created_at,last_seen_at,expires_at,revoked_at FROM "
+	                          "sessions WHERE token_hash=?";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)

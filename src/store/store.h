@@ -65,15 +65,15 @@ int store_meta_set(store *db, const char *key, const char *value, err *e);      
 
 /* ---- events: the audit trail every write appends to ---- */
 typedef struct store_event {
-	int64_t seq;             /* gapless from 1 */
-	const char *at;          /* UTC ISO-8601 with ms */
-	int64_t actor_user_id;   /* 0 = system */
+	int64_t seq;               /* gapless from 1 */
+	const char *at;            /* UTC ISO-8601 with ms */
+	int64_t actor_user_id;     /* 0 = system */
 	const char *actor_unit_id; /* may be NULL */
-	const char *entity_type; /* "unit", "user", "matter", ... */
+	const char *entity_type;   /* "unit", "user", "matter", ... */
 	const char *entity_id;
-	const char *event_type;  /* "matter.created", ... */
-	const char *payload;     /* JSON text */
-	const char *subject;     /* public subject (file SHA-256 of a registration), may be NULL */
+	const char *event_type; /* "matter.created", ... */
+	const char *payload;    /* JSON text */
+	const char *subject;    /* public subject (file SHA-256 of a registration), may be NULL */
 	unsigned char leaf_hash[32];
 	int has_leaf_hash;
 } store_event;
@@ -84,8 +84,8 @@ int store_event_append(store *db, store_event *ev, int64_t *out_seq, err *e);
 int store_event_count(store *db, int64_t *out_n, err *e);
 int store_event_get(store *db, int64_t seq, arena *a, store_event *out, err *e);
 /* Events of one entity, oldest first (at most limit, from after_seq). */
-int store_event_list_entity(store *db, const char *entity_type, const char *entity_id, int64_t after_seq,
-			    int limit, arena *a, store_event **out, size_t *out_n, err *e);
+int store_event_list_entity(store *db, const char *entity_type, const char *entity_id, int64_t after_seq, int limit,
+                            arena *a, store_event **out, size_t *out_n, err *e);
 /* Events with seq in [first, last], oldest first. */
 int store_event_range(store *db, int64_t first, int64_t last, arena *a, store_event **out, size_t *out_n, err *e);
 
@@ -198,7 +198,7 @@ typedef struct store_matter_query {
 	const char *unit_id;   /* held or has held */
 	const char *holder_unit_id;
 	const char *stage, *status, *kind, *tag;
-	const char *area_code; /* holder area within (league or county code) */
+	const char *area_code;             /* holder area within (league or county code) */
 	const char *filed_from, *filed_to; /* YYYY-MM-DD inclusive */
 	const char *due_before;            /* open matters due before (overdue lists) */
 	const char *due_from, *due_to;     /* open matters due within [from,to] */
@@ -212,7 +212,7 @@ typedef struct store_matter_query {
 	int limit, offset;
 } store_matter_query;
 int store_matter_search(store *db, const store_matter_query *q, arena *a, store_matter **out, size_t *out_n,
-			int64_t *out_total, err *e);
+                        int64_t *out_total, err *e);
 
 typedef struct store_party {
 	int64_t id, matter_id;
@@ -234,8 +234,8 @@ int store_case_number_list(store *db, int64_t matter_id, arena *a, store_case_nu
 /* ---- transfers ---- */
 typedef struct store_transfer {
 	int64_t id, matter_id;
-	const char *action, *to_stage, *rule_id, *procedure, *from_unit_id, *to_unit_id, *to_area_code,
-		*to_league_code, *status, *note, *reason, *manifest, *sent_at, *accept_due_on, *answered_at;
+	const char *action, *to_stage, *rule_id, *procedure, *from_unit_id, *to_unit_id, *to_area_code, *to_league_code,
+	        *status, *note, *reason, *manifest, *sent_at, *accept_due_on, *answered_at;
 	int green;
 	int64_t sent_by, answered_by;
 } store_transfer;
@@ -244,17 +244,17 @@ int store_transfer_get(store *db, int64_t id, arena *a, store_transfer *out, err
 /* The matter's pending transfer, or E_NOTFOUND. */
 int store_transfer_pending(store *db, int64_t matter_id, arena *a, store_transfer *out, err *e);
 /* Move a transfer from 'sent' to status; E_CONFLICT if it is no longer 'sent' (someone else won). */
-int store_transfer_answer(store *db, int64_t id, const char *status, const char *reason, const char *at,
-			  int64_t by, err *e);
+int store_transfer_answer(store *db, int64_t id, const char *status, const char *reason, const char *at, int64_t by,
+                          err *e);
 typedef struct store_transfer_query {
 	const char *to_unit_id, *from_unit_id, *status;
 	int64_t matter_id;
-	const char *area_code;       /* receiver within */
-	const char *due_before;      /* accept_due_on < this (unanswered past their limit) */
+	const char *area_code;  /* receiver within */
+	const char *due_before; /* accept_due_on < this (unanswered past their limit) */
 	int limit, offset;
 } store_transfer_query;
 int store_transfer_list(store *db, const store_transfer_query *q, arena *a, store_transfer **out, size_t *out_n,
-			int64_t *out_total, err *e);
+                        int64_t *out_total, err *e);
 
 /* ---- dossier files ---- */
 typedef struct store_file {
@@ -283,18 +283,18 @@ int store_extension_get(store *db, int64_t id, arena *a, store_extension *out, e
 int store_extension_list(store *db, int64_t matter_id, arena *a, store_extension **out, size_t *out_n, err *e);
 /* pending -> approved|refused; E_CONFLICT if already decided. */
 int store_extension_decide(store *db, int64_t id, const char *status, int64_t by, const char *at, const char *note,
-			   err *e);
+                           err *e);
 
 /* ---- supervision counts ---- */
 typedef struct store_supervision_row {
-	const char *group;  /* league code, area code or unit id */
+	const char *group; /* league code, area code or unit id */
 	int64_t open, overdue, due_soon, unanswered_transfers, returned_twice, green_misses;
 } store_supervision_row;
 /* Counts of open matters and pending transfers grouped by 'league' (holder league), 'area' (holder
  * area) or 'unit' (holder unit), restricted to holder areas within area_code (NULL = all).
  * today / soon are YYYY-MM-DD: overdue = due_on < today; due_soon = today <= due_on <= soon. */
 int store_supervision_counts(store *db, const char *group_by, const char *area_code, const char *today,
-			     const char *soon, arena *a, store_supervision_row **out, size_t *out_n, err *e);
+                             const char *soon, arena *a, store_supervision_row **out, size_t *out_n, err *e);
 
 /* ==== enforcement (migration 0005, sqlite_enforce.c) ==== */
 
@@ -302,7 +302,8 @@ int store_supervision_counts(store *db, const char *group_by, const char *area_c
 typedef struct store_control_order {
 	int64_t id, matter_id, party_id, issued_by, ended_by; /* party_id 0 = not a party of the matter */
 	const char *court_unit_id, *kind, *subject_type, *name, *id_type, *id_number, *basis, *reason;
-	const char *valid_from, *valid_to, *status, *issued_at, *ended_at, *end_reason; /* valid_to NULL = until lifted */
+	const char *valid_from, *valid_to, *status, *issued_at, *ended_at,
+	        *end_reason; /* valid_to NULL = until lifted */
 } store_control_order;
 int store_control_order_insert(store *db, const store_control_order *o, int64_t *out_id, err *e);
 int store_control_order_get(store *db, int64_t id, arena *a, store_control_order *out, err *e);
@@ -314,7 +315,7 @@ typedef struct store_control_order_query {
 	int limit, offset;
 } store_control_order_query;
 int store_control_order_list(store *db, const store_control_order_query *q, arena *a, store_control_order **out,
-			     size_t *out_n, err *e);
+                             size_t *out_n, err *e);
 /* active -> revoked with who, when and why; E_CONFLICT if it is no longer active. */
 int store_control_order_end(store *db, int64_t id, const char *at, int64_t by, const char *reason, err *e);
 
@@ -322,7 +323,7 @@ int store_control_order_end(store *db, int64_t id, const char *at, int64_t by, c
 typedef struct store_assist_request {
 	int64_t id, matter_id, sent_by;
 	const char *court_unit_id, *court_area_code, *court_league_code, *police_unit_id, *police_area_code,
-		*police_league_code, *basis, *note, *status, *sent_on, *sent_at, *answered_at;
+	        *police_league_code, *basis, *note, *status, *sent_on, *sent_at, *answered_at;
 	int64_t n_items, n_answered, n_overdue; /* read: its items, answered, pending past due (as of `today`) */
 } store_assist_request;
 typedef struct store_assist_item {
@@ -337,17 +338,17 @@ int store_assist_request_get(store *db, int64_t id, const char *today, arena *a,
 /* open -> answered (all items answered); no-op when already answered. */
 int store_assist_request_close(store *db, int64_t id, const char *at, err *e);
 typedef struct store_assist_query {
-	const char *unit_id;   /* requests sent or received by this unit or its sub-units */
+	const char *unit_id;                        /* requests sent or received by this unit or its sub-units */
 	const char *police_unit_id, *court_unit_id; /* exact, with sub-units */
 	const char *area_code; /* police or court area within (league or county code; 150000 = all) */
 	int64_t matter_id;
-	const char *status;    /* open | answered */
-	const char *today;     /* for n_overdue and overdue_only */
-	int overdue_only;      /* only requests with pending items past due */
+	const char *status; /* open | answered */
+	const char *today;  /* for n_overdue and overdue_only */
+	int overdue_only;   /* only requests with pending items past due */
 	int limit, offset;
 } store_assist_query;
 int store_assist_request_list(store *db, const store_assist_query *q, arena *a, store_assist_request **out,
-			      size_t *out_n, int64_t *out_total, err *e);
+                              size_t *out_n, int64_t *out_total, err *e);
 int store_assist_item_insert(store *db, const store_assist_item *it, int64_t *out_id, err *e);
 int store_assist_item_get(store *db, int64_t id, arena *a, store_assist_item *out, err *e);
 int store_assist_item_list(store *db, int64_t request_id, arena *a, store_assist_item **out, size_t *out_n, err *e);
@@ -355,15 +356,15 @@ int store_assist_item_list(store *db, int64_t request_id, arena *a, store_assist
 int store_assist_item_answer(store *db, const store_assist_item *it, err *e);
 /* Pending items past due (due_on < today) of a police unit (with sub-units) or within an area. */
 int store_assist_item_overdue(store *db, const char *police_unit_id, const char *area_code, const char *today,
-			      int limit, arena *a, store_assist_item **out, size_t *out_n, int64_t *out_total, err *e);
+                              int limit, arena *a, store_assist_item **out, size_t *out_n, int64_t *out_total, err *e);
 /* Response statistics per police unit, for units within area_code (NULL = all) or one unit. */
 typedef struct store_assist_stat {
 	const char *police_unit_id;
 	int64_t items, answered, pending, overdue, answered_late, found;
 	double avg_days, max_days; /* answered items: days from sending to answering (fractional) */
 } store_assist_stat;
-int store_assist_stats(store *db, const char *area_code, const char *police_unit_id, const char *from,
-		       const char *to, const char *today, arena *a, store_assist_stat **out, size_t *out_n, err *e);
+int store_assist_stats(store *db, const char *area_code, const char *police_unit_id, const char *from, const char *to,
+                       const char *today, arena *a, store_assist_stat **out, size_t *out_n, err *e);
 
 /* ---- the query log: lookups of a person's data ---- */
 typedef struct store_person_lookup {
@@ -373,12 +374,12 @@ typedef struct store_person_lookup {
 int store_person_lookup_insert(store *db, const store_person_lookup *l, int64_t *out_id, err *e);
 /* Lookups of id_number at or before `until` (ISO time; NULL = all), newest first. */
 int store_person_lookup_list(store *db, const char *id_number, const char *until, int limit, arena *a,
-			     store_person_lookup **out, size_t *out_n, err *e);
+                             store_person_lookup **out, size_t *out_n, err *e);
 
 /* ---- the dishonest-debtor list ---- */
 typedef struct store_listing {
 	int64_t id, matter_id, party_id, created_by, removed_by;
-	int age, years;              /* -1 = none (organisations; no fixed term) */
+	int age, years; /* -1 = none (organisations; no fixed term) */
 	const char *court_unit_id, *subject_type, *name, *id_type, *id_number, *sex, *legal_representative;
 	const char *court_name, *province, *case_number, *filed_on, *source_doc_number, *source_doc_issuer;
 	const char *obligation, *ground, *conduct, *decided_on, *expires_on, *notified_on, *notice_method;
@@ -388,24 +389,24 @@ int store_listing_insert(store *db, const store_listing *l, int64_t *out_id, err
 int store_listing_get(store *db, int64_t id, arena *a, store_listing *out, err *e);
 typedef struct store_listing_query {
 	int64_t matter_id;
-	const char *court_unit_id; /* with sub-units */
+	const char *court_unit_id;    /* with sub-units */
 	const char *id_number, *name; /* exact */
-	const char *status;        /* listed | removed */
-	const char *live_on;       /* YYYY-MM-DD: listed and not expired that day */
-	const char *published_on;  /* YYYY-MM-DD: published by that day (publish_on <= day) */
+	const char *status;           /* listed | removed */
+	const char *live_on;          /* YYYY-MM-DD: listed and not expired that day */
+	const char *published_on;     /* YYYY-MM-DD: published by that day (publish_on <= day) */
 	int limit, offset;
 } store_listing_query;
 int store_listing_list(store *db, const store_listing_query *q, arena *a, store_listing **out, size_t *out_n,
-		       int64_t *out_total, err *e);
+                       int64_t *out_total, err *e);
 /* Record the notice (once): E_CONFLICT when notified already or removed. */
 int store_listing_notice(store *db, int64_t id, const char *notified_on, const char *method, const char *publish_on,
-			 err *e);
+                         err *e);
 /* listed -> removed; E_CONFLICT when it is not listed. */
 int store_listing_remove(store *db, int64_t id, const char *on, const char *reason, const char *note, const char *at,
-			 int64_t by, err *e);
+                         int64_t by, err *e);
 /* Published listings that ended (removed, or expired before today), newest end first. */
 int store_listing_ended(store *db, const char *today, const char *since, int limit, arena *a, store_listing **out,
-			size_t *out_n, err *e);
+                        size_t *out_n, err *e);
 
 /* ---- enforcement counts for supervision (per court or police unit within an area) ---- */
 typedef struct store_enforce_count {
@@ -413,7 +414,7 @@ typedef struct store_enforce_count {
 	int64_t assist_pending, assist_overdue, orders_active, listings_live;
 } store_enforce_count;
 int store_enforce_counts(store *db, const char *area_code, const char *today, arena *a, store_enforce_count **out,
-			 size_t *out_n, err *e);
+                         size_t *out_n, err *e);
 /* Matter events of the given types in [from, to] (business dates from the payload), one row per event,
  * ordered by matter and date: the matter, the acting unit, the date, the type. A matter.filed event
  * counts only for matters of kind enforcement. For the metrics. */
@@ -422,22 +423,22 @@ typedef struct store_enforce_event {
 	const char *unit_id, *on, *event_type;
 } store_enforce_event;
 int store_enforce_events(store *db, const char *const *event_types, size_t n_types, const char *from, const char *to,
-			 arena *a, store_enforce_event **out, size_t *out_n, err *e);
+                         arena *a, store_enforce_event **out, size_t *out_n, err *e);
 
 /* ==== case funds (migration 0006, sqlite_ledger.c); amounts in fen ==== */
 typedef struct store_ledger_account {
 	int64_t id, matter_id, amount_applied, debit_total, credit_total; /* amount_applied -1 = not set */
-	const char *court_unit_id, *kind, *opened_at;                    /* kind: bank|unidentified|matter|fees */
+	const char *court_unit_id, *kind, *opened_at;                     /* kind: bank|unidentified|matter|fees */
 } store_ledger_account;
 /* The court's account of a kind (matter_id 0) or a matter's; E_NOTFOUND when not opened. */
 int store_ledger_account_find(store *db, const char *court_unit_id, const char *kind, int64_t matter_id, arena *a,
-			      store_ledger_account *out, err *e);
+                              store_ledger_account *out, err *e);
 int store_ledger_account_get(store *db, int64_t id, arena *a, store_ledger_account *out, err *e);
 int store_ledger_account_insert(store *db, const store_ledger_account *acc, int64_t *out_id, err *e);
 int store_ledger_account_set_applied(store *db, int64_t id, int64_t amount_applied, err *e);
 /* Accounts of a court (NULL = all) and/or a matter (0 = all). */
 int store_ledger_account_list(store *db, const char *court_unit_id, int64_t matter_id, arena *a,
-			      store_ledger_account **out, size_t *out_n, err *e);
+                              store_ledger_account **out, size_t *out_n, err *e);
 /* Add debit and credit to an account's running totals; E_CONFLICT (nothing changed) when its balance
  * would fall below zero. */
 int store_ledger_account_apply(store *db, int64_t id, int64_t debit, int64_t credit, err *e);
@@ -454,7 +455,7 @@ int store_ledger_posting_insert(store *db, const store_ledger_posting *p, int64_
 int store_ledger_entry_insert(store *db, const store_ledger_entry *en, err *e);
 /* Postings of a court and/or matter and/or touching an account, newest first. */
 int store_ledger_posting_list(store *db, const char *court_unit_id, int64_t matter_id, int64_t account_id, int limit,
-			      int offset, arena *a, store_ledger_posting **out, size_t *out_n, err *e);
+                              int offset, arena *a, store_ledger_posting **out, size_t *out_n, err *e);
 int store_ledger_entry_list(store *db, int64_t posting_id, arena *a, store_ledger_entry **out, size_t *out_n, err *e);
 /* Checks: postings after after_id whose entries do not balance (or have fewer than two entries);
  * accounts whose running totals differ from the sum of their entries. */
@@ -488,10 +489,10 @@ typedef struct store_ledger_receipt_query {
 	int limit, offset;
 } store_ledger_receipt_query;
 int store_ledger_receipt_list(store *db, const store_ledger_receipt_query *q, arena *a, store_ledger_receipt **out,
-			      size_t *out_n, int64_t *out_total, err *e);
+                              size_t *out_n, int64_t *out_total, err *e);
 /* The matter's case-funds receipts still (partly) held, oldest first (disbursement allocation). */
 int store_ledger_receipt_held(store *db, int64_t matter_id, int limit, arena *a, store_ledger_receipt **out,
-			      size_t *out_n, err *e);
+                              size_t *out_n, err *e);
 /* Unidentified -> matter; E_CONFLICT when it was matched already. */
 int store_ledger_receipt_match(store *db, int64_t id, int64_t matter_id, int64_t posting_id, const char *on, err *e);
 int store_ledger_receipt_add_disbursed(store *db, int64_t id, int64_t amount, err *e);
@@ -505,8 +506,8 @@ typedef struct store_ledger_disbursement {
 int store_ledger_disbursement_insert(store *db, const store_ledger_disbursement *d, int64_t *out_id, err *e);
 int store_ledger_disbursement_get(store *db, int64_t id, arena *a, store_ledger_disbursement *out, err *e);
 int store_ledger_disbursement_list(store *db, const char *court_unit_id, int64_t matter_id, const char *status,
-				   const char *from, const char *to, int bank_unmatched, int limit, arena *a,
-				   store_ledger_disbursement **out, size_t *out_n, err *e);
+                                   const char *from, const char *to, int bank_unmatched, int limit, arena *a,
+                                   store_ledger_disbursement **out, size_t *out_n, err *e);
 /* requested -> posted|refused; E_CONFLICT when decided already. */
 int store_ledger_disbursement_decide(store *db, const store_ledger_disbursement *d, err *e);
 /* Sum of requested (not yet decided) disbursements of a matter's account kind. */
@@ -526,7 +527,7 @@ int store_ledger_bank_import_insert(store *db, const store_ledger_bank_import *i
 int store_ledger_bank_import_set_report(store *db, int64_t id, int64_t n_matched, const char *report, err *e);
 int store_ledger_bank_import_get(store *db, int64_t id, arena *a, store_ledger_bank_import *out, err *e);
 int store_ledger_bank_import_list(store *db, const char *court_unit_id, int limit, arena *a,
-				  store_ledger_bank_import **out, size_t *out_n, err *e);
+                                  store_ledger_bank_import **out, size_t *out_n, err *e);
 int store_ledger_bank_line_insert(store *db, const store_ledger_bank_line *l, int64_t *out_id, err *e);
 
 /* Reconciliation: for every account of a court, totals before the day and on the day (by value date). */
@@ -536,7 +537,7 @@ typedef struct store_ledger_day_row {
 	int64_t debit_before, credit_before, debit_on, credit_on, debit_total, credit_total;
 } store_ledger_day_row;
 int store_ledger_day_totals(store *db, const char *court_unit_id, const char *on_date, arena *a,
-			    store_ledger_day_row **out, size_t *out_n, err *e);
+                            store_ledger_day_row **out, size_t *out_n, err *e);
 typedef struct store_ledger_reconciliation {
 	int64_t id, created_by;
 	int ok;
@@ -544,7 +545,7 @@ typedef struct store_ledger_reconciliation {
 } store_ledger_reconciliation;
 int store_ledger_reconciliation_insert(store *db, const store_ledger_reconciliation *r, int64_t *out_id, err *e);
 int store_ledger_reconciliation_list(store *db, const char *court_unit_id, int limit, arena *a,
-				     store_ledger_reconciliation **out, size_t *out_n, err *e);
+                                     store_ledger_reconciliation **out, size_t *out_n, err *e);
 
 /* What the receipts say each account should hold: case funds still held per matter (amount -
  * disbursed), court fees (fee receipts - posted fee refunds) and unidentified receipts, per court. */
@@ -554,7 +555,7 @@ typedef struct store_ledger_held {
 	int64_t held;
 } store_ledger_held;
 int store_ledger_held_list(store *db, const char *court_unit_id, arena *a, store_ledger_held **out, size_t *out_n,
-			   err *e);
+                           err *e);
 /* Courts that have ledger accounts. */
 int store_ledger_courts(store *db, arena *a, const char ***out, size_t *out_n, err *e);
 
@@ -566,6 +567,7 @@ typedef struct store_ledger_summary {
 	int64_t received, disbursed, refunded;
 } store_ledger_court_summary;
 int store_ledger_summaries(store *db, const char *area_code, const char *court_unit_id, const char *today,
-			 const char *from, const char *to, arena *a, store_ledger_court_summary **out, size_t *out_n, err *e);
+                           const char *from, const char *to, arena *a, store_ledger_court_summary **out, size_t *out_n,
+                           err *e);
 
 #endif

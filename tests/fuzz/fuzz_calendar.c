@@ -22,10 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	calendar *cal = NULL;
 	if (calendar_new(&cal, NULL) == OK) {
 		calendar_load_csv(cal, text, NULL);
-		cal_date start = {2020 + data[0] % 10, 1 + data[1] % 12, 1 + data[2] % 31};
-		due_spec spec = {.months = data[3] % 40, .days = data[4] * 3, .criminal = data[5] & 1, .custody = data[5] & 2};
+		cal_date start = { 2020 + data[0] % 10, 1 + data[1] % 12, 1 + data[2] % 31 };
+		due_spec spec = {
+			.months = data[3] % 40, .days = data[4] * 3, .criminal = data[5] & 1, .custody = data[5] & 2
+		};
 		if (data[6] & 1)
-			spec = (due_spec){.working_days = data[7] % 60};
+			spec = (due_spec){ .working_days = data[7] % 60 };
 		due_result res;
 		if (cal_date_valid(start))
 			calendar_due(cal, start, &spec, &res, NULL);

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	csv_reader_init(&r, (const char *)data, size);
 	for (int i = 0; i < 10000; i++) {
-		err e = {0};
+		err e = { 0 };
 		if (csv_read_record(&r, rec, &e) != OK || rec->n_fields == 0)
 			break;
 		for (int k = 0; k < rec->n_fields; k++)

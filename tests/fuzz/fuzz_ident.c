@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[n] = 0;
 	ident_person p;
 	ident_credit_code c;
-	err e = {0};
+	err e = { 0 };
 	if (ident_resident_id_check(s, "id", &p, &e) == OK && !cal_date_valid(p.birth))
 		abort(); /* an accepted ID has a real birth date */
 	ident_credit_code_check(s, "id", &c, &e);

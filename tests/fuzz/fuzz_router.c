@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *methods[] = {"GET", "POST", "DELETE", "PUT"};
+	static const char *methods[] = { "GET", "POST", "DELETE", "PUT" };
 	if (size < 1)
 		return 0;
 	char *path = malloc(size);

@@ -28,18 +28,20 @@ typedef struct efix {
  * connections of racing threads). */
 static inline void efix_open(efix *f, int fast)
 {
-	err e = {0};
+	err e = { 0 };
 	/* the fast database goes to tmpfs when there is one: no file system journal under it */
-	snprintf(f->dir, sizeof f->dir, "%s", fast && access("/dev/shm", W_OK) == 0 ? "/dev/shm/cbtest.XXXXXX" : "/tmp/cbtest.XXXXXX");
+	snprintf(f->dir, sizeof f->dir, "%s",
+	         fast && access("/dev/shm", W_OK) == 0 ? "/dev/shm/cbtest.XXXXXX" : "/tmp/cbtest.XXXXXX");
 	if (!mkdtemp(f->dir))
 		fail_msg("mkdtemp failed");
 	snprintf(f->db_path, sizeof f->db_path, "%s/casebridge.db", f->dir);
 	assert_int_equal(store_open(f->db_path, &f->db, &e), OK);
 	if (fast)
-		assert_int_equal(sqlite3_exec(f->db->h, "PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
-						  "PRAGMA mmap_size=268435456",
-					      NULL, NULL, NULL),
-				 SQLITE_OK);
+		assert_int_equal(sqlite3_exec(f->db->h,
+		                              "PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
+		                              "PRAGMA mmap_size=268435456",
+		                              NULL, NULL, NULL),
+		                 SQLITE_OK);
 	if (store_migrate(f->db, NULL, &e) != OK || tlog_setup(f->dir, "sha256", "ed25519", &e) != OK ||
 	    org_seed(f->db, principal_system(), &e) != OK || org_cache_load(f->db, &e) != OK ||
 	    legal_init(f->db, f->dir, &e) != OK)
@@ -69,16 +71,19 @@ static inline principal efix_who(int64_t user_id, const char *unit_id, unsigned 
 
 /* File an enforcement matter at the court; the debtor's party id into *out_debtor (may be NULL). */
 static inline int64_t efix_matter(efix *f, const char *court, const char *debtor_name, const char *debtor_id,
-				  const char *filed_on, int64_t *out_debtor)
+                                  const char *filed_on, int64_t *out_debtor)
 {
-	err e = {0};
+	err e = { 0 };
 	principal who = efix_who(0, court, ROLE_HANDLER);
 	int org = strspn(debtor_id, "0123456789X") != 18;
-	matter_party_in parties[2] = {{"person", "申请人甲", "creditor", "resident_id", "152529198001010018"},
-				      {org ? "organization" : "person", debtor_name, "debtor",
-				       org ? "credit_code" : "resident_id", debtor_id}};
-	matter_new in = {.kind = "enforcement", .summary = "申请执行借款纠纷判决", .parties = parties, .n_parties = 2,
-			 .filed_on = filed_on};
+	matter_party_in parties[2] = { { "person", "申请人甲", "creditor", "resident_id", "152529198001010018" },
+		                       { org ? "organization" : "person", debtor_name, "debtor",
+		                         org ? "credit_code" : "resident_id", debtor_id } };
+	matter_new in = { .kind = "enforcement",
+		          .summary = "申请执行借款纠纷判决",
+		          .parties = parties,
+		          .n_parties = 2,
+		          .filed_on = filed_on };
 	int64_t id;
 	if (matter_file(f->db, &who, &in, &id, NULL, &e) != OK)
 		fail_msg("file matter: %s (%s)", e.message, e.field);

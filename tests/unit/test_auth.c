@@ -26,7 +26,7 @@ static store *g_db;
 static int group_setup(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	log_set_level(LOG_ERROR); /* login_failed warnings are expected here */
 	test_tmpdir(g_dir, sizeof g_dir);
 	if (cli_open_data(g_dir, &g_db, &e) || org_seed(g_db, principal_system(), &e))
@@ -54,7 +54,7 @@ static int reset_clock(void **state)
 static int64_t events(void)
 {
 	int64_t n = -1;
-	err e = {0};
+	err e = { 0 };
 	if (store_event_count(g_db, &n, &e))
 		fail_msg("event count: %s", e.message);
 	return n;
@@ -64,7 +64,7 @@ static const char *PW = "correct horse battery";
 
 static int64_t add_user(const char *username, const char *unit, const char *roles)
 {
-	err e = {0};
+	err e = { 0 };
 	int64_t id = 0;
 	if (auth_user_add(g_db, principal_system(), username, "测试用户", unit, roles, PW, &id, &e))
 		fail_msg("add %s: %s (%s)", username, e.message, e.field);
@@ -73,7 +73,7 @@ static int64_t add_user(const char *username, const char *unit, const char *role
 
 static void login_ok(const char *username, const char *password, char token[AUTH_TOKEN_HEX + 1], principal *p)
 {
-	err e = {0};
+	err e = { 0 };
 	int rc = auth_login(g_db, username, password, token, p, &e);
 	if (rc != OK)
 		fail_msg("login %s: %d %s", username, rc, e.message);
@@ -82,7 +82,7 @@ static void login_ok(const char *username, const char *password, char token[AUTH
 static int resolves(const char *token)
 {
 	principal p;
-	err e = {0};
+	err e = { 0 };
 	return auth_session_resolve(g_db, token, &p, &e);
 }
 
@@ -90,7 +90,7 @@ static int resolves(const char *token)
 static store_event last_event(arena *a)
 {
 	store_event ev;
-	err e = {0};
+	err e = { 0 };
 	if (store_event_get(g_db, events(), a, &ev, &e))
 		fail_msg("last event: %s", e.message);
 	return ev;
@@ -111,29 +111,29 @@ static void password_policy_table(void **state)
 		const char *pw; /* NULL: long257 */
 		int rc;
 	} cases[] = {
-		{1, "", E_INVALID},
-		{2, "short", E_INVALID},
-		{3, "elevenchars", E_INVALID},               /* 11 */
-		{4, "twelve chars", OK},                     /* 12, a space counts */
-		{5, "正镶白旗正镶白旗正镶白旗", OK},         /* 12 characters (36 bytes) */
-		{6, "正镶白旗正镶白旗正镶白", E_INVALID},    /* 11 characters although 33 bytes */
-		{7, "aaaaaaaaaaaaaaaa", E_INVALID},          /* one character repeated */
-		{8, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", E_INVALID}, /* not UTF-8 */
-		{9, NULL, E_INVALID},                        /* 257 bytes */
-		{10, "correct horse battery staple", OK},
+		{ 1, "", E_INVALID },
+		{ 2, "short", E_INVALID },
+		{ 3, "elevenchars", E_INVALID },            /* 11 */
+		{ 4, "twelve chars", OK },                  /* 12, a space counts */
+		{ 5, "正镶白旗正镶白旗正镶白旗", OK },      /* 12 characters (36 bytes) */
+		{ 6, "正镶白旗正镶白旗正镶白", E_INVALID }, /* 11 characters although 33 bytes */
+		{ 7, "aaaaaaaaaaaaaaaa", E_INVALID },       /* one character repeated */
+		{ 8, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", E_INVALID }, /* not UTF-8 */
+		{ 9, NULL, E_INVALID },                                               /* 257 bytes */
+		{ 10, "correct horse battery staple", OK },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		err e = {0};
+		err e = { 0 };
 		int rc = auth_password_check(cases[i].pw ? cases[i].pw : long257, "new_password", &e);
 		if (rc != cases[i].rc)
 			fail_msg("row %d: auth_password_check gave %d, expected %d (%s)", cases[i].row, rc, cases[i].rc,
-				 e.message);
+			         e.message);
 		if (rc && strcmp(e.field, "new_password") != 0)
 			fail_msg("row %d: the error names field '%s'", cases[i].row, e.field);
 		if (rc && !e.message[0])
 			fail_msg("row %d: no message", cases[i].row);
 	}
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(auth_password_check(NULL, "password", &e), E_INVALID);
 	assert_int_equal(auth_password_check("elevenchars", "password", &e), E_INVALID);
 	assert_non_null(strstr(e.message, "12")); /* says what the rule is */
@@ -144,7 +144,7 @@ static void password_hash_is_argon2id_with_policy_parameters(void **state)
 {
 	(void)state;
 	char h1[128], h2[128];
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(auth_password_hash(PW, h1, sizeof h1, &e), OK);
 	assert_int_equal(auth_password_hash(PW, h2, sizeof h2, &e), OK);
 	unsigned v = 0, m = 0, t = 0, p = 0;
@@ -246,7 +246,7 @@ static void login_gives_a_256_bit_token_stored_only_hashed(void **state)
 	assert_false(file_contains(path, tok));
 
 	principal q;
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(auth_session_resolve(g_db, tok, &q, &e), OK);
 	assert_int_equal(q.user_id, id);
 	assert_int_equal(q.roles, ROLE_HANDLER | ROLE_REVIEWER);
@@ -258,10 +258,11 @@ static void resolve_refuses_malformed_and_unknown_tokens(void **state)
 	(void)state;
 	char unknown[65];
 	assert_int_equal(util_random_hex(unknown, 32), OK);
-	const char *cases[] = {NULL, "", "abc", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde", unknown};
+	const char *cases[] = { NULL, "", "abc", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
+		                unknown };
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		principal p;
-		err e = {0};
+		err e = { 0 };
 		if (auth_session_resolve(g_db, cases[i], &p, &e) != E_UNAUTHORIZED)
 			fail_msg("row %zu: token accepted", i + 1);
 		if (!e.message[0])
@@ -276,7 +277,7 @@ static void wrong_password_and_unknown_user_look_the_same(void **state)
 	add_user("probe.user", "152529.police", "clerk");
 	char tok[AUTH_TOKEN_HEX + 1];
 	principal p;
-	err e1 = {0}, e2 = {0};
+	err e1 = { 0 }, e2 = { 0 };
 	int64_t before = events();
 	assert_int_equal(auth_login(g_db, "nobody.here", PW, tok, &p, &e1), E_UNAUTHORIZED);
 	assert_int_equal(events(), before); /* no user, nothing to record */
@@ -295,7 +296,7 @@ static void five_failures_lock_the_account_even_for_the_right_password(void **st
 	add_user("lock.user", "152529.police", "handler");
 	char tok[AUTH_TOKEN_HEX + 1];
 	principal p;
-	err e = {0};
+	err e = { 0 };
 	arena *a = arena_new();
 	int64_t before = events();
 	for (int i = 1; i <= AUTH_MAX_FAILURES; i++) {
@@ -330,10 +331,11 @@ static void a_success_resets_the_failure_count(void **state)
 	add_user("reset.user", "152529.police", "handler");
 	char tok[AUTH_TOKEN_HEX + 1];
 	principal p;
-	err e = {0};
+	err e = { 0 };
 	for (int round = 0; round < 2; round++) {
 		for (int i = 0; i < AUTH_MAX_FAILURES - 1; i++)
-			assert_int_equal(auth_login(g_db, "reset.user", "wrong password!", tok, &p, &e), E_UNAUTHORIZED);
+			assert_int_equal(auth_login(g_db, "reset.user", "wrong password!", tok, &p, &e),
+			                 E_UNAUTHORIZED);
 		login_ok("reset.user", PW, tok, &p); /* 4 failures, then success: never locked */
 	}
 }
@@ -349,7 +351,7 @@ static void session_dies_after_30_idle_minutes(void **state)
 	util_clock_offset(AUTH_IDLE_SECONDS - 60);
 	assert_int_equal(resolves(tok), OK); /* 29 minutes: alive, and the use counts as activity */
 	util_clock_offset(2 * AUTH_IDLE_SECONDS - 120);
-	assert_int_equal(resolves(tok), OK); /* 29 minutes after that use */
+	assert_int_equal(resolves(tok), OK);              /* 29 minutes after that use */
 	assert_int_equal(resolves(tok2), E_UNAUTHORIZED); /* unused for 58 minutes */
 	util_clock_offset(3 * AUTH_IDLE_SECONDS - 120);
 	assert_int_equal(resolves(tok), E_UNAUTHORIZED); /* 30 idle minutes */
@@ -382,7 +384,7 @@ static void logout_makes_the_token_unusable(void **state)
 	add_user("logout.user", "152529.court", "reviewer");
 	char tok[AUTH_TOKEN_HEX + 1], other[AUTH_TOKEN_HEX + 1];
 	principal p;
-	err e = {0};
+	err e = { 0 };
 	login_ok("logout.user", PW, tok, &p);
 	login_ok("logout.user", PW, other, &p);
 	int64_t before = events();
@@ -404,7 +406,7 @@ static void disabling_a_user_ends_sessions_and_refuses_login(void **state)
 	add_user("disabled.user", "152529.procuratorate", "handler");
 	char tok[AUTH_TOKEN_HEX + 1];
 	principal p;
-	err e = {0};
+	err e = { 0 };
 	login_ok("disabled.user", PW, tok, &p);
 	assert_int_equal(auth_user_set_disabled(g_db, principal_system(), "disabled.user", 1, &e), OK);
 	assert_int_equal(resolves(tok), E_UNAUTHORIZED);
@@ -420,7 +422,7 @@ static void passwd_checks_policy_ends_sessions_and_clears_lockout(void **state)
 	add_user("passwd.user", "152529.justice_bureau", "clerk");
 	char tok[AUTH_TOKEN_HEX + 1];
 	principal p;
-	err e = {0};
+	err e = { 0 };
 	login_ok("passwd.user", PW, tok, &p);
 	int64_t before = events();
 	assert_int_equal(auth_user_passwd(g_db, principal_system(), "passwd.user", "too short", &e), E_INVALID);
@@ -434,7 +436,7 @@ static void passwd_checks_policy_ends_sessions_and_clears_lockout(void **state)
 	assert_int_equal(auth_login(g_db, "passwd.user", PW, tok, &p, &e), E_UNAUTHORIZED);
 	login_ok("passwd.user", "a new long passphrase", tok, &p);
 	assert_int_equal(auth_user_passwd(g_db, principal_system(), "no.such.user", "a new long passphrase", &e),
-			 E_NOTFOUND);
+	                 E_NOTFOUND);
 }
 
 static void user_add_validates_and_writes_nothing_on_error(void **state)
@@ -445,22 +447,23 @@ static void user_add_validates_and_writes_nothing_on_error(void **state)
 		const char *username, *display, *unit, *roles, *password, *field;
 		int rc;
 	} cases[] = {
-		{1, "ab", "名", "152529.court", "handler", "correct horse battery", "username", E_INVALID},
-		{2, "Upper.Case", "名", "152529.court", "handler", "correct horse battery", "username", E_INVALID},
-		{3, "valid.name", "", "152529.court", "handler", "correct horse battery", "display_name", E_INVALID},
-		{4, "valid.name", "名", "999999.court", "handler", "correct horse battery", "unit_id", E_INVALID},
-		{5, "valid.name", "名", "152529.court", "judge", "correct horse battery", "roles", E_INVALID},
-		{6, "valid.name", "名", "152529.court", "", "correct horse battery", "roles", E_INVALID},
-		{7, "valid.name", "名", "152529.court", "handler,,clerk", "correct horse battery", "roles", E_INVALID},
-		{8, "valid.name", "名", "152529.court", "handler", "short", "password", E_INVALID},
-		{9, "dup.user", "名", "152529.court", "handler", "correct horse battery", "username", E_CONFLICT},
+		{ 1, "ab", "名", "152529.court", "handler", "correct horse battery", "username", E_INVALID },
+		{ 2, "Upper.Case", "名", "152529.court", "handler", "correct horse battery", "username", E_INVALID },
+		{ 3, "valid.name", "", "152529.court", "handler", "correct horse battery", "display_name", E_INVALID },
+		{ 4, "valid.name", "名", "999999.court", "handler", "correct horse battery", "unit_id", E_INVALID },
+		{ 5, "valid.name", "名", "152529.court", "judge", "correct horse battery", "roles", E_INVALID },
+		{ 6, "valid.name", "名", "152529.court", "", "correct horse battery", "roles", E_INVALID },
+		{ 7, "valid.name", "名", "152529.court", "handler,,clerk", "correct horse battery", "roles",
+		  E_INVALID },
+		{ 8, "valid.name", "名", "152529.court", "handler", "short", "password", E_INVALID },
+		{ 9, "dup.user", "名", "152529.court", "handler", "correct horse battery", "username", E_CONFLICT },
 	};
 	add_user("dup.user", "152529.court", "handler");
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		err e = {0};
+		err e = { 0 };
 		int64_t before = events(), id = 0;
-		int rc = auth_user_add(g_db, principal_system(), cases[i].username, cases[i].display, cases[i].unit, cases[i].roles,
-				       cases[i].password, &id, &e);
+		int rc = auth_user_add(g_db, principal_system(), cases[i].username, cases[i].display, cases[i].unit,
+		                       cases[i].roles, cases[i].password, &id, &e);
 		if (rc != cases[i].rc)
 			fail_msg("row %d: gave %d, expected %d (%s)", cases[i].row, rc, cases[i].rc, e.message);
 		if (strcmp(e.field, cases[i].field) != 0)
@@ -474,13 +477,16 @@ static void user_add_validates_and_writes_nothing_on_error(void **state)
 
 /* Route jansson's allocations through mem_alloc as well, so that the payload building of a domain
  * write fails under injection too (by default only CaseBridge's own allocations are counted). */
-static void *json_alloc_counted(size_t n) { return mem_alloc(n); }
+static void *json_alloc_counted(size_t n)
+{
+	return mem_alloc(n);
+}
 
 static void user_add_under_allocation_failure_is_all_or_nothing(void **state)
 {
 	(void)state;
 	char hash[128];
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(auth_password_hash(PW, hash, sizeof hash, &e), OK);
 	arena *a = arena_new();
 	json_set_alloc_funcs(json_alloc_counted, mem_free);
@@ -490,7 +496,7 @@ static void user_add_under_allocation_failure_is_all_or_nothing(void **state)
 		int64_t before = events(), id = 0;
 		mem_fail_after(n);
 		rc = auth_user_add_hashed(g_db, principal_system(), "fault.user", "故障注入", "152529.court",
-					  "handler,reviewer", hash, &id, &e);
+		                          "handler,reviewer", hash, &id, &e);
 		mem_fail_after(-1);
 		if (rc == OK)
 			break;
@@ -523,7 +529,7 @@ static void login_under_allocation_failure_is_all_or_nothing(void **state)
 	add_user("fault.login", "152529.court", "handler");
 	char tok[AUTH_TOKEN_HEX + 1];
 	principal p;
-	err e = {0};
+	err e = { 0 };
 	json_set_alloc_funcs(json_alloc_counted, mem_free);
 	long n;
 	int rc = E_NOMEM;

@@ -28,7 +28,7 @@ static int teardown(void **state)
 
 static cal_date D(const char *s)
 {
-	cal_date d = {0, 0, 0};
+	cal_date d = { 0, 0, 0 };
 	err e;
 	if (cal_date_parse(s, "test", &d, &e) != OK)
 		fail_msg("bad date in test table: %s", s);
@@ -52,69 +52,73 @@ typedef struct due_case {
 
 static const due_case cases[] = {
 	/* README examples */
-	{1, "2024-09-27", 0, 7, 0, CIVIL, 0, "2024-10-08", "2024-10-04", 0, "README: 10-04..07 国庆节, Tue 10-08"},
-	{2, "2024-03-11", 0, 15, 0, CIVIL, 0, "2024-03-26", NULL, 0, "README: civil appeal, plain Tuesday"},
-	{3, "2024-04-30", 1, 0, 0, CRIMINAL, 0, "2024-05-31", NULL, 0, "README: criminal month-end rule"},
-	{4, "2024-04-30", 1, 0, 0, CIVIL, 0, "2024-05-30", NULL, 0, "README: civil gives the corresponding day"},
+	{ 1, "2024-09-27", 0, 7, 0, CIVIL, 0, "2024-10-08", "2024-10-04", 0, "README: 10-04..07 国庆节, Tue 10-08" },
+	{ 2, "2024-03-11", 0, 15, 0, CIVIL, 0, "2024-03-26", NULL, 0, "README: civil appeal, plain Tuesday" },
+	{ 3, "2024-04-30", 1, 0, 0, CRIMINAL, 0, "2024-05-31", NULL, 0, "README: criminal month-end rule" },
+	{ 4, "2024-04-30", 1, 0, 0, CIVIL, 0, "2024-05-30", NULL, 0, "README: civil gives the corresponding day" },
 	/* month ends and leap days */
-	{5, "2024-01-31", 1, 0, 0, CIVIL, 0, "2024-02-29", NULL, 0, "no Feb 31 -> last day, leap year"},
-	{6, "2025-01-31", 1, 0, 0, CIVIL, 0, "2025-02-28", NULL, 0, "no Feb 31 -> last day, common year"},
-	{7, "2024-02-29", 1, 0, 0, CRIMINAL, 0, "2024-04-01", "2024-03-31", 0, "criminal: Feb 29 is month end -> Sun 03-31 -> Mon"},
-	{8, "2024-02-29", 1, 0, 0, CIVIL, 0, "2024-03-29", NULL, 0, "civil: corresponding day 03-29 (Fri)"},
-	{9, "2024-02-29", 12, 0, 0, CIVIL, 0, "2025-02-28", NULL, 0, "a year from a leap day"},
-	{10, "2025-02-28", 1, 0, 0, CRIMINAL, 0, "2025-03-31", NULL, 0, "criminal: Feb 28 2025 is month end"},
-	{11, "2025-02-28", 1, 0, 0, CIVIL, 0, "2025-03-28", NULL, 0, "civil: corresponding day"},
-	{12, "2024-01-31", 1, 0, 0, CRIMINAL, 0, "2024-02-29", NULL, 0, "criminal and civil agree here"},
-	{13, "2024-03-31", 1, 0, 0, CIVIL, 0, "2024-04-30", NULL, 0, "no Apr 31"},
-	{14, "2024-08-31", 6, 0, 0, CIVIL, 0, "2025-02-28", NULL, 0, "6 months into a short February"},
-	{15, "2024-06-30", 2, 0, 0, CRIMINAL, 0, "2024-09-02", "2024-08-31", 0, "criminal: Sat 08-31 -> Mon 09-02"},
-	{16, "2024-06-30", 2, 0, 0, CIVIL, 0, "2024-08-30", NULL, 0, "civil: Fri 08-30"},
-	{17, "2024-06-30", 2, 0, 0, CRIMINAL, 1, "2024-08-31", NULL, 0, "custody: Sat 08-31 stays"},
-	{18, "2024-09-30", 1, 0, 0, CRIMINAL, 0, "2024-10-31", NULL, 0, "criminal: Sep 30 is month end"},
-	{19, "2024-09-30", 1, 0, 0, CIVIL, 0, "2024-10-30", NULL, 0, "civil: corresponding day"},
-	{20, "2024-11-29", 3, 0, 0, CIVIL, 0, "2025-02-28", NULL, 0, "no Feb 29 in 2025"},
+	{ 5, "2024-01-31", 1, 0, 0, CIVIL, 0, "2024-02-29", NULL, 0, "no Feb 31 -> last day, leap year" },
+	{ 6, "2025-01-31", 1, 0, 0, CIVIL, 0, "2025-02-28", NULL, 0, "no Feb 31 -> last day, common year" },
+	{ 7, "2024-02-29", 1, 0, 0, CRIMINAL, 0, "2024-04-01", "2024-03-31", 0,
+	  "criminal: Feb 29 is month end -> Sun 03-31 -> Mon" },
+	{ 8, "2024-02-29", 1, 0, 0, CIVIL, 0, "2024-03-29", NULL, 0, "civil: corresponding day 03-29 (Fri)" },
+	{ 9, "2024-02-29", 12, 0, 0, CIVIL, 0, "2025-02-28", NULL, 0, "a year from a leap day" },
+	{ 10, "2025-02-28", 1, 0, 0, CRIMINAL, 0, "2025-03-31", NULL, 0, "criminal: Feb 28 2025 is month end" },
+	{ 11, "2025-02-28", 1, 0, 0, CIVIL, 0, "2025-03-28", NULL, 0, "civil: corresponding day" },
+	{ 12, "2024-01-31", 1, 0, 0, CRIMINAL, 0, "2024-02-29", NULL, 0, "criminal and civil agree here" },
+	{ 13, "2024-03-31", 1, 0, 0, CIVIL, 0, "2024-04-30", NULL, 0, "no Apr 31" },
+	{ 14, "2024-08-31", 6, 0, 0, CIVIL, 0, "2025-02-28", NULL, 0, "6 months into a short February" },
+	{ 15, "2024-06-30", 2, 0, 0, CRIMINAL, 0, "2024-09-02", "2024-08-31", 0, "criminal: Sat 08-31 -> Mon 09-02" },
+	{ 16, "2024-06-30", 2, 0, 0, CIVIL, 0, "2024-08-30", NULL, 0, "civil: Fri 08-30" },
+	{ 17, "2024-06-30", 2, 0, 0, CRIMINAL, 1, "2024-08-31", NULL, 0, "custody: Sat 08-31 stays" },
+	{ 18, "2024-09-30", 1, 0, 0, CRIMINAL, 0, "2024-10-31", NULL, 0, "criminal: Sep 30 is month end" },
+	{ 19, "2024-09-30", 1, 0, 0, CIVIL, 0, "2024-10-30", NULL, 0, "civil: corresponding day" },
+	{ 20, "2024-11-29", 3, 0, 0, CIVIL, 0, "2025-02-28", NULL, 0, "no Feb 29 in 2025" },
 	/* holidays at the end of a period */
-	{21, "2025-01-20", 0, 10, 0, CIVIL, 0, "2025-02-05", "2025-01-30", 0, "春节 2025 01-28..02-04"},
-	{22, "2025-09-30", 0, 7, 0, CRIMINAL, 0, "2025-10-09", "2025-10-07", 0, "国庆 2025 ends 10-08"},
-	{23, "2026-03-25", 0, 10, 0, CIVIL, 0, "2026-04-07", "2026-04-04", 0, "清明 2026 04-04..06"},
-	{24, "2025-05-21", 0, 10, 0, CIVIL, 0, "2025-06-03", "2025-05-31", 0, "端午 2025 05-31..06-02"},
-	{25, "2026-09-15", 0, 10, 0, CIVIL, 0, "2026-09-28", "2026-09-25", 0, "中秋 2026 09-25..27"},
-	{26, "2023-12-25", 0, 7, 0, CIVIL, 0, "2024-01-02", "2024-01-01", 0, "元旦 2024; start year not looked at"},
-	{27, "2024-04-28", 0, 3, 0, CIVIL, 0, "2024-05-06", "2024-05-01", 0, "劳动节 2024 05-01..05"},
-	{28, "2024-03-11", 0, 5, 0, CIVIL, 0, "2024-03-18", "2024-03-16", 0, "plain weekend"},
-	{29, "2025-12-31", 0, 1, 0, CIVIL, 0, "2026-01-04", "2026-01-01", 0, "元旦 2026 01-01..03, Sun 01-04 is a workday"},
+	{ 21, "2025-01-20", 0, 10, 0, CIVIL, 0, "2025-02-05", "2025-01-30", 0, "春节 2025 01-28..02-04" },
+	{ 22, "2025-09-30", 0, 7, 0, CRIMINAL, 0, "2025-10-09", "2025-10-07", 0, "国庆 2025 ends 10-08" },
+	{ 23, "2026-03-25", 0, 10, 0, CIVIL, 0, "2026-04-07", "2026-04-04", 0, "清明 2026 04-04..06" },
+	{ 24, "2025-05-21", 0, 10, 0, CIVIL, 0, "2025-06-03", "2025-05-31", 0, "端午 2025 05-31..06-02" },
+	{ 25, "2026-09-15", 0, 10, 0, CIVIL, 0, "2026-09-28", "2026-09-25", 0, "中秋 2026 09-25..27" },
+	{ 26, "2023-12-25", 0, 7, 0, CIVIL, 0, "2024-01-02", "2024-01-01", 0, "元旦 2024; start year not looked at" },
+	{ 27, "2024-04-28", 0, 3, 0, CIVIL, 0, "2024-05-06", "2024-05-01", 0, "劳动节 2024 05-01..05" },
+	{ 28, "2024-03-11", 0, 5, 0, CIVIL, 0, "2024-03-18", "2024-03-16", 0, "plain weekend" },
+	{ 29, "2025-12-31", 0, 1, 0, CIVIL, 0, "2026-01-04", "2026-01-01", 0,
+	  "元旦 2026 01-01..03, Sun 01-04 is a workday" },
 	/* adjusted working weekend days (调休上班) end a period without extension */
-	{30, "2024-02-11", 0, 7, 0, CIVIL, 0, "2024-02-18", NULL, 0, "Sun 02-18 春节调休上班"},
-	{31, "2024-09-22", 0, 7, 0, CIVIL, 0, "2024-09-29", NULL, 0, "Sun 09-29 国庆节调休上班"},
-	{32, "2025-09-21", 0, 7, 0, CIVIL, 0, "2025-09-28", NULL, 0, "Sun 09-28 国庆节调休上班"},
-	{33, "2026-01-01", 0, 3, 0, CIVIL, 0, "2026-01-04", NULL, 0, "Sun 01-04 元旦调休上班"},
-	{34, "2026-02-21", 0, 7, 0, CIVIL, 0, "2026-02-28", NULL, 0, "Sat 02-28 春节调休上班"},
+	{ 30, "2024-02-11", 0, 7, 0, CIVIL, 0, "2024-02-18", NULL, 0, "Sun 02-18 春节调休上班" },
+	{ 31, "2024-09-22", 0, 7, 0, CIVIL, 0, "2024-09-29", NULL, 0, "Sun 09-29 国庆节调休上班" },
+	{ 32, "2025-09-21", 0, 7, 0, CIVIL, 0, "2025-09-28", NULL, 0, "Sun 09-28 国庆节调休上班" },
+	{ 33, "2026-01-01", 0, 3, 0, CIVIL, 0, "2026-01-04", NULL, 0, "Sun 01-04 元旦调休上班" },
+	{ 34, "2026-02-21", 0, 7, 0, CIVIL, 0, "2026-02-28", NULL, 0, "Sat 02-28 春节调休上班" },
 	/* custody periods end on the day itself (CPL art. 105) */
-	{35, "2024-09-27", 0, 7, 0, CRIMINAL, 1, "2024-10-04", NULL, 0, "custody: 国庆节 10-04 stays"},
-	{36, "2025-01-25", 0, 3, 0, CRIMINAL, 1, "2025-01-28", NULL, 0, "custody: 春节 01-28 stays"},
-	{37, "2025-09-30", 0, 7, 0, CRIMINAL, 1, "2025-10-07", NULL, 0, "custody: 国庆 10-07 stays"},
+	{ 35, "2024-09-27", 0, 7, 0, CRIMINAL, 1, "2024-10-04", NULL, 0, "custody: 国庆节 10-04 stays" },
+	{ 36, "2025-01-25", 0, 3, 0, CRIMINAL, 1, "2025-01-28", NULL, 0, "custody: 春节 01-28 stays" },
+	{ 37, "2025-09-30", 0, 7, 0, CRIMINAL, 1, "2025-10-07", NULL, 0, "custody: 国庆 10-07 stays" },
 	/* working-day limits */
-	{38, "2025-01-24", 0, 0, 3, CIVIL, 0, "2025-02-05", NULL, 0, "Sun 01-26 workday, 01-27, then 春节, 02-05"},
-	{39, "2025-01-27", 0, 0, 5, CIVIL, 0, "2025-02-10", NULL, 0, "02-05,06,07, Sat 02-08 workday, Mon 02-10"},
-	{40, "2026-02-13", 0, 0, 3, CIVIL, 0, "2026-02-25", NULL, 0, "Sat 02-14 workday, 春节 02-15..23, 02-24, 02-25"},
-	{41, "2026-02-12", 0, 0, 5, CIVIL, 0, "2026-02-26", NULL, 0, "02-13, Sat 02-14, 02-24, 02-25, 02-26"},
-	{42, "2024-09-27", 0, 0, 3, CIVIL, 0, "2024-10-08", NULL, 0, "Sun 09-29 workday, 09-30, 国庆, 10-08"},
-	{43, "2024-10-03", 0, 0, 1, CIVIL, 0, "2024-10-08", NULL, 0, "start inside a holiday"},
-	{44, "2024-03-11", 0, 0, 3, CIVIL, 0, "2024-03-14", NULL, 0, "plain week"},
-	{45, "2024-03-14", 0, 0, 3, CIVIL, 0, "2024-03-19", NULL, 0, "over a weekend"},
+	{ 38, "2025-01-24", 0, 0, 3, CIVIL, 0, "2025-02-05", NULL, 0, "Sun 01-26 workday, 01-27, then 春节, 02-05" },
+	{ 39, "2025-01-27", 0, 0, 5, CIVIL, 0, "2025-02-10", NULL, 0, "02-05,06,07, Sat 02-08 workday, Mon 02-10" },
+	{ 40, "2026-02-13", 0, 0, 3, CIVIL, 0, "2026-02-25", NULL, 0,
+	  "Sat 02-14 workday, 春节 02-15..23, 02-24, 02-25" },
+	{ 41, "2026-02-12", 0, 0, 5, CIVIL, 0, "2026-02-26", NULL, 0, "02-13, Sat 02-14, 02-24, 02-25, 02-26" },
+	{ 42, "2024-09-27", 0, 0, 3, CIVIL, 0, "2024-10-08", NULL, 0, "Sun 09-29 workday, 09-30, 国庆, 10-08" },
+	{ 43, "2024-10-03", 0, 0, 1, CIVIL, 0, "2024-10-08", NULL, 0, "start inside a holiday" },
+	{ 44, "2024-03-11", 0, 0, 3, CIVIL, 0, "2024-03-14", NULL, 0, "plain week" },
+	{ 45, "2024-03-14", 0, 0, 3, CIVIL, 0, "2024-03-19", NULL, 0, "over a weekend" },
 	/* months and days together */
-	{46, "2024-04-30", 1, 15, 0, CRIMINAL, 0, "2024-06-17", "2024-06-15", 0, "05-31 + 15 = Sat 06-15 -> Mon"},
-	{47, "2025-03-20", 1, 15, 0, CRIMINAL, 0, "2025-05-06", "2025-05-05", 0, "1.5 months: 04-20 + 15 = 劳动节 05-05"},
+	{ 46, "2024-04-30", 1, 15, 0, CRIMINAL, 0, "2024-06-17", "2024-06-15", 0, "05-31 + 15 = Sat 06-15 -> Mon" },
+	{ 47, "2025-03-20", 1, 15, 0, CRIMINAL, 0, "2025-05-06", "2025-05-05", 0,
+	  "1.5 months: 04-20 + 15 = 劳动节 05-05" },
 	/* same-day limits */
-	{48, "2024-10-01", 0, 0, 0, CIVIL, 0, "2024-10-01", NULL, 0, "same day, even on a holiday"},
-	{49, "2025-03-12", 0, 0, 0, CIVIL, 0, "2025-03-12", NULL, 0, "same day"},
+	{ 48, "2024-10-01", 0, 0, 0, CIVIL, 0, "2024-10-01", NULL, 0, "same day, even on a holiday" },
+	{ 49, "2025-03-12", 0, 0, 0, CIVIL, 0, "2025-03-12", NULL, 0, "same day" },
 	/* past the calendar's years */
-	{50, "2026-12-20", 0, 30, 0, CIVIL, 0, "2027-01-19", NULL, 1, "2027 not loaded"},
-	{51, "2026-06-30", 6, 0, 0, CIVIL, 0, "2026-12-30", NULL, 0, "still inside 2026"},
-	{52, "2026-12-30", 0, 2, 0, CIVIL, 0, "2027-01-01", NULL, 1, "2027-01-01 unknown: weekday, flagged"},
-	{53, "2023-12-20", 0, 5, 0, CIVIL, 0, "2023-12-25", NULL, 1, "2023 not loaded"},
-	{54, "2026-12-28", 0, 0, 5, CIVIL, 0, "2027-01-04", NULL, 1, "working days into 2027"},
-	{55, "2026-12-25", 0, 1, 0, CIVIL, 0, "2026-12-28", "2026-12-26", 0, "Sat 12-26 -> Mon 12-28, inside 2026"},
+	{ 50, "2026-12-20", 0, 30, 0, CIVIL, 0, "2027-01-19", NULL, 1, "2027 not loaded" },
+	{ 51, "2026-06-30", 6, 0, 0, CIVIL, 0, "2026-12-30", NULL, 0, "still inside 2026" },
+	{ 52, "2026-12-30", 0, 2, 0, CIVIL, 0, "2027-01-01", NULL, 1, "2027-01-01 unknown: weekday, flagged" },
+	{ 53, "2023-12-20", 0, 5, 0, CIVIL, 0, "2023-12-25", NULL, 1, "2023 not loaded" },
+	{ 54, "2026-12-28", 0, 0, 5, CIVIL, 0, "2027-01-04", NULL, 1, "working days into 2027" },
+	{ 55, "2026-12-25", 0, 1, 0, CIVIL, 0, "2026-12-28", "2026-12-26", 0, "Sat 12-26 -> Mon 12-28, inside 2026" },
 };
 
 static void calendar_due_table_cases(void **state)
@@ -125,11 +129,11 @@ static void calendar_due_table_cases(void **state)
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const due_case *c = &cases[i];
-		due_spec spec = {.months = c->months,
-		                 .days = c->days,
-		                 .working_days = c->working_days,
-		                 .criminal = c->criminal,
-		                 .custody = c->custody};
+		due_spec spec = { .months = c->months,
+			          .days = c->days,
+			          .working_days = c->working_days,
+			          .criminal = c->criminal,
+			          .custody = c->custody };
 		due_result r;
 		err e;
 		err_clear(&e);
@@ -142,9 +146,11 @@ static void calendar_due_table_cases(void **state)
 		}
 		cal_date_format(r.due, got);
 		cal_date_format(r.nominal, nom);
-		if (strcmp(got, c->want_due) != 0 || strcmp(nom, want_nominal) != 0 || r.beyond_calendar != c->want_beyond ||
-		    r.extended_days != (int)cal_days_between(r.nominal, r.due) || r.n_steps < 1 || !r.summary[0]) {
-			print_error("case %d (%s): start %s want due %s nominal %s beyond %d, got due %s nominal %s beyond %d\n"
+		if (strcmp(got, c->want_due) != 0 || strcmp(nom, want_nominal) != 0 ||
+		    r.beyond_calendar != c->want_beyond || r.extended_days != (int)cal_days_between(r.nominal, r.due) ||
+		    r.n_steps < 1 || !r.summary[0]) {
+			print_error("case %d (%s): start %s want due %s nominal %s beyond %d, got due %s nominal %s "
+			            "beyond %d\n"
 			            "  summary: %s\n",
 			            c->no, c->why, c->start, c->want_due, want_nominal, c->want_beyond, got, nom,
 			            r.beyond_calendar, r.summary);
@@ -160,7 +166,7 @@ static void calendar_due_table_cases(void **state)
 static void calendar_due_explains_holiday_extension(void **state)
 {
 	(void)state;
-	due_spec spec = {.days = 7};
+	due_spec spec = { .days = 7 };
 	due_result r;
 	err e;
 	assert_int_equal(calendar_due(cal, D("2024-09-27"), &spec, &r, &e), OK);
@@ -173,7 +179,7 @@ static void calendar_due_explains_holiday_extension(void **state)
 static void calendar_due_explains_custody_and_weekends(void **state)
 {
 	(void)state;
-	due_spec spec = {.days = 7, .criminal = 1, .custody = 1};
+	due_spec spec = { .days = 7, .criminal = 1, .custody = 1 };
 	due_result r;
 	err e;
 	assert_int_equal(calendar_due(cal, D("2024-09-27"), &spec, &r, &e), OK);
@@ -181,15 +187,15 @@ static void calendar_due_explains_custody_and_weekends(void **state)
 	assert_non_null(strstr(r.summary, "国庆节"));
 	assert_non_null(strstr(r.steps[r.n_steps - 1], "刑事诉讼法第105条"));
 
-	due_spec weekend = {.days = 5};
+	due_spec weekend = { .days = 5 };
 	assert_int_equal(calendar_due(cal, D("2024-03-11"), &weekend, &r, &e), OK);
 	assert_string_equal(r.summary, "2024-03-16 是星期六 → 顺延至 2024-03-18");
 
-	due_spec plain = {.days = 15};
+	due_spec plain = { .days = 15 };
 	assert_int_equal(calendar_due(cal, D("2024-03-11"), &plain, &r, &e), OK);
 	assert_string_equal(r.summary, "2024-03-11 起 15日 → 2024-03-26（星期二）");
 
-	due_spec crim = {.months = 1, .criminal = 1};
+	due_spec crim = { .months = 1, .criminal = 1 };
 	assert_int_equal(calendar_due(cal, D("2024-04-30"), &crim, &r, &e), OK);
 	assert_non_null(strstr(r.steps[1], "月末日"));
 }
@@ -197,7 +203,7 @@ static void calendar_due_explains_custody_and_weekends(void **state)
 static void calendar_due_flags_years_not_loaded(void **state)
 {
 	(void)state;
-	due_spec spec = {.days = 30};
+	due_spec spec = { .days = 30 };
 	due_result r;
 	err e;
 	assert_int_equal(calendar_due(cal, D("2026-12-20"), &spec, &r, &e), OK);
@@ -211,24 +217,24 @@ static void calendar_due_refuses_bad_specs(void **state)
 	(void)state;
 	due_result r;
 	err e;
-	due_spec both = {.days = 3, .working_days = 3};
+	due_spec both = { .days = 3, .working_days = 3 };
 	assert_int_equal(calendar_due(cal, D("2024-03-11"), &both, &r, &e), E_INVALID);
 	assert_non_null(strstr(e.message, "工作日"));
-	due_spec neg = {.days = -1};
+	due_spec neg = { .days = -1 };
 	assert_int_equal(calendar_due(cal, D("2024-03-11"), &neg, &r, &e), E_INVALID);
-	due_spec huge = {.months = 1201};
+	due_spec huge = { .months = 1201 };
 	assert_int_equal(calendar_due(cal, D("2024-03-11"), &huge, &r, &e), E_INVALID);
-	due_spec ok = {.days = 1};
-	assert_int_equal(calendar_due(cal, (cal_date){2025, 2, 29}, &ok, &r, &e), E_INVALID);
+	due_spec ok = { .days = 1 };
+	assert_int_equal(calendar_due(cal, (cal_date){ 2025, 2, 29 }, &ok, &r, &e), E_INVALID);
 	assert_string_equal(e.field, "start");
-	assert_int_equal(calendar_due(cal, (cal_date){9999, 1, 1}, &ok, &r, &e), E_INVALID);
+	assert_int_equal(calendar_due(cal, (cal_date){ 9999, 1, 1 }, &ok, &r, &e), E_INVALID);
 	/* The largest period from a late-but-allowed start stays a valid date. */
-	due_spec longest = {.months = 1200, .days = 36600};
-	assert_int_equal(calendar_due(cal, (cal_date){9790, 12, 31}, &longest, &r, &e), OK);
+	due_spec longest = { .months = 1200, .days = 36600 };
+	assert_int_equal(calendar_due(cal, (cal_date){ 9790, 12, 31 }, &longest, &r, &e), OK);
 	assert_true(cal_date_valid(r.due));
 	/* An empty calendar knows only weekends, and says so. */
-	assert_int_equal(calendar_due(NULL, D("2024-09-27"), &(due_spec){.days = 7}, &r, &e), OK);
-	assert_string_equal(cal_date_format(r.due, (char[CAL_DATE_TEXT]){0}), "2024-10-04");
+	assert_int_equal(calendar_due(NULL, D("2024-09-27"), &(due_spec){ .days = 7 }, &r, &e), OK);
+	assert_string_equal(cal_date_format(r.due, (char[CAL_DATE_TEXT]){ 0 }), "2024-10-04");
 	assert_true(r.beyond_calendar);
 }
 
@@ -243,8 +249,9 @@ static void dates_parse_strictly(void **state)
 	assert_int_equal(d.y, 2024);
 	assert_int_equal(d.m, 2);
 	assert_int_equal(d.d, 29);
-	const char *bad[] = {"2025-02-29", "2024-1-01", "2024-01-1", "2024/01/01", "2024-01-01x", " 2024-01-01",
-	                     "abcd-01-01", "2024-13-01", "2024-00-10", "2024-04-31", "0000-01-01", "", "2024-+1-01"};
+	const char *bad[] = { "2025-02-29",  "2024-1-01",  "2024-01-1",  "2024/01/01", "2024-01-01x",
+		              " 2024-01-01", "abcd-01-01", "2024-13-01", "2024-00-10", "2024-04-31",
+		              "0000-01-01",  "",           "2024-+1-01" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		err_clear(&e);
 		if (cal_date_parse(bad[i], "start", &d, &e) != E_INVALID || strcmp(e.field, "start") != 0)
@@ -257,15 +264,15 @@ static void dates_round_trip_and_weekdays(void **state)
 {
 	(void)state;
 	char s[CAL_DATE_TEXT];
-	assert_int_equal(cal_date_to_days((cal_date){1970, 1, 1}), 0);
-	assert_int_equal(cal_date_weekday((cal_date){1970, 1, 1}), 4);
-	assert_int_equal(cal_date_weekday((cal_date){2024, 10, 8}), 2);
-	assert_int_equal(cal_date_weekday((cal_date){2026, 2, 28}), 6);
-	assert_int_equal(cal_date_weekday((cal_date){1, 1, 1}), 1);
-	assert_string_equal(cal_date_weekday_name((cal_date){2024, 3, 17}), "星期日");
+	assert_int_equal(cal_date_to_days((cal_date){ 1970, 1, 1 }), 0);
+	assert_int_equal(cal_date_weekday((cal_date){ 1970, 1, 1 }), 4);
+	assert_int_equal(cal_date_weekday((cal_date){ 2024, 10, 8 }), 2);
+	assert_int_equal(cal_date_weekday((cal_date){ 2026, 2, 28 }), 6);
+	assert_int_equal(cal_date_weekday((cal_date){ 1, 1, 1 }), 1);
+	assert_string_equal(cal_date_weekday_name((cal_date){ 2024, 3, 17 }), "星期日");
 
 	/* Every day from 1600 to 2400 converts both ways and follows its predecessor. */
-	long first = cal_date_to_days((cal_date){1600, 1, 1}), last = cal_date_to_days((cal_date){2400, 12, 31});
+	long first = cal_date_to_days((cal_date){ 1600, 1, 1 }), last = cal_date_to_days((cal_date){ 2400, 12, 31 });
 	cal_date prev = cal_date_from_days(first - 1);
 	for (long n = first; n <= last; n++) {
 		cal_date d = cal_date_from_days(n);
@@ -283,16 +290,16 @@ static void dates_round_trip_and_weekdays(void **state)
 	assert_int_equal(cal_days_in_month(2025, 2), 28);
 	assert_int_equal(cal_days_in_month(2025, 13), 0);
 
-	assert_string_equal(cal_date_format(cal_date_add_days((cal_date){2024, 12, 31}, 1), s), "2025-01-01");
-	assert_string_equal(cal_date_format(cal_date_add_days((cal_date){2024, 3, 1}, -1), s), "2024-02-29");
-	assert_int_equal(cal_days_between((cal_date){2024, 1, 1}, (cal_date){2025, 1, 1}), 366);
-	assert_int_equal(cal_days_between((cal_date){2025, 1, 1}, (cal_date){2024, 1, 1}), -366);
-	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){2024, 3, 31}, -1, 0), s), "2024-02-29");
-	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){2024, 1, 15}, -13, 0), s), "2022-12-15");
-	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){2024, 2, 29}, 24, 1), s), "2026-02-28");
-	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){2025, 2, 28}, 12, 1), s), "2026-02-28");
-	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){2023, 2, 28}, 12, 1), s), "2024-02-29");
-	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){2023, 2, 28}, 12, 0), s), "2024-02-28");
+	assert_string_equal(cal_date_format(cal_date_add_days((cal_date){ 2024, 12, 31 }, 1), s), "2025-01-01");
+	assert_string_equal(cal_date_format(cal_date_add_days((cal_date){ 2024, 3, 1 }, -1), s), "2024-02-29");
+	assert_int_equal(cal_days_between((cal_date){ 2024, 1, 1 }, (cal_date){ 2025, 1, 1 }), 366);
+	assert_int_equal(cal_days_between((cal_date){ 2025, 1, 1 }, (cal_date){ 2024, 1, 1 }), -366);
+	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){ 2024, 3, 31 }, -1, 0), s), "2024-02-29");
+	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){ 2024, 1, 15 }, -13, 0), s), "2022-12-15");
+	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){ 2024, 2, 29 }, 24, 1), s), "2026-02-28");
+	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){ 2025, 2, 28 }, 12, 1), s), "2026-02-28");
+	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){ 2023, 2, 28 }, 12, 1), s), "2024-02-29");
+	assert_string_equal(cal_date_format(cal_date_add_months((cal_date){ 2023, 2, 28 }, 12, 0), s), "2024-02-28");
 }
 
 /* ---- the holiday table --------------------------------------------------------------------------- */
@@ -366,10 +373,11 @@ static void calendar_load_names_the_bad_line(void **state)
 	            E_INVALID, "第4行：2028-01-01与第2行重复");
 	load_expect("date,kind,name,source\n2027-01-01,holiday,元旦,x\n", E_INVALID, "已在日历中");
 	/* Good input: CRLF, a BOM, blank lines, quoted commas, extra columns, rows out of order. */
-	load_expect("\xEF\xBB\xBF"
-	            "date,kind,name,source,comment\r\n2028-10-02,holiday,\"国庆节,中秋节\",\"通知 \"\"甲\"\"\",c\r\n\r\n"
-	            "2028-10-01,holiday,国庆节,x,\r\n",
-	            OK, NULL);
+	load_expect(
+	        "\xEF\xBB\xBF"
+	        "date,kind,name,source,comment\r\n2028-10-02,holiday,\"国庆节,中秋节\",\"通知 \"\"甲\"\"\",c\r\n\r\n"
+	        "2028-10-01,holiday,国庆节,x,\r\n",
+	        OK, NULL);
 	load_expect(header, OK, NULL);
 }
 
@@ -380,7 +388,7 @@ static void calendar_add_day_keeps_order_and_refuses_duplicates(void **state)
 	err e;
 	char buf[300];
 	assert_int_equal(calendar_new(&c, &e), OK);
-	assert_int_equal(calendar_years(c, &(int){0}, &(int){0}), E_NOTFOUND);
+	assert_int_equal(calendar_years(c, &(int){ 0 }, &(int){ 0 }), E_NOTFOUND);
 	assert_false(calendar_covers(c, D("2024-01-01")));
 	assert_int_equal(calendar_add_day(c, D("2030-05-01"), CAL_DAY_HOLIDAY, "劳动节", "n", &e), OK);
 	assert_int_equal(calendar_add_day(c, D("2030-01-01"), CAL_DAY_HOLIDAY, "元旦", "n", &e), OK);
@@ -392,7 +400,7 @@ static void calendar_add_day_keeps_order_and_refuses_duplicates(void **state)
 	buf[sizeof buf - 1] = 0;
 	assert_int_equal(calendar_add_day(c, D("2030-04-30"), CAL_DAY_HOLIDAY, buf, "n", &e), E_INVALID);
 	assert_int_equal(calendar_add_day(c, D("2030-04-30"), CAL_DAY_HOLIDAY, "x", buf, &e), E_INVALID);
-	assert_int_equal(calendar_add_day(c, (cal_date){2030, 2, 30}, CAL_DAY_HOLIDAY, "x", "n", &e), E_INVALID);
+	assert_int_equal(calendar_add_day(c, (cal_date){ 2030, 2, 30 }, CAL_DAY_HOLIDAY, "x", "n", &e), E_INVALID);
 	assert_string_equal(calendar_day_name(c, D("2030-01-01")), "元旦");
 	assert_string_equal(calendar_day_name(c, D("2030-05-01")), "劳动节");
 	assert_false(calendar_is_rest_day(c, D("2030-04-27")));

@@ -112,24 +112,24 @@ static void due_usage_errors_exit_two(void **state)
 {
 	(void)state;
 	static const char *const bad[][8] = {
-		{NULL},                                                      /* nothing */
-		{"--days", "7", NULL},                                       /* no --start */
-		{"--start", "2024-09-27", NULL},                             /* no period */
-		{"--start", "2024-02-30", "--days", "7", NULL},              /* impossible date */
-		{"--start", "2024-9-27", "--days", "7", NULL},               /* bad format */
-		{"--start", "2024-09-27", "--days", "7x", NULL},             /* trailing junk */
-		{"--start", "2024-09-27", "--days", "-1", NULL},             /* negative */
-		{"--start", "2024-09-27", "--days", "", NULL},               /* empty */
-		{"--start", "2024-09-27", "--days", "99999999999", NULL},    /* overflow */
-		{"--start", "2024-09-27", "--days", NULL},                   /* missing value */
-		{"--start", "2024-09-27", "--days", "1", "--days", "2", NULL}, /* repeated */
-		{"--start", "2024-09-27", "--days", "1", "--working-days", "2", NULL},
-		{"--start", "2024-09-27", "--days", "1", "--bogus", NULL},
-		{"--start", "2024-09-27", "--days", "1", "extra", NULL},
-		{"--start", "2024-09-27", "--criminal=1", "--days", "1", NULL},
-		{"--start", "2024-09-27", "--rule", "civil_filing", "--days", "1", NULL},
-		{"--start", "2024-09-27", "--extensions", "1", "--days", "1", NULL},
-		{"--start", "9999-12-30", "--days", "7", NULL},
+		{ NULL },                                                        /* nothing */
+		{ "--days", "7", NULL },                                         /* no --start */
+		{ "--start", "2024-09-27", NULL },                               /* no period */
+		{ "--start", "2024-02-30", "--days", "7", NULL },                /* impossible date */
+		{ "--start", "2024-9-27", "--days", "7", NULL },                 /* bad format */
+		{ "--start", "2024-09-27", "--days", "7x", NULL },               /* trailing junk */
+		{ "--start", "2024-09-27", "--days", "-1", NULL },               /* negative */
+		{ "--start", "2024-09-27", "--days", "", NULL },                 /* empty */
+		{ "--start", "2024-09-27", "--days", "99999999999", NULL },      /* overflow */
+		{ "--start", "2024-09-27", "--days", NULL },                     /* missing value */
+		{ "--start", "2024-09-27", "--days", "1", "--days", "2", NULL }, /* repeated */
+		{ "--start", "2024-09-27", "--days", "1", "--working-days", "2", NULL },
+		{ "--start", "2024-09-27", "--days", "1", "--bogus", NULL },
+		{ "--start", "2024-09-27", "--days", "1", "extra", NULL },
+		{ "--start", "2024-09-27", "--criminal=1", "--days", "1", NULL },
+		{ "--start", "2024-09-27", "--rule", "civil_filing", "--days", "1", NULL },
+		{ "--start", "2024-09-27", "--extensions", "1", "--days", "1", NULL },
+		{ "--start", "9999-12-30", "--days", "7", NULL },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		run_out r = run_list(bad[i]);

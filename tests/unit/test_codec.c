@@ -10,7 +10,7 @@
 static void hex_encode_writes_lowercase_and_nul(void **state)
 {
 	(void)state;
-	const uint8_t data[] = {0x00, 0x01, 0xab, 0xcd, 0xef, 0xff};
+	const uint8_t data[] = { 0x00, 0x01, 0xab, 0xcd, 0xef, 0xff };
 	char out[CODEC_HEX_LEN(sizeof data) + 1];
 	memset(out, 'x', sizeof out);
 	codec_hex_encode(data, sizeof data, out);
@@ -26,7 +26,7 @@ static void hex_decode_accepts_either_case(void **state)
 	size_t n = 99;
 	assert_int_equal(codec_hex_decode("00aBcDeF", out, sizeof out, &n), OK);
 	assert_int_equal(n, 4);
-	const uint8_t want[] = {0x00, 0xab, 0xcd, 0xef};
+	const uint8_t want[] = { 0x00, 0xab, 0xcd, 0xef };
 	assert_memory_equal(out, want, sizeof want);
 	assert_int_equal(codec_hex_decode("", out, sizeof out, &n), OK);
 	assert_int_equal(n, 0);
@@ -72,13 +72,13 @@ static void hex_round_trips_every_byte(void **state)
 static const struct {
 	const char *plain, *b64;
 } b64_vectors[] = {
-	{"", ""},
-	{"f", "Zg=="},
-	{"fo", "Zm8="},
-	{"foo", "Zm9v"},
-	{"foob", "Zm9vYg=="},
-	{"fooba", "Zm9vYmE="},
-	{"foobar", "Zm9vYmFy"},
+	{ "", "" },
+	{ "f", "Zg==" },
+	{ "fo", "Zm8=" },
+	{ "foo", "Zm9v" },
+	{ "foob", "Zm9vYg==" },
+	{ "fooba", "Zm9vYmE=" },
+	{ "foobar", "Zm9vYmFy" },
 };
 
 static void base64_matches_rfc4648_vectors(void **state)
@@ -88,8 +88,7 @@ static void base64_matches_rfc4648_vectors(void **state)
 		const char *p = b64_vectors[i].plain;
 		char text[16];
 		size_t n = 99;
-		assert_int_equal(codec_base64_encode((const uint8_t *)p, strlen(p), text, sizeof text, &n),
-				 OK);
+		assert_int_equal(codec_base64_encode((const uint8_t *)p, strlen(p), text, sizeof text, &n), OK);
 		assert_string_equal(text, b64_vectors[i].b64);
 		assert_int_equal(n, strlen(b64_vectors[i].b64));
 		assert_int_equal(n, CODEC_BASE64_LEN(strlen(p)));

@@ -53,7 +53,7 @@ static void csv_skips_bom_and_blank_lines_and_counts_lines(void **state)
 	csv_reader r;
 	csv_record rec;
 	const char *t = "\xef\xbb\xbf"
-			"code,name\n\n\r\n152529,正镶白旗\n\nlast,row";
+	                "code,name\n\n\r\n152529,正镶白旗\n\nlast,row";
 	csv_reader_init(&r, t, strlen(t));
 	assert_int_equal(next(&r, &rec), OK);
 	assert_int_equal(rec.line, 1);
@@ -93,14 +93,15 @@ static void csv_malformed_rows_are_refused_naming_the_line(void **state)
 		int row;
 		const char *text;
 	} cases[] = {
-		{1, "\"a\"b,c\nok,1\n"}, /* text after a closing quote */
-		{2, "x,\"unterminated"}, /* quote never closed */
-		{3, "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,aa,bb,cc,dd,ee,ff,gg\nok,1\n"}, /* 33 > CSV_FIELDS_MAX */
+		{ 1, "\"a\"b,c\nok,1\n" }, /* text after a closing quote */
+		{ 2, "x,\"unterminated" }, /* quote never closed */
+		{ 3,
+		  "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,aa,bb,cc,dd,ee,ff,gg\nok,1\n" }, /* 33 > CSV_FIELDS_MAX */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		csv_reader r;
 		csv_record rec;
-		err e = {0};
+		err e = { 0 };
 		csv_reader_init(&r, cases[i].text, strlen(cases[i].text));
 		int s = csv_read_record(&r, &rec, &e);
 		if (s != E_INVALID)
@@ -131,13 +132,13 @@ static void csv_row_larger_than_buffer_is_refused_without_overflow(void **state)
 				assert_true(s == OK || s == E_INVALID);
 			} else if (needed < sizeof rec.buf) {
 				if (s != OK || strlen(rec.fields[0]) != len || rec.n_fields != (int)empties + 1)
-					fail_msg("len %zu + %zu empty fields fits (%zu bytes) but the reader gave %d", len,
-						 empties, needed, s);
+					fail_msg("len %zu + %zu empty fields fits (%zu bytes) but the reader gave %d",
+					         len, empties, needed, s);
 				for (int k = 1; k < rec.n_fields; k++)
 					assert_string_equal(rec.fields[k], "");
 			} else if (s != E_INVALID) {
 				fail_msg("len %zu + %zu empty fields needs %zu bytes > %zu but the reader gave %d", len,
-					 empties, needed, sizeof rec.buf, s);
+				         empties, needed, sizeof rec.buf, s);
 			}
 		}
 	}
@@ -147,10 +148,17 @@ static void csv_row_larger_than_buffer_is_refused_without_overflow(void **state)
 /* ---- settings ----------------------------------------------------------------------------------- */
 
 static const char *const config_env_names[] = {
-	"CASEBRIDGE_DATA_DIR",	     "CASEBRIDGE_LISTEN",	     "CASEBRIDGE_WEB_ROOT",
-	"CASEBRIDGE_LOG_LEVEL",	     "CASEBRIDGE_THREADS",	     "CASEBRIDGE_MAX_JSON_BYTES",
-	"CASEBRIDGE_MAX_UPLOAD_BYTES", "CASEBRIDGE_MAX_HEADER_BYTES", "CASEBRIDGE_REQUEST_TIMEOUT",
-	"CASEBRIDGE_STH_INTERVAL",   "CASEBRIDGE_TRANSFER_ACCEPT_DAYS",
+	"CASEBRIDGE_DATA_DIR",
+	"CASEBRIDGE_LISTEN",
+	"CASEBRIDGE_WEB_ROOT",
+	"CASEBRIDGE_LOG_LEVEL",
+	"CASEBRIDGE_THREADS",
+	"CASEBRIDGE_MAX_JSON_BYTES",
+	"CASEBRIDGE_MAX_UPLOAD_BYTES",
+	"CASEBRIDGE_MAX_HEADER_BYTES",
+	"CASEBRIDGE_REQUEST_TIMEOUT",
+	"CASEBRIDGE_STH_INTERVAL",
+	"CASEBRIDGE_TRANSFER_ACCEPT_DAYS",
 };
 
 static int config_clean_env(void **state)
@@ -189,7 +197,7 @@ static void config_set_accepts_flag_and_file_spellings(void **state)
 {
 	(void)state;
 	config c;
-	err e = {0};
+	err e = { 0 };
 	config_defaults(&c);
 	assert_int_equal(config_set(&c, "max-json-bytes", "4096", &e), OK);
 	assert_int_equal(c.max_json_bytes, 4096);
@@ -208,20 +216,20 @@ static void config_set_refuses_bad_values_naming_the_setting(void **state)
 		int row;
 		const char *name, *value, *field, *message_part;
 	} cases[] = {
-		{1, "max-json-bytes", "10", "max-json-bytes", "1024"},   /* below its minimum */
-		{2, "max-json-bytes", "4k", "max-json-bytes", "whole number"},
-		{3, "threads", "257", "threads", "256"},
-		{4, "threads", "", "threads", "whole number"},
-		{5, "log-level", "loud", "log-level", "debug"},
-		{6, "no-such-setting", "1", "no-such-setting", "unknown setting"},
-		{7, "listen", NULL, "listen", "too long"}, /* value filled below */
+		{ 1, "max-json-bytes", "10", "max-json-bytes", "1024" }, /* below its minimum */
+		{ 2, "max-json-bytes", "4k", "max-json-bytes", "whole number" },
+		{ 3, "threads", "257", "threads", "256" },
+		{ 4, "threads", "", "threads", "whole number" },
+		{ 5, "log-level", "loud", "log-level", "debug" },
+		{ 6, "no-such-setting", "1", "no-such-setting", "unknown setting" },
+		{ 7, "listen", NULL, "listen", "too long" }, /* value filled below */
 	};
 	char longv[300];
 	memset(longv, 'a', sizeof longv - 1);
 	longv[sizeof longv - 1] = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		config c;
-		err e = {0};
+		err e = { 0 };
 		config_defaults(&c);
 		int rc = config_set(&c, cases[i].name, cases[i].value ? cases[i].value : longv, &e);
 		if (rc != E_INVALID)
@@ -229,7 +237,8 @@ static void config_set_refuses_bad_values_naming_the_setting(void **state)
 		if (strcmp(e.field, cases[i].field) != 0)
 			fail_msg("row %d: field '%s', expected '%s'", cases[i].row, e.field, cases[i].field);
 		if (!strstr(e.message, cases[i].message_part))
-			fail_msg("row %d: message '%s' should mention '%s'", cases[i].row, e.message, cases[i].message_part);
+			fail_msg("row %d: message '%s' should mention '%s'", cases[i].row, e.message,
+			         cases[i].message_part);
 		config d;
 		config_defaults(&d);
 		if (memcmp(&c, &d, sizeof c) != 0)
@@ -245,7 +254,7 @@ static void config_file_reads_names_values_and_comments(void **state)
 	snprintf(path, sizeof path, "%s/casebridge.conf", dir);
 	write_file(path, "# a comment\n\n  listen = 10.1.2.3:9000  \nmax_json_bytes=4096\nlog-level = warn\n");
 	config c;
-	err e = {0};
+	err e = { 0 };
 	config_defaults(&c);
 	assert_int_equal(config_load_file(&c, path, 0, &e), OK);
 	assert_string_equal(c.listen, "10.1.2.3:9000");
@@ -261,7 +270,7 @@ static void config_file_errors_name_file_line_and_setting(void **state)
 	test_tmpdir(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/bad.conf", dir);
 	config c;
-	err e = {0};
+	err e = { 0 };
 
 	write_file(path, "listen = 1.2.3.4:1\njust words\n");
 	config_defaults(&c);
@@ -293,7 +302,7 @@ static void config_env_overrides_and_names_a_bad_variable(void **state)
 {
 	(void)state;
 	config c;
-	err e = {0};
+	err e = { 0 };
 	config_defaults(&c);
 	setenv("CASEBRIDGE_LISTEN", "127.0.0.1:9999", 1);
 	setenv("CASEBRIDGE_MAX_JSON_BYTES", "2048", 1);
@@ -321,13 +330,13 @@ static void config_precedence_default_file_env_flag(void **state)
 	setenv("CASEBRIDGE_THREADS", "5", 1);
 	setenv("CASEBRIDGE_MAX_JSON_BYTES", "8192", 1);
 	setenv("CASEBRIDGE_REQUEST_TIMEOUT", "50", 1);
-	char *argv[] = {"serve", "--data-dir", dir, "--max-json-bytes", "16384", "--demo", "extra", NULL};
+	char *argv[] = { "serve", "--data-dir", dir, "--max-json-bytes", "16384", "--demo", "extra", NULL };
 	char *rest[16];
 	int n_rest = -1;
 	config c;
 	assert_int_equal(cli_load_config(7, argv, &c, &n_rest, rest), OK);
 	assert_string_equal(c.data_dir, dir);
-	assert_int_equal(c.sth_interval, 10);          /* default: nobody set it */
+	assert_int_equal(c.sth_interval, 10);           /* default: nobody set it */
 	assert_string_equal(c.listen, "10.0.0.1:1000"); /* file over default */
 	assert_int_equal(c.threads, 5);                 /* environment over file */
 	assert_int_equal(c.request_timeout, 50);        /* environment over file */
@@ -352,7 +361,7 @@ static void config_file_comes_from_the_flag_data_dir_not_the_env_one(void **stat
 	snprintf(path, sizeof path, "%s/casebridge.conf", flag_dir);
 	write_file(path, "listen = 10.0.0.2:2\n");
 	setenv("CASEBRIDGE_DATA_DIR", env_dir, 1);
-	char *argv[] = {"serve", "--data-dir", flag_dir, NULL};
+	char *argv[] = { "serve", "--data-dir", flag_dir, NULL };
 	char *rest[8];
 	int n_rest;
 	config c;
@@ -361,7 +370,7 @@ static void config_file_comes_from_the_flag_data_dir_not_the_env_one(void **stat
 	assert_string_equal(c.listen, "10.0.0.2:2");
 
 	/* Without the flag the environment's directory (and its file) is used. */
-	char *argv2[] = {"serve", NULL};
+	char *argv2[] = { "serve", NULL };
 	assert_int_equal(cli_load_config(1, argv2, &c, &n_rest, rest), OK);
 	assert_string_equal(c.data_dir, env_dir);
 	assert_string_equal(c.listen, "10.0.0.1:1");
@@ -379,20 +388,20 @@ static void config_explicit_file_and_flag_errors(void **state)
 	char *rest[8];
 	int n_rest;
 	config c;
-	char *argv[] = {"serve", "--config", path, "--data-dir", dir, NULL};
+	char *argv[] = { "serve", "--config", path, "--data-dir", dir, NULL };
 	assert_int_equal(cli_load_config(5, argv, &c, &n_rest, rest), OK);
 	assert_string_equal(c.listen, "10.9.9.9:9");
 	assert_int_equal(n_rest, 0);
 
 	char missing[160];
 	snprintf(missing, sizeof missing, "%s/nope.conf", dir);
-	char *argv2[] = {"serve", "--config", missing, NULL};
+	char *argv2[] = { "serve", "--config", missing, NULL };
 	assert_int_equal(cli_load_config(3, argv2, &c, &n_rest, rest), E_INVALID); /* a named file must exist */
 
-	char *argv3[] = {"serve", "--data-dir", dir, "--threads", NULL};
+	char *argv3[] = { "serve", "--data-dir", dir, "--threads", NULL };
 	assert_int_equal(cli_load_config(4, argv3, &c, &n_rest, rest), E_INVALID); /* flag without value */
 
-	char *argv4[] = {"serve", "--data-dir", dir, "--threads", "x", NULL};
+	char *argv4[] = { "serve", "--data-dir", dir, "--threads", "x", NULL };
 	assert_int_equal(cli_load_config(5, argv4, &c, &n_rest, rest), E_INVALID);
 	test_rmdir(dir);
 }
@@ -409,36 +418,37 @@ static void util_parse_i64_is_strict(void **state)
 		int rc;
 		int64_t want;
 	} cases[] = {
-		{1, "0", 0, 10, OK, 0},
-		{2, "10", 0, 10, OK, 10},
-		{3, "-5", -10, 10, OK, -5},
-		{4, "11", 0, 10, E_INVALID, 0},
-		{5, "-1", 0, 10, E_INVALID, 0},
-		{6, "", 0, 10, E_INVALID, 0},
-		{7, "12a", 0, 100, E_INVALID, 0},
-		{8, "0x10", 0, 100, E_INVALID, 0},
-		{9, "1.5", 0, 100, E_INVALID, 0},
-		{10, "9223372036854775807", INT64_MIN, INT64_MAX, OK, INT64_MAX},
-		{11, "-9223372036854775808", INT64_MIN, INT64_MAX, OK, INT64_MIN},
-		{12, "9223372036854775808", INT64_MIN, INT64_MAX, E_INVALID, 0},
-		{13, "-9223372036854775809", INT64_MIN, INT64_MAX, E_INVALID, 0},
-		{14, "5 ", 0, 10, E_INVALID, 0},
-		{15, " 5", 0, 10, E_INVALID, 0},
-		{16, "\n5", 0, 10, E_INVALID, 0},
-		{17, "-", -10, 10, E_INVALID, 0},
-		{18, "007", 0, 10, OK, 7},
-		{19, "99999999999999999999999", INT64_MIN, INT64_MAX, E_INVALID, 0},
-		{20, "+5", 0, 10, E_INVALID, 0},
-		{21, "-0", -1, 1, OK, 0},
+		{ 1, "0", 0, 10, OK, 0 },
+		{ 2, "10", 0, 10, OK, 10 },
+		{ 3, "-5", -10, 10, OK, -5 },
+		{ 4, "11", 0, 10, E_INVALID, 0 },
+		{ 5, "-1", 0, 10, E_INVALID, 0 },
+		{ 6, "", 0, 10, E_INVALID, 0 },
+		{ 7, "12a", 0, 100, E_INVALID, 0 },
+		{ 8, "0x10", 0, 100, E_INVALID, 0 },
+		{ 9, "1.5", 0, 100, E_INVALID, 0 },
+		{ 10, "9223372036854775807", INT64_MIN, INT64_MAX, OK, INT64_MAX },
+		{ 11, "-9223372036854775808", INT64_MIN, INT64_MAX, OK, INT64_MIN },
+		{ 12, "9223372036854775808", INT64_MIN, INT64_MAX, E_INVALID, 0 },
+		{ 13, "-9223372036854775809", INT64_MIN, INT64_MAX, E_INVALID, 0 },
+		{ 14, "5 ", 0, 10, E_INVALID, 0 },
+		{ 15, " 5", 0, 10, E_INVALID, 0 },
+		{ 16, "\n5", 0, 10, E_INVALID, 0 },
+		{ 17, "-", -10, 10, E_INVALID, 0 },
+		{ 18, "007", 0, 10, OK, 7 },
+		{ 19, "99999999999999999999999", INT64_MIN, INT64_MAX, E_INVALID, 0 },
+		{ 20, "+5", 0, 10, E_INVALID, 0 },
+		{ 21, "-0", -1, 1, OK, 0 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int64_t v = 12345;
 		int rc = util_parse_i64(cases[i].s, cases[i].min, cases[i].max, &v);
 		if (rc != cases[i].rc)
 			fail_msg("row %d: util_parse_i64(\"%s\") gave %d, expected %d", cases[i].row, cases[i].s, rc,
-				 cases[i].rc);
+			         cases[i].rc);
 		if (rc == OK && v != cases[i].want)
-			fail_msg("row %d: value %lld, expected %lld", cases[i].row, (long long)v, (long long)cases[i].want);
+			fail_msg("row %d: value %lld, expected %lld", cases[i].row, (long long)v,
+			         (long long)cases[i].want);
 		if (rc != OK && v != 12345)
 			fail_msg("row %d: a refused parse wrote the output", cases[i].row);
 	}
@@ -456,27 +466,27 @@ static void util_utf8_valid_accepts_text_and_refuses_malformed(void **state)
 		const char *s;
 		int valid;
 	} cases[] = {
-		{1, "", 1},
-		{2, "plain ascii", 1},
-		{3, "正镶白旗人民法院", 1},
-		{4, "\xf0\x9f\x98\x80", 1},         /* U+1F600, 4 bytes */
-		{5, "\xc2\x80", 1},                 /* U+0080, smallest 2-byte */
-		{6, "\xef\xbf\xbf", 1},             /* U+FFFF */
-		{7, "\xf4\x8f\xbf\xbf", 1},         /* U+10FFFF, the largest */
-		{8, "\xc0\xaf", 0},                 /* overlong '/' */
-		{9, "\xe0\x80\xaf", 0},             /* overlong, 3 bytes */
-		{10, "\xf0\x80\x80\xaf", 0},        /* overlong, 4 bytes */
-		{11, "\xed\xa0\x80", 0},            /* surrogate U+D800 */
-		{12, "\xed\xbf\xbf", 0},            /* surrogate U+DFFF */
-		{13, "\xf4\x90\x80\x80", 0},        /* above U+10FFFF */
-		{14, "\xe6\xad", 0},                /* truncated at the end */
-		{15, "\x80", 0},                    /* lone continuation byte */
-		{16, "\xff", 0},
-		{17, "\xfe", 0},
-		{18, "\xe6\x41\xa3", 0},            /* a non-continuation inside */
-		{19, "\xf8\x88\x80\x80\x80", 0},    /* 5-byte form */
-		{20, "ok\xc3", 0},                  /* truncated after text */
-		{21, "\xc3\xa9t\xc3\xa9", 1},
+		{ 1, "", 1 },
+		{ 2, "plain ascii", 1 },
+		{ 3, "正镶白旗人民法院", 1 },
+		{ 4, "\xf0\x9f\x98\x80", 1 },  /* U+1F600, 4 bytes */
+		{ 5, "\xc2\x80", 1 },          /* U+0080, smallest 2-byte */
+		{ 6, "\xef\xbf\xbf", 1 },      /* U+FFFF */
+		{ 7, "\xf4\x8f\xbf\xbf", 1 },  /* U+10FFFF, the largest */
+		{ 8, "\xc0\xaf", 0 },          /* overlong '/' */
+		{ 9, "\xe0\x80\xaf", 0 },      /* overlong, 3 bytes */
+		{ 10, "\xf0\x80\x80\xaf", 0 }, /* overlong, 4 bytes */
+		{ 11, "\xed\xa0\x80", 0 },     /* surrogate U+D800 */
+		{ 12, "\xed\xbf\xbf", 0 },     /* surrogate U+DFFF */
+		{ 13, "\xf4\x90\x80\x80", 0 }, /* above U+10FFFF */
+		{ 14, "\xe6\xad", 0 },         /* truncated at the end */
+		{ 15, "\x80", 0 },             /* lone continuation byte */
+		{ 16, "\xff", 0 },
+		{ 17, "\xfe", 0 },
+		{ 18, "\xe6\x41\xa3", 0 },         /* a non-continuation inside */
+		{ 19, "\xf8\x88\x80\x80\x80", 0 }, /* 5-byte form */
+		{ 20, "ok\xc3", 0 },               /* truncated after text */
+		{ 21, "\xc3\xa9t\xc3\xa9", 1 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int v = util_utf8_valid(cases[i].s, strlen(cases[i].s));
@@ -521,7 +531,7 @@ static void util_iso_time_round_trips(void **state)
 	assert_int_equal(util_iso_to_sec("2026-11-22"), INT64_C(1795305600));
 	assert_int_equal(util_iso_to_sec("not a time"), -1);
 	char s[32];
-	struct timespec ts = {1795321800, 123000000};
+	struct timespec ts = { 1795321800, 123000000 };
 	util_time_iso(ts, s, sizeof s);
 	assert_string_equal(s, "2026-11-22T04:30:00.123Z");
 	int64_t before = util_now_sec();
@@ -642,32 +652,32 @@ static void err_http_status_maps_every_code(void **state)
 		int code, http;
 		const char *name;
 	} cases[] = {
-		{OK, 200, "ok"},
-		{E_NOMEM, 503, "no_memory"},
-		{E_INVALID, 400, "invalid"},
-		{E_NOTFOUND, 404, "not_found"},
-		{E_CONFLICT, 409, "conflict"},
-		{E_FORBIDDEN, 403, "forbidden"},
-		{E_UNAUTHORIZED, 401, "unauthorized"},
-		{E_LOCKED, 423, "locked"},
-		{E_TOOLARGE, 413, "too_large"},
-		{E_MEDIATYPE, 415, "unsupported_media_type"},
-		{E_STORE, 500, "store_error"},
-		{E_INTEGRITY, 500, "integrity_error"},
-		{E_IO, 500, "io_error"},
-		{E_BUSY, 503, "busy"},
-		{E_INTERNAL, 500, "internal"},
-		{E_METHOD, 405, "method_not_allowed"},
+		{ OK, 200, "ok" },
+		{ E_NOMEM, 503, "no_memory" },
+		{ E_INVALID, 400, "invalid" },
+		{ E_NOTFOUND, 404, "not_found" },
+		{ E_CONFLICT, 409, "conflict" },
+		{ E_FORBIDDEN, 403, "forbidden" },
+		{ E_UNAUTHORIZED, 401, "unauthorized" },
+		{ E_LOCKED, 423, "locked" },
+		{ E_TOOLARGE, 413, "too_large" },
+		{ E_MEDIATYPE, 415, "unsupported_media_type" },
+		{ E_STORE, 500, "store_error" },
+		{ E_INTEGRITY, 500, "integrity_error" },
+		{ E_IO, 500, "io_error" },
+		{ E_BUSY, 503, "busy" },
+		{ E_INTERNAL, 500, "internal" },
+		{ E_METHOD, 405, "method_not_allowed" },
 	};
 	size_t n = sizeof cases / sizeof cases[0];
 	assert_int_equal(n, E__COUNT); /* a new code needs a row here (and a status in err.c) */
 	for (size_t i = 0; i < n; i++) {
 		if (err_http_status(cases[i].code) != cases[i].http)
 			fail_msg("row %zu: code %d maps to %d, expected %d", i + 1, cases[i].code,
-				 err_http_status(cases[i].code), cases[i].http);
+			         err_http_status(cases[i].code), cases[i].http);
 		if (strcmp(err_code_name(cases[i].code), cases[i].name) != 0)
 			fail_msg("row %zu: code %d is named %s, expected %s", i + 1, cases[i].code,
-				 err_code_name(cases[i].code), cases[i].name);
+			         err_code_name(cases[i].code), cases[i].name);
 	}
 	assert_int_equal(err_http_status(-1), 500);
 	assert_int_equal(err_http_status(E__COUNT), 500);
@@ -771,19 +781,24 @@ int main(void)
 		cmocka_unit_test(csv_quoted_field_may_span_lines_and_hold_empty_fields),
 		cmocka_unit_test(csv_malformed_rows_are_refused_naming_the_line),
 		cmocka_unit_test(csv_row_larger_than_buffer_is_refused_without_overflow),
-		cmocka_unit_test_setup_teardown(config_defaults_come_from_the_table, config_clean_env, config_clean_env),
-		cmocka_unit_test_setup_teardown(config_set_accepts_flag_and_file_spellings, config_clean_env, config_clean_env),
+		cmocka_unit_test_setup_teardown(config_defaults_come_from_the_table, config_clean_env,
+		                                config_clean_env),
+		cmocka_unit_test_setup_teardown(config_set_accepts_flag_and_file_spellings, config_clean_env,
+		                                config_clean_env),
 		cmocka_unit_test_setup_teardown(config_set_refuses_bad_values_naming_the_setting, config_clean_env,
-						config_clean_env),
-		cmocka_unit_test_setup_teardown(config_file_reads_names_values_and_comments, config_clean_env, config_clean_env),
+		                                config_clean_env),
+		cmocka_unit_test_setup_teardown(config_file_reads_names_values_and_comments, config_clean_env,
+		                                config_clean_env),
 		cmocka_unit_test_setup_teardown(config_file_errors_name_file_line_and_setting, config_clean_env,
-						config_clean_env),
+		                                config_clean_env),
 		cmocka_unit_test_setup_teardown(config_env_overrides_and_names_a_bad_variable, config_clean_env,
-						config_clean_env),
-		cmocka_unit_test_setup_teardown(config_precedence_default_file_env_flag, config_clean_env, config_clean_env),
-		cmocka_unit_test_setup_teardown(config_file_comes_from_the_flag_data_dir_not_the_env_one, config_clean_env,
-						config_clean_env),
-		cmocka_unit_test_setup_teardown(config_explicit_file_and_flag_errors, config_clean_env, config_clean_env),
+		                                config_clean_env),
+		cmocka_unit_test_setup_teardown(config_precedence_default_file_env_flag, config_clean_env,
+		                                config_clean_env),
+		cmocka_unit_test_setup_teardown(config_file_comes_from_the_flag_data_dir_not_the_env_one,
+		                                config_clean_env, config_clean_env),
+		cmocka_unit_test_setup_teardown(config_explicit_file_and_flag_errors, config_clean_env,
+		                                config_clean_env),
 		cmocka_unit_test(util_parse_i64_is_strict),
 		cmocka_unit_test(util_utf8_valid_accepts_text_and_refuses_malformed),
 		cmocka_unit_test(util_strlcpy_truncates_and_terminates),

@@ -32,7 +32,7 @@ static int teardown(void **state)
 
 static cal_date D(const char *s)
 {
-	cal_date d = {0, 0, 0};
+	cal_date d = { 0, 0, 0 };
 	err e;
 	if (cal_date_parse(s, "test", &d, &e) != OK)
 		fail_msg("bad date in test table: %s", s);
@@ -51,54 +51,55 @@ typedef struct rule_case {
 } rule_case;
 
 static const rule_case cases[] = {
-	{1, "arrest_request", "2024-09-27", 0, OK, "2024-09-30", 0, "3 days, Mon"},
-	{2, "arrest_request", "2024-09-27", 1, OK, "2024-10-04", 0, "7 days, custody: 国庆节 not extended"},
-	{3, "arrest_review", "2025-01-21", 0, OK, "2025-01-28", 0, "7 days, custody: 春节 not extended"},
-	{4, "arrest_request_major", "2024-01-05", 0, OK, "2024-02-04", 0, "30 days, custody"},
-	{5, "investigation_custody", "2024-06-30", 0, OK, "2024-08-31", 0, "2 months from month end, custody Sat"},
-	{6, "investigation_custody", "2024-06-30", 1, OK, "2024-09-30", 0, "+1 month (art. 156)"},
-	{7, "investigation_custody_158", "2024-09-30", 0, OK, "2024-11-30", 0, "+2 months from month end, custody Sat"},
-	{8, "prosecution_review", "2024-04-30", 0, OK, "2024-05-31", 0, "README criminal month-end"},
-	{9, "prosecution_review", "2024-04-30", 1, OK, "2024-06-17", 0, "+15 days: Sat 06-15 -> Mon"},
-	{10, "prosecution_review", "2024-04-30", 2, E_INVALID, NULL, 0, "only one extension"},
-	{11, "prosecution_review_fast", "2024-09-20", 0, OK, "2024-09-30", 0, "10 days"},
-	{12, "prosecution_review_fast", "2024-09-20", 1, OK, "2024-10-08", 0, "to 15 days: 10-05 国庆节"},
-	{13, "supplementary_investigation", "2025-01-03", 0, OK, "2025-02-05", 0, "1 month: 02-03 春节"},
-	{14, "supplementary_investigation", "2025-01-03", 1, E_INVALID, NULL, 0, "no extension"},
-	{15, "criminal_first_ordinary", "2024-12-31", 0, OK, "2025-02-28", 0, "2 months from month end"},
-	{16, "criminal_first_ordinary", "2024-12-31", 1, OK, "2025-03-31", 0, "at most 3 months"},
-	{17, "criminal_first_summary", "2025-03-20", 0, OK, "2025-04-09", 0, "20 days"},
-	{18, "criminal_first_summary", "2025-03-20", 1, OK, "2025-05-06", 0, "to 1.5 months: 05-05 劳动节"},
-	{19, "criminal_first_fast", "2025-09-24", 0, OK, "2025-10-09", 0, "10 days: 10-04 国庆 to 10-08"},
-	{20, "criminal_first_fast", "2025-09-24", 1, OK, "2025-10-09", 0, "to 15 days: Thu 10-09"},
-	{21, "criminal_appeal_judgment", "2026-02-10", 0, OK, "2026-02-24", 0, "10 days: 02-20 春节"},
-	{22, "criminal_appeal_ruling", "2026-02-10", 0, OK, "2026-02-24", 0, "5 days: 02-15 春节"},
-	{23, "criminal_second", "2024-02-29", 1, OK, "2024-07-01", 0, "4 months from Feb 29: Sun 06-30"},
-	{24, "civil_filing", "2024-09-27", 0, OK, "2024-10-08", 0, "README: 10-04 国庆节"},
-	{25, "civil_first_ordinary", "2024-08-31", 0, OK, "2025-02-28", 0, "6 months, no Feb 31"},
-	{26, "civil_first_ordinary", "2024-08-31", 1, OK, "2025-09-01", 0, "12 months: Sun 08-31"},
-	{27, "civil_first_summary", "2024-01-31", 1, OK, "2024-05-31", 0, "3+1 months"},
-	{28, "civil_first_small", "2024-02-29", 0, OK, "2024-04-29", 0, "civil: corresponding day"},
-	{29, "civil_appeal_judgment", "2024-03-11", 0, OK, "2024-03-26", 0, "README: 15 days"},
-	{30, "civil_appeal_ruling", "2024-04-25", 0, OK, "2024-05-06", 0, "10 days: 05-05 劳动节"},
-	{31, "civil_second", "2014-05-28", 0, OK, "2014-08-28", 1, "SPC notice 2014-12-12 example; 2014 not loaded"},
-	{32, "civil_second_ruling", "2025-09-08", 0, OK, "2025-10-09", 0, "30 days: 10-08 国庆"},
-	{33, "admin_filing", "2026-09-30", 0, OK, "2026-10-08", 0, "7 days: 10-07 国庆"},
-	{34, "admin_first", "2025-10-31", 0, OK, "2026-04-30", 0, "6 months, no Apr 31"},
-	{35, "admin_first_summary", "2026-03-20", 0, OK, "2026-05-06", 0, "45 days: 05-04 劳动节"},
-	{36, "admin_second", "2024-11-30", 0, OK, "2025-02-28", 0, "3 months, no Feb 30"},
-	{37, "enforcement", "2025-08-04", 0, OK, "2026-02-04", 0, "6 months"},
-	{38, "enforcement", "2025-08-04", 1, OK, "2026-05-06", 0, "9 months: 05-04 劳动节"},
-	{39, "enforcement_objection", "2024-12-17", 0, OK, "2025-01-02", 0, "15 days: 元旦"},
-	{40, "transfer_acceptance", "2025-01-24", 0, OK, "2025-02-05", 0, "3 working days over 春节"},
-	{41, "transfer_acceptance", "2026-02-13", 0, OK, "2026-02-25", 0, "3 working days over 春节 2026"},
-	{42, "transfer_acceptance_green", "2024-10-01", 0, OK, "2024-10-01", 0, "same day, holiday or not"},
-	{43, "assistance_request", "2024-09-27", 0, OK, "2024-10-10", 0, "5 working days over 国庆"},
-	{44, "assistance_detention", "2025-05-03", 0, OK, "2025-05-03", 0, "same day"},
-	{45, "funds_disbursement", "2026-12-15", 0, OK, "2027-01-14", 1, "30 days into 2027"},
-	{46, "funds_disbursement", "2024-09-01", 0, OK, "2024-10-08", 0, "30 days: 10-01 国庆"},
-	{47, "no_such_rule", "2024-09-01", 0, E_NOTFOUND, NULL, 0, "unknown rule"},
-	{48, "arrest_request", "2024-09-01", -1, E_INVALID, NULL, 0, "negative extensions"},
+	{ 1, "arrest_request", "2024-09-27", 0, OK, "2024-09-30", 0, "3 days, Mon" },
+	{ 2, "arrest_request", "2024-09-27", 1, OK, "2024-10-04", 0, "7 days, custody: 国庆节 not extended" },
+	{ 3, "arrest_review", "2025-01-21", 0, OK, "2025-01-28", 0, "7 days, custody: 春节 not extended" },
+	{ 4, "arrest_request_major", "2024-01-05", 0, OK, "2024-02-04", 0, "30 days, custody" },
+	{ 5, "investigation_custody", "2024-06-30", 0, OK, "2024-08-31", 0, "2 months from month end, custody Sat" },
+	{ 6, "investigation_custody", "2024-06-30", 1, OK, "2024-09-30", 0, "+1 month (art. 156)" },
+	{ 7, "investigation_custody_158", "2024-09-30", 0, OK, "2024-11-30", 0,
+	  "+2 months from month end, custody Sat" },
+	{ 8, "prosecution_review", "2024-04-30", 0, OK, "2024-05-31", 0, "README criminal month-end" },
+	{ 9, "prosecution_review", "2024-04-30", 1, OK, "2024-06-17", 0, "+15 days: Sat 06-15 -> Mon" },
+	{ 10, "prosecution_review", "2024-04-30", 2, E_INVALID, NULL, 0, "only one extension" },
+	{ 11, "prosecution_review_fast", "2024-09-20", 0, OK, "2024-09-30", 0, "10 days" },
+	{ 12, "prosecution_review_fast", "2024-09-20", 1, OK, "2024-10-08", 0, "to 15 days: 10-05 国庆节" },
+	{ 13, "supplementary_investigation", "2025-01-03", 0, OK, "2025-02-05", 0, "1 month: 02-03 春节" },
+	{ 14, "supplementary_investigation", "2025-01-03", 1, E_INVALID, NULL, 0, "no extension" },
+	{ 15, "criminal_first_ordinary", "2024-12-31", 0, OK, "2025-02-28", 0, "2 months from month end" },
+	{ 16, "criminal_first_ordinary", "2024-12-31", 1, OK, "2025-03-31", 0, "at most 3 months" },
+	{ 17, "criminal_first_summary", "2025-03-20", 0, OK, "2025-04-09", 0, "20 days" },
+	{ 18, "criminal_first_summary", "2025-03-20", 1, OK, "2025-05-06", 0, "to 1.5 months: 05-05 劳动节" },
+	{ 19, "criminal_first_fast", "2025-09-24", 0, OK, "2025-10-09", 0, "10 days: 10-04 国庆 to 10-08" },
+	{ 20, "criminal_first_fast", "2025-09-24", 1, OK, "2025-10-09", 0, "to 15 days: Thu 10-09" },
+	{ 21, "criminal_appeal_judgment", "2026-02-10", 0, OK, "2026-02-24", 0, "10 days: 02-20 春节" },
+	{ 22, "criminal_appeal_ruling", "2026-02-10", 0, OK, "2026-02-24", 0, "5 days: 02-15 春节" },
+	{ 23, "criminal_second", "2024-02-29", 1, OK, "2024-07-01", 0, "4 months from Feb 29: Sun 06-30" },
+	{ 24, "civil_filing", "2024-09-27", 0, OK, "2024-10-08", 0, "README: 10-04 国庆节" },
+	{ 25, "civil_first_ordinary", "2024-08-31", 0, OK, "2025-02-28", 0, "6 months, no Feb 31" },
+	{ 26, "civil_first_ordinary", "2024-08-31", 1, OK, "2025-09-01", 0, "12 months: Sun 08-31" },
+	{ 27, "civil_first_summary", "2024-01-31", 1, OK, "2024-05-31", 0, "3+1 months" },
+	{ 28, "civil_first_small", "2024-02-29", 0, OK, "2024-04-29", 0, "civil: corresponding day" },
+	{ 29, "civil_appeal_judgment", "2024-03-11", 0, OK, "2024-03-26", 0, "README: 15 days" },
+	{ 30, "civil_appeal_ruling", "2024-04-25", 0, OK, "2024-05-06", 0, "10 days: 05-05 劳动节" },
+	{ 31, "civil_second", "2014-05-28", 0, OK, "2014-08-28", 1, "SPC notice 2014-12-12 example; 2014 not loaded" },
+	{ 32, "civil_second_ruling", "2025-09-08", 0, OK, "2025-10-09", 0, "30 days: 10-08 国庆" },
+	{ 33, "admin_filing", "2026-09-30", 0, OK, "2026-10-08", 0, "7 days: 10-07 国庆" },
+	{ 34, "admin_first", "2025-10-31", 0, OK, "2026-04-30", 0, "6 months, no Apr 31" },
+	{ 35, "admin_first_summary", "2026-03-20", 0, OK, "2026-05-06", 0, "45 days: 05-04 劳动节" },
+	{ 36, "admin_second", "2024-11-30", 0, OK, "2025-02-28", 0, "3 months, no Feb 30" },
+	{ 37, "enforcement", "2025-08-04", 0, OK, "2026-02-04", 0, "6 months" },
+	{ 38, "enforcement", "2025-08-04", 1, OK, "2026-05-06", 0, "9 months: 05-04 劳动节" },
+	{ 39, "enforcement_objection", "2024-12-17", 0, OK, "2025-01-02", 0, "15 days: 元旦" },
+	{ 40, "transfer_acceptance", "2025-01-24", 0, OK, "2025-02-05", 0, "3 working days over 春节" },
+	{ 41, "transfer_acceptance", "2026-02-13", 0, OK, "2026-02-25", 0, "3 working days over 春节 2026" },
+	{ 42, "transfer_acceptance_green", "2024-10-01", 0, OK, "2024-10-01", 0, "same day, holiday or not" },
+	{ 43, "assistance_request", "2024-09-27", 0, OK, "2024-10-10", 0, "5 working days over 国庆" },
+	{ 44, "assistance_detention", "2025-05-03", 0, OK, "2025-05-03", 0, "same day" },
+	{ 45, "funds_disbursement", "2026-12-15", 0, OK, "2027-01-14", 1, "30 days into 2027" },
+	{ 46, "funds_disbursement", "2024-09-01", 0, OK, "2024-10-08", 0, "30 days: 10-01 国庆" },
+	{ 47, "no_such_rule", "2024-09-01", 0, E_NOTFOUND, NULL, 0, "unknown rule" },
+	{ 48, "arrest_request", "2024-09-01", -1, E_INVALID, NULL, 0, "negative extensions" },
 };
 
 static void deadline_table_cases(void **state)
@@ -114,7 +115,8 @@ static void deadline_table_cases(void **state)
 		err_clear(&e);
 		int rc = deadline_compute(rules, cal, c->rule, D(c->start), c->n_extensions, &d, &e);
 		if (rc != c->want_rc) {
-			print_error("case %d (%s %s): rc %d, want %d: %s\n", c->no, c->rule, c->why, rc, c->want_rc, e.message);
+			print_error("case %d (%s %s): rc %d, want %d: %s\n", c->no, c->rule, c->why, rc, c->want_rc,
+			            e.message);
 			failures++;
 			continue;
 		}
@@ -129,8 +131,8 @@ static void deadline_table_cases(void **state)
 		if (strcmp(got, c->want_due) != 0 || d.beyond_calendar != c->want_beyond ||
 		    cal_date_cmp(d.due, d.calc.due) != 0 || strcmp(d.rule_id, c->rule) != 0 || !d.basis[0] ||
 		    !strstr(d.calc.steps[0], d.basis)) {
-			print_error("case %d (%s %s): start %s +%d ext: want %s beyond %d, got %s beyond %d\n  %s\n", c->no,
-			            c->rule, c->why, c->start, c->n_extensions, c->want_due, c->want_beyond, got,
+			print_error("case %d (%s %s): start %s +%d ext: want %s beyond %d, got %s beyond %d\n  %s\n",
+			            c->no, c->rule, c->why, c->start, c->n_extensions, c->want_due, c->want_beyond, got,
 			            d.beyond_calendar, d.calc.summary);
 			failures++;
 		}
@@ -164,7 +166,8 @@ static void deadline_gives_basis_and_period(void **state)
 	assert_int_equal(deadline_compute(rules, cal, "transfer_acceptance_green", D("2025-01-24"), 0, &d, &e), OK);
 	assert_string_equal(d.period, "当日");
 
-	assert_int_equal(deadline_compute(rules, cal, "supplementary_investigation", D("2025-01-03"), 1, &d, &e), E_INVALID);
+	assert_int_equal(deadline_compute(rules, cal, "supplementary_investigation", D("2025-01-03"), 1, &d, &e),
+	                 E_INVALID);
 	assert_string_equal(e.field, "n_extensions");
 	assert_non_null(strstr(e.message, "不能延长"));
 	assert_int_equal(deadline_compute(rules, cal, "prosecution_review", D("2025-01-03"), 2, &d, &e), E_INVALID);
@@ -172,7 +175,7 @@ static void deadline_gives_basis_and_period(void **state)
 	assert_int_equal(deadline_compute(rules, cal, "nope", D("2025-01-03"), 0, &d, &e), E_NOTFOUND);
 	assert_string_equal(e.field, "rule_id");
 	assert_int_equal(deadline_compute(rules, cal, NULL, D("2025-01-03"), 0, &d, &e), E_NOTFOUND);
-	assert_int_equal(deadline_compute(rules, cal, "civil_filing", (cal_date){2025, 2, 29}, 0, &d, &e), E_INVALID);
+	assert_int_equal(deadline_compute(rules, cal, "civil_filing", (cal_date){ 2025, 2, 29 }, 0, &d, &e), E_INVALID);
 }
 
 /* ---- status -------------------------------------------------------------------------------------- */
@@ -189,27 +192,27 @@ static void deadline_status_transitions(void **state)
 {
 	(void)state;
 	static const status_case sc[] = {
-		{1, "2024-10-08", "2024-10-01", 3, DEADLINE_NORMAL, 7},
-		{2, "2024-10-08", "2024-10-04", 3, DEADLINE_NORMAL, 4},
-		{3, "2024-10-08", "2024-10-05", 3, DEADLINE_DUE_SOON, 3},
-		{4, "2024-10-08", "2024-10-08", 3, DEADLINE_DUE_SOON, 0},
-		{5, "2024-10-08", "2024-10-09", 3, DEADLINE_OVERDUE, -1},
-		{6, "2024-10-08", "2025-10-08", 3, DEADLINE_OVERDUE, -365},
-		{7, "2024-10-08", "2024-10-07", 0, DEADLINE_NORMAL, 1},
-		{8, "2024-10-08", "2024-10-08", 0, DEADLINE_DUE_SOON, 0},
-		{9, "2024-10-08", "2024-10-07", -5, DEADLINE_NORMAL, 1},
-		{10, "2025-01-02", "2024-12-31", 1, DEADLINE_NORMAL, 2},
-		{11, "2025-01-02", "2025-01-01", 1, DEADLINE_DUE_SOON, 1},
-		{12, "2024-03-01", "2024-02-28", 1, DEADLINE_NORMAL, 2}, /* leap day in between */
+		{ 1, "2024-10-08", "2024-10-01", 3, DEADLINE_NORMAL, 7 },
+		{ 2, "2024-10-08", "2024-10-04", 3, DEADLINE_NORMAL, 4 },
+		{ 3, "2024-10-08", "2024-10-05", 3, DEADLINE_DUE_SOON, 3 },
+		{ 4, "2024-10-08", "2024-10-08", 3, DEADLINE_DUE_SOON, 0 },
+		{ 5, "2024-10-08", "2024-10-09", 3, DEADLINE_OVERDUE, -1 },
+		{ 6, "2024-10-08", "2025-10-08", 3, DEADLINE_OVERDUE, -365 },
+		{ 7, "2024-10-08", "2024-10-07", 0, DEADLINE_NORMAL, 1 },
+		{ 8, "2024-10-08", "2024-10-08", 0, DEADLINE_DUE_SOON, 0 },
+		{ 9, "2024-10-08", "2024-10-07", -5, DEADLINE_NORMAL, 1 },
+		{ 10, "2025-01-02", "2024-12-31", 1, DEADLINE_NORMAL, 2 },
+		{ 11, "2025-01-02", "2025-01-01", 1, DEADLINE_DUE_SOON, 1 },
+		{ 12, "2024-03-01", "2024-02-28", 1, DEADLINE_NORMAL, 2 }, /* leap day in between */
 	};
 	int failures = 0;
 	for (size_t i = 0; i < sizeof sc / sizeof sc[0]; i++) {
 		long left = 12345;
 		deadline_state st = deadline_status(D(sc[i].due), D(sc[i].today), sc[i].soon, &left);
 		if (st != sc[i].want || left != sc[i].want_left) {
-			print_error("status case %d: due %s today %s soon %d: want %s %ld, got %s %ld\n", sc[i].no, sc[i].due,
-			            sc[i].today, sc[i].soon, deadline_state_name(sc[i].want), sc[i].want_left,
-			            deadline_state_name(st), left);
+			print_error("status case %d: due %s today %s soon %d: want %s %ld, got %s %ld\n", sc[i].no,
+			            sc[i].due, sc[i].today, sc[i].soon, deadline_state_name(sc[i].want),
+			            sc[i].want_left, deadline_state_name(st), left);
 			failures++;
 		}
 	}
@@ -226,13 +229,35 @@ static void default_rules_cover_the_case_flow(void **state)
 {
 	(void)state;
 	static const char *const ids[] = {
-		"arrest_request", "arrest_review", "investigation_custody", "prosecution_review",
-		"prosecution_review_fast", "supplementary_investigation", "criminal_first_ordinary",
-		"criminal_first_summary", "criminal_first_fast", "criminal_appeal_judgment", "criminal_appeal_ruling",
-		"criminal_second", "civil_filing", "civil_first_ordinary", "civil_first_summary", "civil_first_small",
-		"civil_appeal_judgment", "civil_appeal_ruling", "civil_second", "admin_filing", "admin_first",
-		"admin_first_summary", "admin_second", "enforcement", "transfer_acceptance", "transfer_acceptance_green",
-		"assistance_request", "assistance_detention", "funds_disbursement",
+		"arrest_request",
+		"arrest_review",
+		"investigation_custody",
+		"prosecution_review",
+		"prosecution_review_fast",
+		"supplementary_investigation",
+		"criminal_first_ordinary",
+		"criminal_first_summary",
+		"criminal_first_fast",
+		"criminal_appeal_judgment",
+		"criminal_appeal_ruling",
+		"criminal_second",
+		"civil_filing",
+		"civil_first_ordinary",
+		"civil_first_summary",
+		"civil_first_small",
+		"civil_appeal_judgment",
+		"civil_appeal_ruling",
+		"civil_second",
+		"admin_filing",
+		"admin_first",
+		"admin_first_summary",
+		"admin_second",
+		"enforcement",
+		"transfer_acceptance",
+		"transfer_acceptance_green",
+		"assistance_request",
+		"assistance_detention",
+		"funds_disbursement",
 	};
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
 		const deadline_rule *r = deadline_rule_find(rules, ids[i]);
@@ -241,7 +266,8 @@ static void default_rules_cover_the_case_flow(void **state)
 		if (!r->law[0] || !r->stage[0])
 			fail_msg("rule %s without law or stage", ids[i]);
 		/* Statutory rules cite an article; platform rules say they are platform rules. */
-		if (strcmp(r->kind, "platform") == 0 ? !strstr(r->law, "平台规则") : !r->article[0] && !strstr(r->law, "法发"))
+		if (strcmp(r->kind, "platform") == 0 ? !strstr(r->law, "平台规则")
+		                                     : !r->article[0] && !strstr(r->law, "法发"))
 			fail_msg("rule %s: basis incomplete", ids[i]);
 	}
 	const deadline_rule *r = deadline_rule_find(rules, "supplementary_investigation");
@@ -339,13 +365,14 @@ static void rules_override_replaces_and_adds_or_changes_nothing(void **state)
 
 	/* A deployment gives transfers 5 working days and adds a local rule. */
 	snprintf(text, sizeof text, "%s%s", hdr,
-	         "transfer_acceptance,platform,any,跨部门移送签收,0,0,5,0,0,add,0,0,0,0,平台规则（本地配置）,,移送之日,\n"
+	         "transfer_acceptance,platform,any,跨部门移送签收,0,0,5,0,0,add,0,0,0,0,平台规则（本地配置）,,移送之日,"
+	         "\n"
 	         "local_review,platform,court,本地审查,0,10,0,0,0,add,0,0,0,0,平台规则（本地配置）,,,\n");
 	assert_int_equal(deadline_rules_override_csv(t, text, &e), OK);
 	assert_int_equal(deadline_rules_count(t), n + 1);
 	assert_int_equal(deadline_rule_find(t, "transfer_acceptance")->working_days, 5);
 	assert_int_equal(deadline_compute(t, cal, "transfer_acceptance", D("2024-03-11"), 0, &d, &e), OK);
-	assert_string_equal(cal_date_format(d.due, (char[CAL_DATE_TEXT]){0}), "2024-03-18");
+	assert_string_equal(cal_date_format(d.due, (char[CAL_DATE_TEXT]){ 0 }), "2024-03-18");
 	assert_non_null(deadline_rule_find(t, "local_review"));
 
 	/* A bad override changes nothing. */
@@ -377,14 +404,15 @@ static void working_day_rules_extend_in_working_days(void **state)
 		int n;
 		const char *want;
 	} wc[] = {
-		{"w_add", 0, "2024-10-08"}, {"w_add", 1, "2024-10-10"}, {"w_add", 2, "2024-10-12"},
-		{"w_to", 0, "2024-10-08"},  {"w_to", 1, "2024-10-10"},
+		{ "w_add", 0, "2024-10-08" }, { "w_add", 1, "2024-10-10" }, { "w_add", 2, "2024-10-12" },
+		{ "w_to", 0, "2024-10-08" },  { "w_to", 1, "2024-10-10" },
 	};
 	for (size_t i = 0; i < sizeof wc / sizeof wc[0]; i++) {
 		assert_int_equal(deadline_compute(t, cal, wc[i].rule, D("2024-09-27"), wc[i].n, &d, &e), OK);
 		char got[CAL_DATE_TEXT];
 		if (strcmp(cal_date_format(d.due, got), wc[i].want) != 0)
-			fail_msg("working-day case %zu (%s +%d): got %s want %s", i + 1, wc[i].rule, wc[i].n, got, wc[i].want);
+			fail_msg("working-day case %zu (%s +%d): got %s want %s", i + 1, wc[i].rule, wc[i].n, got,
+			         wc[i].want);
 	}
 	deadline_rules_free(t);
 }
@@ -406,7 +434,8 @@ static void rules_load_survives_allocation_failures(void **state)
 			for (long k = 0; k < 16; k++) {
 				mem_fail_after(k);
 				char text[512];
-				snprintf(text, sizeof text, "%s%s", hdr, "x,platform,any,甲,0,1,0,0,0,add,0,0,0,0,平台规则,,,\n");
+				snprintf(text, sizeof text, "%s%s", hdr,
+				         "x,platform,any,甲,0,1,0,0,0,add,0,0,0,0,平台规则,,,\n");
 				rc = deadline_rules_override_csv(t, text, &e);
 				mem_fail_after(-1);
 				if (rc == OK)

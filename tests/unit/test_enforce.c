@@ -65,26 +65,26 @@ static void yuan_text_parses_exactly_into_fen(void **state)
 		int neg_ok, ok;
 		int64_t fen;
 	} rows[] = {
-		/* 1 */ {"0.01", 0, 1, 1},
-		/* 2 */ {"1", 0, 1, 100},
-		/* 3 */ {"1.5", 0, 1, 150},
-		/* 4 */ {"1234.56", 0, 1, 123456},
-		/* 5 */ {"0.10", 0, 1, 10},
-		/* 6 */ {"100000000000.00", 0, 1, INT64_C(10000000000000)},
-		/* 7 */ {"100000000000.01", 0, 0, 0},
-		/* 8 */ {"-20.00", 1, 1, -2000},
-		/* 9 */ {"-20.00", 0, 0, 0},
-		/* 10 */ {"1.234", 0, 0, 0},
-		/* 11 */ {"1e3", 0, 0, 0},
-		/* 12 */ {"", 0, 0, 0},
-		/* 13 */ {".5", 0, 0, 0},
-		/* 14 */ {"1,000.00", 0, 0, 0},
-		/* 15 */ {" 1", 0, 0, 0},
-		/* 16 */ {"+1", 0, 0, 0},
-		/* 17 */ {"1.", 0, 0, 0},
-		/* 18 */ {"99999999999999999999", 0, 0, 0},
-		/* 19 */ {"0.29", 0, 1, 29}, /* 0.29 * 100 is 28.999... in binary floating point */
-		/* 20 */ {"--1", 1, 0, 0},
+		/* 1 */ { "0.01", 0, 1, 1 },
+		/* 2 */ { "1", 0, 1, 100 },
+		/* 3 */ { "1.5", 0, 1, 150 },
+		/* 4 */ { "1234.56", 0, 1, 123456 },
+		/* 5 */ { "0.10", 0, 1, 10 },
+		/* 6 */ { "100000000000.00", 0, 1, INT64_C(10000000000000) },
+		/* 7 */ { "100000000000.01", 0, 0, 0 },
+		/* 8 */ { "-20.00", 1, 1, -2000 },
+		/* 9 */ { "-20.00", 0, 0, 0 },
+		/* 10 */ { "1.234", 0, 0, 0 },
+		/* 11 */ { "1e3", 0, 0, 0 },
+		/* 12 */ { "", 0, 0, 0 },
+		/* 13 */ { ".5", 0, 0, 0 },
+		/* 14 */ { "1,000.00", 0, 0, 0 },
+		/* 15 */ { " 1", 0, 0, 0 },
+		/* 16 */ { "+1", 0, 0, 0 },
+		/* 17 */ { "1.", 0, 0, 0 },
+		/* 18 */ { "99999999999999999999", 0, 0, 0 },
+		/* 19 */ { "0.29", 0, 1, 29 }, /* 0.29 * 100 is 28.999... in binary floating point */
+		/* 20 */ { "--1", 1, 0, 0 },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		int64_t fen = 0;
@@ -104,7 +104,7 @@ static void yuan_text_parses_exactly_into_fen(void **state)
 static void idempotency_keys_are_checked(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(ledger_key_check("a1b2c3d4", &e), OK);
 	assert_int_equal(ledger_key_check("2026-11-22:receipt.0001", &e), OK);
 	assert_int_equal(ledger_key_check("short", &e), E_INVALID);
@@ -117,16 +117,25 @@ static void idempotency_keys_are_checked(void **state)
 static void assistance_limits_count_working_days_and_detention_is_same_day(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	int64_t debtor, order, rid;
 	int64_t m = efix_matter(&F, COURT, "被执行人甲", ADULT, "2024-09-01", &debtor);
-	control_new det = {.matter_id = m, .kind = "detention", .party_id = debtor, .basis = "（2024）内2529司惩1号",
-			   .reason = "拒不到庭", .valid_from = "2024-09-27", .valid_to = "2024-10-11"};
+	control_new det = { .matter_id = m,
+		            .kind = "detention",
+		            .party_id = debtor,
+		            .basis = "（2024）内2529司惩1号",
+		            .reason = "拒不到庭",
+		            .valid_from = "2024-09-27",
+		            .valid_to = "2024-10-11" };
 	assert_int_equal(control_order_issue(F.db, &handler, &det, &order, &e), OK);
-	const char *kinds[] = {"locate", "detain"};
-	assist_debtor_in d = {.party_id = debtor, .kinds = kinds, .n_kinds = 2, .order_id = order};
-	assist_new in = {.matter_id = m, .police_unit_id = POLICE, .basis = "协助执行通知书", .debtors = &d, .n_debtors = 1,
-			 .on = "2024-09-27"};
+	const char *kinds[] = { "locate", "detain" };
+	assist_debtor_in d = { .party_id = debtor, .kinds = kinds, .n_kinds = 2, .order_id = order };
+	assist_new in = { .matter_id = m,
+		          .police_unit_id = POLICE,
+		          .basis = "协助执行通知书",
+		          .debtors = &d,
+		          .n_debtors = 1,
+		          .on = "2024-09-27" };
 	if (assist_request_create(F.db, &handler, &S, &in, &rid, &e) != OK)
 		fail_msg("%s (%s)", e.message, e.field);
 	arena *a = arena_new();
@@ -143,25 +152,31 @@ static void assistance_limits_count_working_days_and_detention_is_same_day(void 
 static void assistance_refuses_detention_without_an_order_and_names_csv_lines(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	int64_t debtor, rid;
 	int64_t m = efix_matter(&F, COURT, "被执行人乙", ADULT2, "2026-01-05", &debtor);
-	const char *detain[] = {"detain"};
-	assist_debtor_in d = {.party_id = debtor, .kinds = detain, .n_kinds = 1};
-	assist_new in = {.matter_id = m, .police_unit_id = POLICE, .basis = "协助执行通知书", .debtors = &d, .n_debtors = 1};
+	const char *detain[] = { "detain" };
+	assist_debtor_in d = { .party_id = debtor, .kinds = detain, .n_kinds = 1 };
+	assist_new in = {
+		.matter_id = m, .police_unit_id = POLICE, .basis = "协助执行通知书", .debtors = &d, .n_debtors = 1
+	};
 	assert_int_equal(assist_request_create(F.db, &handler, &S, &in, &rid, &e), E_INVALID);
 	assert_string_equal(e.field, "debtors[0].kinds[0]");
 	/* a list of names and ID numbers; line 3 has a wrong check character */
-	const char *locate[] = {"locate", "vehicles"};
-	assist_new csv = {.matter_id = m, .police_unit_id = POLICE, .basis = "协助执行通知书",
-			  .csv = "name,id_number\n张三," ADULT "\n李四,152529199007070066\n", .csv_kinds = locate,
-			  .n_csv_kinds = 2};
+	const char *locate[] = { "locate", "vehicles" };
+	assist_new csv = { .matter_id = m,
+		           .police_unit_id = POLICE,
+		           .basis = "协助执行通知书",
+		           .csv = "name,id_number\n张三," ADULT "\n李四,152529199007070066\n",
+		           .csv_kinds = locate,
+		           .n_csv_kinds = 2 };
 	assert_int_equal(assist_request_create(F.db, &handler, &S, &csv, &rid, &e), E_INVALID);
 	assert_string_equal(e.field, "csv 第3行");
 	/* a police unit is required, and nothing was written by the refusals */
 	int64_t before = count("SELECT count(*) FROM events");
 	assist_new bad = csv;
-	bad.csv = "name,id_number,kinds\n张三," ADULT ",locate;movement\n" "某公司," COMPANY ",vehicles\n";
+	bad.csv = "name,id_number,kinds\n张三," ADULT ",locate;movement\n"
+	          "某公司," COMPANY ",vehicles\n";
 	bad.police_unit_id = "152529.court";
 	assert_int_equal(assist_request_create(F.db, &handler, &S, &bad, &rid, &e), E_INVALID);
 	assert_string_equal(e.field, "police_unit_id");
@@ -170,35 +185,41 @@ static void assistance_refuses_detention_without_an_order_and_names_csv_lines(vo
 	if (assist_request_create(F.db, &handler, &S, &bad, &rid, &e) != OK)
 		fail_msg("%s (%s)", e.message, e.field);
 	/* three items; two people asked about: two lookups, each with its event, plus the request's */
-	assert_int_equal(count("SELECT count(*) FROM assist_items WHERE request_id=(SELECT max(id) FROM assist_requests)"), 3);
+	assert_int_equal(
+	        count("SELECT count(*) FROM assist_items WHERE request_id=(SELECT max(id) FROM assist_requests)"), 3);
 	assert_int_equal(count("SELECT count(*) FROM events") - before, 3);
-	assert_int_equal(count("SELECT count(*) FROM person_lookups WHERE purpose='assistance_request' AND id_number='" COMPANY "'"), 1);
+	assert_int_equal(
+	        count("SELECT count(*) FROM person_lookups WHERE purpose='assistance_request' AND id_number='" COMPANY
+	              "'"),
+	        1);
 }
 
 static void assistance_answers_item_by_item_once_each(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	int64_t debtor, rid;
 	int64_t m = efix_matter(&F, COURT, "被执行人丙", ADULT, "2026-01-05", &debtor);
-	const char *kinds[] = {"locate", "consumption"};
-	assist_debtor_in d = {.party_id = debtor, .kinds = kinds, .n_kinds = 2};
-	assist_new in = {.matter_id = m, .police_unit_id = POLICE, .basis = "协助执行通知书", .debtors = &d, .n_debtors = 1};
+	const char *kinds[] = { "locate", "consumption" };
+	assist_debtor_in d = { .party_id = debtor, .kinds = kinds, .n_kinds = 2 };
+	assist_new in = {
+		.matter_id = m, .police_unit_id = POLICE, .basis = "协助执行通知书", .debtors = &d, .n_debtors = 1
+	};
 	assert_int_equal(assist_request_create(F.db, &handler, &S, &in, &rid, &e), OK);
 	arena *a = arena_new();
 	store_assist_item *items;
 	size_t n;
 	assert_int_equal(store_assist_item_list(F.db, rid, a, &items, &n, &e), OK);
 	json_t *f = json_pack("{s:s}", "address", "明安图镇");
-	assist_answer_in one = {.item_id = items[0].id, .found = 1, .findings = f};
+	assist_answer_in one = { .item_id = items[0].id, .found = 1, .findings = f };
 	assert_int_equal(assist_answer(F.db, &police, rid, &one, 1, NULL, &e), OK);
 	store_assist_request r;
 	assert_int_equal(store_assist_request_get(F.db, rid, NULL, a, &r, &e), OK);
 	assert_string_equal(r.status, "open"); /* a partial answer leaves it open */
 	assert_int_equal(assist_answer(F.db, &police, rid, &one, 1, NULL, &e), E_CONFLICT);
-	assist_answer_in found_without_findings = {.item_id = items[1].id, .found = 1};
+	assist_answer_in found_without_findings = { .item_id = items[1].id, .found = 1 };
 	assert_int_equal(assist_answer(F.db, &police, rid, &found_without_findings, 1, NULL, &e), E_INVALID);
-	assist_answer_in none = {.item_id = items[1].id, .found = 0};
+	assist_answer_in none = { .item_id = items[1].id, .found = 0 };
 	assert_int_equal(assist_answer(F.db, &police, rid, &none, 1, NULL, &e), OK);
 	assert_int_equal(store_assist_request_get(F.db, rid, NULL, a, &r, &e), OK);
 	assert_string_equal(r.status, "answered");
@@ -211,11 +232,16 @@ static void assistance_answers_item_by_item_once_each(void **state)
 static void detention_is_at_most_fifteen_days(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	int64_t debtor, id;
 	int64_t m = efix_matter(&F, COURT, "被执行人丁", ADULT, "2026-01-05", &debtor);
-	control_new c = {.matter_id = m, .kind = "detention", .party_id = debtor, .basis = "（2026）内2529司惩9号",
-			 .reason = "妨碍执行", .valid_from = "2026-02-01", .valid_to = "2026-02-16"};
+	control_new c = { .matter_id = m,
+		          .kind = "detention",
+		          .party_id = debtor,
+		          .basis = "（2026）内2529司惩9号",
+		          .reason = "妨碍执行",
+		          .valid_from = "2026-02-01",
+		          .valid_to = "2026-02-16" };
 	assert_int_equal(control_order_issue(F.db, &handler, &c, &id, &e), E_INVALID);
 	assert_string_equal(e.field, "valid_to");
 	c.valid_to = "2026-02-15";
@@ -225,8 +251,11 @@ static void detention_is_at_most_fifteen_days(void **state)
 	/* exit restriction is for persons only; a company can be restricted in consumption */
 	int64_t cdebtor;
 	int64_t cm = efix_matter(&F, COURT, "某公司", COMPANY, "2026-01-05", &cdebtor);
-	control_new x = {.matter_id = cm, .kind = "exit_restriction", .party_id = cdebtor, .basis = "（2026）内2529执限2号",
-			 .reason = "未履行"};
+	control_new x = { .matter_id = cm,
+		          .kind = "exit_restriction",
+		          .party_id = cdebtor,
+		          .basis = "（2026）内2529执限2号",
+		          .reason = "未履行" };
 	assert_int_equal(control_order_issue(F.db, &handler, &x, &id, &e), E_INVALID);
 	x.kind = "consumption_restriction";
 	assert_int_equal(control_order_issue(F.db, &handler, &x, &id, &e), OK);
@@ -235,17 +264,18 @@ static void detention_is_at_most_fifteen_days(void **state)
 static void person_check_is_for_police_and_logged(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	arena *a = arena_new();
 	json_t *out = NULL;
-	control_check_in in = {.id_number = ADULT, .purpose = "盘查", .basis = "治安检查"};
+	control_check_in in = { .id_number = ADULT, .purpose = "盘查", .basis = "治安检查" };
 	assert_int_equal(control_person_check(F.db, &handler, &in, a, &out, &e), E_FORBIDDEN);
 	int64_t before = count("SELECT count(*) FROM person_lookups WHERE purpose='person_check'");
 	assert_int_equal(control_person_check(F.db, &police, &in, a, &out, &e), OK);
 	assert_string_equal(json_string_value(json_object_get(out, "id_number")), "1525291985****0029");
 	assert_int_equal(count("SELECT count(*) FROM person_lookups WHERE purpose='person_check'"), before + 1);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE event_type='person.looked_up' AND payload LIKE '%盘查%'"),
-			 before + 1);
+	assert_int_equal(
+	        count("SELECT count(*) FROM events WHERE event_type='person.looked_up' AND payload LIKE '%盘查%'"),
+	        before + 1);
 	json_decref(out);
 	arena_free(a);
 }
@@ -254,12 +284,17 @@ static void person_check_is_for_police_and_logged(void **state)
 static void minors_are_never_listed_judged_on_the_decision_day(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	int64_t debtor, id;
 	int64_t m = efix_matter(&F, COURT, "被执行人戊", BORN_2000_05_15, "2018-01-05", &debtor);
-	debtor_listing_new in = {.matter_id = m, .party_id = debtor, .ground = "refuses_despite_ability",
-				 .conduct = "有能力而拒不履行", .obligation = "偿还借款", .source_doc_number = "（2017）内2529民初1号",
-				 .source_doc_issuer = "正镶白旗人民法院", .decided_on = "2018-05-15"};
+	debtor_listing_new in = { .matter_id = m,
+		                  .party_id = debtor,
+		                  .ground = "refuses_despite_ability",
+		                  .conduct = "有能力而拒不履行",
+		                  .obligation = "偿还借款",
+		                  .source_doc_number = "（2017）内2529民初1号",
+		                  .source_doc_issuer = "正镶白旗人民法院",
+		                  .decided_on = "2018-05-15" };
 	/* the 18th birthday itself: still a minor (full years count from the day after) */
 	assert_int_equal(debtor_list(F.db, &handler, &in, &id, &e), E_CONFLICT);
 	assert_string_equal(e.field, "party_id");
@@ -271,7 +306,7 @@ static void minors_are_never_listed_judged_on_the_decision_day(void **state)
 	store_listing l;
 	assert_int_equal(store_listing_get(F.db, id, a, &l, &e), OK);
 	assert_int_equal(l.age, 18);
-	assert_null(l.expires_on); /* ground 1 has no fixed term */
+	assert_null(l.expires_on);                                               /* ground 1 has no fixed term */
 	assert_int_equal(debtor_list(F.db, &handler, &in, &id, &e), E_CONFLICT); /* listed once per matter */
 	arena_free(a);
 }
@@ -279,15 +314,20 @@ static void minors_are_never_listed_judged_on_the_decision_day(void **state)
 static void listing_is_public_after_notice_and_grace_and_removed_on_payment(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	int64_t debtor, id, id2, other;
 	char today[11], past[11];
 	legal_today(today);
 	enforce_add_days(today, -10, past);
 	int64_t m = efix_matter(&F, COURT, "被执行人己", ADULT2, "2026-01-05", &debtor);
-	debtor_listing_new in = {.matter_id = m, .party_id = debtor, .ground = "refuses_despite_ability",
-				 .conduct = "有能力而拒不履行", .obligation = "支付货款 10000 元", .source_doc_number = "（2025）内2529民初5号",
-				 .source_doc_issuer = "正镶白旗人民法院", .decided_on = past};
+	debtor_listing_new in = { .matter_id = m,
+		                  .party_id = debtor,
+		                  .ground = "refuses_despite_ability",
+		                  .conduct = "有能力而拒不履行",
+		                  .obligation = "支付货款 10000 元",
+		                  .source_doc_number = "（2025）内2529民初5号",
+		                  .source_doc_issuer = "正镶白旗人民法院",
+		                  .decided_on = past };
 	assert_int_equal(debtor_list(F.db, &handler, &in, &id, &e), OK);
 	/* a second matter lists the same person for two years on another ground */
 	int64_t m2 = efix_matter(&F, COURT, "被执行人己", ADULT2, "2026-01-05", &other);
@@ -314,7 +354,9 @@ static void listing_is_public_after_notice_and_grace_and_removed_on_payment(void
 	assert_null(json_object_get(r0, "party_id"));
 	json_decref(out);
 	/* the restriction check: restricted from flights since the decision, not from leaving the country */
-	debtor_check_in ck = {.id_number = ADULT2, .category = "flights", .purpose = "购票核验", .basis = "民航实名购票"};
+	debtor_check_in ck = {
+		.id_number = ADULT2, .category = "flights", .purpose = "购票核验", .basis = "民航实名购票"
+	};
 	assert_int_equal(debtor_restriction_check(F.db, &handler, &ck, a, &out, &e), OK);
 	assert_true(json_is_true(json_object_get(out, "restricted")));
 	json_decref(out);
@@ -327,7 +369,9 @@ static void listing_is_public_after_notice_and_grace_and_removed_on_payment(void
 	assert_int_equal(ledger_account_open(F.db, &handler, m, 1000000, a, &acc, &e), OK);
 	json_decref(acc);
 	int replayed;
-	ledger_receipt_in rin = {.key = "pay-listing-0001", .matter_id = m, .source = "debtor_payment", .amount = 1000000};
+	ledger_receipt_in rin = {
+		.key = "pay-listing-0001", .matter_id = m, .source = "debtor_payment", .amount = 1000000
+	};
 	assert_int_equal(ledger_receipt(F.db, &fund, &S, &rin, &out, &replayed, &e), OK);
 	json_decref(out);
 	store_listing l;
@@ -345,7 +389,7 @@ static void listing_is_public_after_notice_and_grace_and_removed_on_payment(void
 static void query_log_shows_lookups_after_the_delay_to_the_named_person(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	arena *a = arena_new();
 	json_t *out = NULL;
 	enforce_settings s = S;
@@ -353,8 +397,9 @@ static void query_log_shows_lookups_after_the_delay_to_the_named_person(void **s
 	s.query_log_delay_days = 30;
 	assert_int_equal(enforce_query_log(F.db, &s, "被执行人丙", ADULT, a, &out, &e), OK);
 	assert_int_equal(json_array_size(json_object_get(out, "lookups")), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(out, "lookups"), 0), "at")),
-			    "2024-09-27T01:00:00.000Z");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_array_get(json_object_get(out, "lookups"), 0), "at")),
+	        "2024-09-27T01:00:00.000Z");
 	json_decref(out);
 	s.query_log_delay_days = 0;
 	assert_int_equal(enforce_query_log(F.db, &s, "别人", ADULT, a, &out, &e), OK);
@@ -373,15 +418,22 @@ static void query_log_shows_lookups_after_the_delay_to_the_named_person(void **s
 static void disbursement_needs_a_second_person_and_a_balance(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	int64_t m = efix_matter(&F, COURT, "被执行人庚", ADULT, "2026-01-05", NULL);
 	json_t *out = NULL;
 	int replayed;
-	ledger_receipt_in rin = {.key = "rcpt-disb-0001", .matter_id = m, .source = "auction_proceeds", .amount = 50000};
+	ledger_receipt_in rin = {
+		.key = "rcpt-disb-0001", .matter_id = m, .source = "auction_proceeds", .amount = 50000
+	};
 	assert_int_equal(ledger_receipt(F.db, &fund, &S, &rin, &out, &replayed, &e), OK);
 	json_decref(out);
-	ledger_disbursement_in d = {.key = "disb-0000001", .matter_id = m, .kind = "creditor", .amount = 50001,
-				    .payee_name = "申请人甲", .payee_account = "6228480012345678901", .payee_bank = "农业银行"};
+	ledger_disbursement_in d = { .key = "disb-0000001",
+		                     .matter_id = m,
+		                     .kind = "creditor",
+		                     .amount = 50001,
+		                     .payee_name = "申请人甲",
+		                     .payee_account = "6228480012345678901",
+		                     .payee_bank = "农业银行" };
 	assert_int_equal(ledger_disbursement_request(F.db, &fund2, &d, &out, &replayed, &e), E_CONFLICT);
 	d.amount = 30000;
 	assert_int_equal(ledger_disbursement_request(F.db, &fund2, &d, &out, &replayed, &e), OK);
@@ -392,33 +444,37 @@ static void disbursement_needs_a_second_person_and_a_balance(void **state)
 	assert_int_equal(ledger_disbursement_request(F.db, &fund, &d, &out, &replayed, &e), E_CONFLICT);
 	/* the requester, although a reviewer too, cannot approve their own request */
 	assert_int_equal(ledger_disbursement_approve(F.db, &fund2, "appr-0000001", id, NULL, NULL, &out, &replayed, &e),
-			 E_FORBIDDEN);
+	                 E_FORBIDDEN);
 	assert_int_equal(ledger_disbursement_approve(F.db, &fund, "appr-0000001", id, NULL, NULL, &out, &replayed, &e),
-			 E_FORBIDDEN); /* a fund officer is not a reviewer */
-	assert_int_equal(ledger_disbursement_approve(F.db, &reviewer, "appr-0000001", id, NULL, NULL, &out, &replayed, &e), OK);
+	                 E_FORBIDDEN); /* a fund officer is not a reviewer */
+	assert_int_equal(
+	        ledger_disbursement_approve(F.db, &reviewer, "appr-0000001", id, NULL, NULL, &out, &replayed, &e), OK);
 	assert_string_equal(json_string_value(json_object_get(out, "status")), "posted");
 	json_decref(out);
 	/* the same approval again answers with the first result; another key finds it decided */
-	assert_int_equal(ledger_disbursement_approve(F.db, &reviewer, "appr-0000001", id, NULL, NULL, &out, &replayed, &e), OK);
+	assert_int_equal(
+	        ledger_disbursement_approve(F.db, &reviewer, "appr-0000001", id, NULL, NULL, &out, &replayed, &e), OK);
 	assert_int_equal(replayed, 1);
 	json_decref(out);
-	assert_int_equal(ledger_disbursement_approve(F.db, &reviewer, "appr-0000002", id, NULL, NULL, &out, &replayed, &e),
-			 E_CONFLICT);
+	assert_int_equal(
+	        ledger_disbursement_approve(F.db, &reviewer, "appr-0000002", id, NULL, NULL, &out, &replayed, &e),
+	        E_CONFLICT);
 	/* the schema holds four eyes and non-negative balances even against a bug */
-	assert_int_not_equal(sqlite3_exec(F.db->h, "UPDATE ledger_accounts SET debit_total=credit_total+1 WHERE kind='matter'",
-					  NULL, NULL, NULL),
-			     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(F.db->h,
+	                                  "UPDATE ledger_accounts SET debit_total=credit_total+1 WHERE kind='matter'",
+	                                  NULL, NULL, NULL),
+	                     SQLITE_OK);
 	assert_int_equal(ledger_check_all(F.db, &e), OK);
 }
 
 static void receipt_key_reused_for_another_receipt_is_refused(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	int64_t m = efix_matter(&F, COURT, "被执行人辛", ADULT, "2026-01-05", NULL);
 	json_t *out = NULL;
 	int replayed;
-	ledger_receipt_in rin = {.key = "same-key-0001", .matter_id = m, .source = "debtor_payment", .amount = 700};
+	ledger_receipt_in rin = { .key = "same-key-0001", .matter_id = m, .source = "debtor_payment", .amount = 700 };
 	assert_int_equal(ledger_receipt(F.db, &fund, &S, &rin, &out, &replayed, &e), OK);
 	json_t *first = out;
 	int64_t events = count("SELECT count(*) FROM events");
@@ -436,7 +492,7 @@ static void receipt_key_reused_for_another_receipt_is_refused(void **state)
 static void bank_import_matches_and_lists_every_difference(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	char today[11], d1[11], d2[11], csv[1024];
 	legal_today(today);
 	enforce_add_days(today, -2, d1);
@@ -447,14 +503,24 @@ static void bank_import_matches_and_lists_every_difference(void **state)
 	int64_t m = efix_matter(&F, court, "被执行人壬", ADULT, "2026-01-05", NULL);
 	json_t *out = NULL;
 	int replayed;
-	ledger_receipt_in r1 = {.key = "bank-r1-0001", .matter_id = m, .source = "bank_deduction", .amount = 123450,
-				.reference = "REF-A", .received_on = d1};
-	ledger_receipt_in r2 = {.key = "bank-r2-0001", .matter_id = m, .source = "debtor_payment", .amount = 50000,
-				.received_on = d2};
-	ledger_receipt_in r3 = {.key = "bank-r3-0001", .matter_id = m, .source = "debtor_payment", .amount = 99900,
-				.reference = "REF-C", .received_on = d2};
-	ledger_receipt_in r4 = {.key = "bank-r4-0001", .matter_id = m, .source = "debtor_payment", .amount = 7700,
-				.received_on = d1};
+	ledger_receipt_in r1 = { .key = "bank-r1-0001",
+		                 .matter_id = m,
+		                 .source = "bank_deduction",
+		                 .amount = 123450,
+		                 .reference = "REF-A",
+		                 .received_on = d1 };
+	ledger_receipt_in r2 = {
+		.key = "bank-r2-0001", .matter_id = m, .source = "debtor_payment", .amount = 50000, .received_on = d2
+	};
+	ledger_receipt_in r3 = { .key = "bank-r3-0001",
+		                 .matter_id = m,
+		                 .source = "debtor_payment",
+		                 .amount = 99900,
+		                 .reference = "REF-C",
+		                 .received_on = d2 };
+	ledger_receipt_in r4 = {
+		.key = "bank-r4-0001", .matter_id = m, .source = "debtor_payment", .amount = 7700, .received_on = d1
+	};
 	assert_int_equal(ledger_receipt(F.db, &f, &S, &r1, &out, &replayed, &e), OK);
 	json_decref(out);
 	assert_int_equal(ledger_receipt(F.db, &f, &S, &r2, &out, &replayed, &e), OK);
@@ -464,15 +530,15 @@ static void bank_import_matches_and_lists_every_difference(void **state)
 	assert_int_equal(ledger_receipt(F.db, &f, &S, &r4, &out, &replayed, &e), OK);
 	json_decref(out);
 	snprintf(csv, sizeof csv,
-		 "date,amount,reference,payer\n"
-		 "%s,1234.50,REF-A,银行扣划\n"   /* by reference */
-		 "%s,500.00,,被执行人\n"         /* by amount and date */
-		 "%s,998.00,REF-C,被执行人\n"    /* the reference matches, the amount does not */
-		 "%s,42.00,,无名氏\n",           /* not in the ledger */
-		 d1, d1, d2, today);
-	assert_int_equal(ledger_bank_import(F.db, &f, "bank-import-1", court, "date,amount\n2026-01-01,1.234\n", 3, &out,
-					    &replayed, &e),
-			 E_INVALID);
+	         "date,amount,reference,payer\n"
+	         "%s,1234.50,REF-A,银行扣划\n" /* by reference */
+	         "%s,500.00,,被执行人\n"       /* by amount and date */
+	         "%s,998.00,REF-C,被执行人\n"  /* the reference matches, the amount does not */
+	         "%s,42.00,,无名氏\n",         /* not in the ledger */
+	         d1, d1, d2, today);
+	assert_int_equal(ledger_bank_import(F.db, &f, "bank-import-1", court, "date,amount\n2026-01-01,1.234\n", 3,
+	                                    &out, &replayed, &e),
+	                 E_INVALID);
 	assert_non_null(strstr(e.message, "第2行"));
 	if (ledger_bank_import(F.db, &f, "bank-import-1", court, csv, 3, &out, &replayed, &e) != OK)
 		fail_msg("%s", e.message);

@@ -22,9 +22,9 @@ typedef struct fixture {
 
 static void open_new(fixture *f)
 {
-	err e = {0};
+	err e = { 0 };
 	test_tmpdir(f->dir, sizeof f->dir);
-	char *argv[] = {"init", "--data-dir", f->dir, NULL};
+	char *argv[] = { "init", "--data-dir", f->dir, NULL };
 	FILE *saved = stdout;
 	stdout = fopen("/dev/null", "w");
 	int rc = cli_init(3, argv);
@@ -49,13 +49,14 @@ static char *digest(fixture *f)
 	sqlite3_stmt *st;
 	snprintf(path, sizeof path, "%s/casebridge.db", f->dir);
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h,
-					    "SELECT group_concat(x, ';') FROM (SELECT m.number||m.kind||m.stage||m.status||"
-					    "coalesce(m.due_on,'')||m.holder_unit_id||m.filed_at||(SELECT group_concat("
-					    "p.name||coalesce(p.id_number,''),',') FROM parties p WHERE p.matter_id=m.id) AS x"
-					    " FROM matters m ORDER BY m.id)",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(h,
+	                           "SELECT group_concat(x, ';') FROM (SELECT m.number||m.kind||m.stage||m.status||"
+	                           "coalesce(m.due_on,'')||m.holder_unit_id||m.filed_at||(SELECT group_concat("
+	                           "p.name||coalesce(p.id_number,''),',') FROM parties p WHERE p.matter_id=m.id) AS x"
+	                           " FROM matters m ORDER BY m.id)",
+	                           -1, &st, NULL),
+	        SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	char *s = strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -67,9 +68,9 @@ static void gen_same_seed_gives_same_matters(void **state)
 {
 	(void)state;
 	fixture a, b;
-	err e = {0};
+	err e = { 0 };
 	gen_stats st;
-	gen_opts o = {.n_matters = 120, .seed = 5, .as_of = "2026-06-30", .batch = 50};
+	gen_opts o = { .n_matters = 120, .seed = 5, .as_of = "2026-06-30", .batch = 50 };
 	open_new(&a);
 	assert_int_equal(gen_region(a.db, &o, &st, &e), OK);
 	assert_int_equal(st.matters, 120);
@@ -88,9 +89,9 @@ static void gen_log_of_generated_region_verifies(void **state)
 {
 	(void)state;
 	fixture f;
-	err e = {0};
+	err e = { 0 };
 	gen_stats st;
-	gen_opts o = {.n_matters = 200, .seed = 11, .batch = 64};
+	gen_opts o = { .n_matters = 200, .seed = 11, .batch = 64 };
 	open_new(&f);
 	assert_int_equal(gen_region(f.db, &o, &st, &e), OK);
 	assert_true(st.events >= 3 * st.matters); /* filing plus steps, each with its event */
@@ -107,14 +108,15 @@ static void gen_unit_numbers_of_areas_sharing_a_prefix_differ(void **state)
 {
 	(void)state;
 	fixture f;
-	err e = {0};
+	err e = { 0 };
 	char abbr[48];
 	open_new(&f);
 	static const struct {
 		const char *code, *abbr;
 	} rows[] = {
-		{"152529", "正镶"}, {"150502", "科尔沁区"}, {"150521", "科尔沁左翼中"}, {"150624", "鄂托克旗"},
-		{"150623", "鄂托克前"}, {"152502", "锡林浩"}, {"152500", "锡林郭"}, {"999999", "内蒙"},
+		{ "152529", "正镶" },     { "150502", "科尔沁区" }, { "150521", "科尔沁左翼中" },
+		{ "150624", "鄂托克旗" }, { "150623", "鄂托克前" }, { "152502", "锡林浩" },
+		{ "152500", "锡林郭" },   { "999999", "内蒙" },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		org_area_abbr(rows[i].code, abbr, sizeof abbr);
@@ -122,15 +124,17 @@ static void gen_unit_numbers_of_areas_sharing_a_prefix_differ(void **state)
 			fail_msg("row %zu: %s abbreviates to %s, want %s", i + 1, rows[i].code, abbr, rows[i].abbr);
 	}
 	/* the first criminal filing of the year in two such counties: both get their own number */
-	const char *areas[] = {"150502", "150521"};
+	const char *areas[] = { "150502", "150521" };
 	for (int k = 0; k < 2; k++) {
-		principal who = {0};
+		principal who = { 0 };
 		const org_unit *u = org_unit_of(areas[k], "police");
 		assert_non_null(u);
 		snprintf(who.unit_id, sizeof who.unit_id, "%s", u->id);
 		who.roles = ROLE_HANDLER;
-		matter_party_in p = {"person", "王伟", "suspect", NULL, NULL};
-		matter_new in = {.kind = "criminal", .summary = "王伟盗窃案，涉嫌盗窃", .parties = &p, .n_parties = 1};
+		matter_party_in p = { "person", "王伟", "suspect", NULL, NULL };
+		matter_new in = {
+			.kind = "criminal", .summary = "王伟盗窃案，涉嫌盗窃", .parties = &p, .n_parties = 1
+		};
 		int64_t id;
 		if (matter_file(f.db, &who, &in, &id, NULL, &e) != OK)
 			fail_msg("filing in %s failed: %s", areas[k], e.message);
@@ -159,30 +163,33 @@ static void gen_committee_search_sees_its_league(void **state)
 {
 	(void)state;
 	fixture f;
-	err e = {0};
+	err e = { 0 };
 	gen_stats st;
-	gen_opts o = {.n_matters = 300, .seed = 3, .as_of = "2026-11-22", .batch = 100};
+	gen_opts o = { .n_matters = 300, .seed = 3, .as_of = "2026-11-22", .batch = 100 };
 	open_new(&f);
 	assert_int_equal(gen_region(f.db, &o, &st, &e), OK);
-	static const char *const leagues[] = {"150100", "150400", "150500"};
+	static const char *const leagues[] = { "150100", "150400", "150500" };
 	for (size_t i = 0; i < 3; i++) {
 		char sql[256], uid[32];
 		snprintf(sql, sizeof sql,
-			 "SELECT count(*) FROM matters WHERE status='open' AND holder_league_code='%s' AND due_on<'2026-11-30'",
-			 leagues[i]);
+		         "SELECT count(*) FROM matters WHERE status='open' AND holder_league_code='%s' AND "
+		         "due_on<'2026-11-30'",
+		         leagues[i]);
 		int64_t want = sql_int(&f, sql);
-		principal who = {0};
+		principal who = { 0 };
 		snprintf(uid, sizeof uid, "%s.committee", leagues[i]);
 		snprintf(who.unit_id, sizeof who.unit_id, "%s", uid);
 		who.roles = ROLE_SUPERVISOR;
-		store_matter_query q = {.status = "open", .area_code = leagues[i], .due_before = "2026-11-30", .limit = 5};
+		store_matter_query q = {
+			.status = "open", .area_code = leagues[i], .due_before = "2026-11-30", .limit = 5
+		};
 		arena *a = arena_new();
 		json_t *out = NULL;
 		assert_int_equal(matter_search(f.db, &who, &q, a, &out, &e), OK);
 		int64_t got = json_integer_value(json_object_get(out, "total"));
 		if (got != want)
-			fail_msg("row %zu: committee of %s sees %lld open matters due before 2026-11-30, want %lld", i + 1,
-				 leagues[i], (long long)got, (long long)want);
+			fail_msg("row %zu: committee of %s sees %lld open matters due before 2026-11-30, want %lld",
+			         i + 1, leagues[i], (long long)got, (long long)want);
 		json_decref(out);
 		arena_free(a);
 	}
@@ -195,7 +202,7 @@ static void gen_batch_keeps_the_event_rule_per_transaction(void **state)
 {
 	(void)state;
 	fixture f;
-	err e = {0};
+	err e = { 0 };
 	int64_t before = 0, after = 0;
 	open_new(&f);
 	assert_int_equal(store_event_count(f.db, &before, &e), OK);

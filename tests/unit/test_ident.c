@@ -42,7 +42,8 @@ static void identifier_vectors_all_rows_behave_as_listed(void **state)
 		if (rec.n_fields == 0)
 			break;
 		assert_int_equal(rec.n_fields, 4);
-		const char *kind = rec.fields[0], *value = rec.fields[1], *expected = rec.fields[2], *note = rec.fields[3];
+		const char *kind = rec.fields[0], *value = rec.fields[1], *expected = rec.fields[2],
+		           *note = rec.fields[3];
 		int want_valid = strcmp(expected, "valid") == 0;
 		rows++;
 		err_clear(&e);
@@ -56,8 +57,8 @@ static void identifier_vectors_all_rows_behave_as_listed(void **state)
 			if (ok && want_valid && (p.id[17] == 'x' || strncmp(p.id, value, 17) != 0))
 				ok = 0;
 			if (!ok) {
-				print_error("line %d: resident_id %s expected %s (%s), got rc=%d %s\n", rec.line, value, expected,
-				            note, rc, e.message);
+				print_error("line %d: resident_id %s expected %s (%s), got rc=%d %s\n", rec.line, value,
+				            expected, note, rc, e.message);
 				failures++;
 			}
 		} else if (strcmp(kind, "uscc") == 0) {
@@ -69,12 +70,13 @@ static void identifier_vectors_all_rows_behave_as_listed(void **state)
 				ok = rc == OK && c.check_ok && e.code == OK && !e.message[0];
 			else if (strstr(note, "check character"))
 				/* warn, do not reject */
-				ok = rc == OK && !c.check_ok && e.code == OK && e.message[0] && c.expected_check != c.code[17];
+				ok = rc == OK && !c.check_ok && e.code == OK && e.message[0] &&
+				     c.expected_check != c.code[17];
 			else
 				ok = rc == E_INVALID && strcmp(e.field, "credit_code") == 0;
 			if (!ok) {
-				print_error("line %d: uscc %s expected %s (%s), got rc=%d check_ok=%d %s\n", rec.line, value,
-				            expected, note, rc, rc == OK ? c.check_ok : -1, e.message);
+				print_error("line %d: uscc %s expected %s (%s), got rc=%d check_ok=%d %s\n", rec.line,
+				            value, expected, note, rc, rc == OK ? c.check_ok : -1, e.message);
 				failures++;
 			}
 		} else {
@@ -131,7 +133,7 @@ static void resident_id_errors_say_what_is_wrong(void **state)
 {
 	(void)state;
 	err e;
-	ident_person p = {.sex = '?'};
+	ident_person p = { .sex = '?' };
 
 	assert_int_equal(ident_resident_id_check("15082220110414881", "parties[0].id", &p, &e), E_INVALID);
 	assert_string_equal(e.field, "parties[0].id");
@@ -158,39 +160,39 @@ static void resident_id_errors_say_what_is_wrong(void **state)
 static void age_counts_full_years(void **state)
 {
 	(void)state;
-	cal_date b = {2006, 5, 10};
-	assert_int_equal(ident_age_at(b, (cal_date){2024, 5, 9}), 17);
-	assert_int_equal(ident_age_at(b, (cal_date){2024, 5, 10}), 18);
-	assert_int_equal(ident_age_at(b, (cal_date){2024, 12, 31}), 18);
-	assert_int_equal(ident_age_at(b, (cal_date){2006, 5, 10}), 0);
-	assert_int_equal(ident_age_at(b, (cal_date){2005, 5, 10}), -1);
+	cal_date b = { 2006, 5, 10 };
+	assert_int_equal(ident_age_at(b, (cal_date){ 2024, 5, 9 }), 17);
+	assert_int_equal(ident_age_at(b, (cal_date){ 2024, 5, 10 }), 18);
+	assert_int_equal(ident_age_at(b, (cal_date){ 2024, 12, 31 }), 18);
+	assert_int_equal(ident_age_at(b, (cal_date){ 2006, 5, 10 }), 0);
+	assert_int_equal(ident_age_at(b, (cal_date){ 2005, 5, 10 }), -1);
 
 	/* Born on 29 February: the birthday is 28 February in common years. */
-	cal_date leap = {2008, 2, 29};
-	assert_int_equal(ident_age_at(leap, (cal_date){2026, 2, 27}), 17);
-	assert_int_equal(ident_age_at(leap, (cal_date){2026, 2, 28}), 18);
-	assert_int_equal(ident_age_at(leap, (cal_date){2028, 2, 28}), 19);
-	assert_int_equal(ident_age_at(leap, (cal_date){2028, 2, 29}), 20);
+	cal_date leap = { 2008, 2, 29 };
+	assert_int_equal(ident_age_at(leap, (cal_date){ 2026, 2, 27 }), 17);
+	assert_int_equal(ident_age_at(leap, (cal_date){ 2026, 2, 28 }), 18);
+	assert_int_equal(ident_age_at(leap, (cal_date){ 2028, 2, 28 }), 19);
+	assert_int_equal(ident_age_at(leap, (cal_date){ 2028, 2, 29 }), 20);
 }
 
 static void minor_until_the_day_after_the_eighteenth_birthday(void **state)
 {
 	(void)state;
-	cal_date b = {2006, 5, 10};
-	assert_true(ident_is_minor_at(b, (cal_date){2024, 5, 9}));
-	assert_true(ident_is_minor_at(b, (cal_date){2024, 5, 10}));
-	assert_false(ident_is_minor_at(b, (cal_date){2024, 5, 11}));
+	cal_date b = { 2006, 5, 10 };
+	assert_true(ident_is_minor_at(b, (cal_date){ 2024, 5, 9 }));
+	assert_true(ident_is_minor_at(b, (cal_date){ 2024, 5, 10 }));
+	assert_false(ident_is_minor_at(b, (cal_date){ 2024, 5, 11 }));
 
-	cal_date leap = {2008, 2, 29};
-	assert_true(ident_is_minor_at(leap, (cal_date){2026, 2, 28}));
-	assert_false(ident_is_minor_at(leap, (cal_date){2026, 3, 1}));
+	cal_date leap = { 2008, 2, 29 };
+	assert_true(ident_is_minor_at(leap, (cal_date){ 2026, 2, 28 }));
+	assert_false(ident_is_minor_at(leap, (cal_date){ 2026, 3, 1 }));
 
 	/* From an ID number: born 2006-05-10. */
 	ident_person p;
 	err e;
 	assert_int_equal(ident_resident_id_check("150102200605100053", NULL, &p, &e), OK);
-	assert_true(ident_is_minor_at(p.birth, (cal_date){2024, 5, 10}));
-	assert_false(ident_is_minor_at(p.birth, (cal_date){2024, 5, 11}));
+	assert_true(ident_is_minor_at(p.birth, (cal_date){ 2024, 5, 10 }));
+	assert_false(ident_is_minor_at(p.birth, (cal_date){ 2024, 5, 11 }));
 }
 
 static void credit_code_normalises_and_splits(void **state)

@@ -28,7 +28,7 @@
 #define MAXD 60000
 #define MAXK 400000
 
-static const char *const courts[2] = {"152529.court", "150102.court"};
+static const char *const courts[2] = { "152529.court", "150102.court" };
 
 typedef struct mreceipt {
 	int64_t id, amount, disbursed;
@@ -75,15 +75,21 @@ static uint64_t rnd(void)
 	rng ^= rng << 17;
 	return rng;
 }
-static int64_t below(int64_t n) { return n > 0 ? (int64_t)(rnd() % (uint64_t)n) : 0; }
-static int court_of(int m) { return m < 6 ? 0 : 1; }
+static int64_t below(int64_t n)
+{
+	return n > 0 ? (int64_t)(rnd() % (uint64_t)n) : 0;
+}
+static int court_of(int m)
+{
+	return m < 6 ? 0 : 1;
+}
 
 static principal fund[2], reviewer[2], dual[2];
 
 static int64_t event_count(void)
 {
 	int64_t n;
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(store_event_count(F.db, &n, &e), OK);
 	return n;
 }
@@ -94,15 +100,18 @@ static int64_t event_count(void)
 static void check(int effective, const char *what, long op)
 {
 	static sqlite3_stmt *acc, *misc;
-	if (!acc && (sqlite3_prepare_v2(F.db->h,
-					"SELECT id, kind, matter_id, court_unit_id=?1, debit_total, credit_total FROM ledger_accounts",
-					-1, &acc, NULL) != SQLITE_OK ||
-		     sqlite3_prepare_v2(F.db->h,
-					"SELECT (SELECT coalesce(max(seq),0) FROM events), (SELECT coalesce(max(id),0) FROM"
-					" ledger_postings), (SELECT count(*) FROM (SELECT p.id FROM ledger_postings p LEFT JOIN"
-					" ledger_entries en ON en.posting_id=p.id WHERE p.id>?1 GROUP BY p.id HAVING count(en.id)<2"
-					" OR sum(en.debit)<>sum(en.credit) OR sum(en.debit)<>p.amount))",
-					-1, &misc, NULL) != SQLITE_OK))
+	if (!acc &&
+	    (sqlite3_prepare_v2(
+	             F.db->h,
+	             "SELECT id, kind, matter_id, court_unit_id=?1, debit_total, credit_total FROM ledger_accounts", -1,
+	             &acc, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(
+	             F.db->h,
+	             "SELECT (SELECT coalesce(max(seq),0) FROM events), (SELECT coalesce(max(id),0) FROM"
+	             " ledger_postings), (SELECT count(*) FROM (SELECT p.id FROM ledger_postings p LEFT JOIN"
+	             " ledger_entries en ON en.posting_id=p.id WHERE p.id>?1 GROUP BY p.id HAVING count(en.id)<2"
+	             " OR sum(en.debit)<>sum(en.credit) OR sum(en.debit)<>p.amount))",
+	             -1, &misc, NULL) != SQLITE_OK))
 		fail_msg("prepare: %s", sqlite3_errmsg(F.db->h));
 	if (!what) { /* end of the run */
 		sqlite3_finalize(acc);
@@ -110,7 +119,7 @@ static void check(int effective, const char *what, long op)
 		acc = misc = NULL;
 		return;
 	}
-	int64_t assets[2] = {0, 0}, liab[2] = {0, 0};
+	int64_t assets[2] = { 0, 0 }, liab[2] = { 0, 0 };
 	sqlite3_bind_text(acc, 1, courts[0], -1, SQLITE_STATIC);
 	while (sqlite3_step(acc) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(acc, 0), mid = sqlite3_column_int64(acc, 2);
@@ -136,34 +145,35 @@ static void check(int effective, const char *what, long op)
 			liab[c] += bal;
 			if (kind[0] == 'm' && cr != M.received[m])
 				fail_msg("op %ld (%s): matter %d received %lld, model %lld", op, what, m, (long long)cr,
-					 (long long)M.received[m]);
+				         (long long)M.received[m]);
 		}
 		if (bal != want)
-			fail_msg("op %ld (%s): account %lld (%s) balance %lld, model %lld", op, what, (long long)id, kind,
-				 (long long)bal, (long long)want);
+			fail_msg("op %ld (%s): account %lld (%s) balance %lld, model %lld", op, what, (long long)id,
+			         kind, (long long)bal, (long long)want);
 	}
 	sqlite3_reset(acc);
 	for (int c = 0; c < 2; c++)
 		if (assets[c] != liab[c])
 			fail_msg("op %ld (%s): court %d bank %lld != held %lld", op, what, c, (long long)assets[c],
-				 (long long)liab[c]);
+			         (long long)liab[c]);
 	sqlite3_bind_int64(misc, 1, last_posting);
 	if (sqlite3_step(misc) != SQLITE_ROW)
 		fail_msg("check query: %s", sqlite3_errmsg(F.db->h));
 	int64_t now = sqlite3_column_int64(misc, 0), maxp = sqlite3_column_int64(misc, 1),
-		unbalanced = sqlite3_column_int64(misc, 2);
+	        unbalanced = sqlite3_column_int64(misc, 2);
 	sqlite3_reset(misc);
 	if (unbalanced)
 		fail_msg("op %ld (%s): %lld unbalanced postings", op, what, (long long)unbalanced);
 	last_posting = maxp;
 	if (now - events != effective)
-		fail_msg("op %ld (%s): %lld events appended, expected %d", op, what, (long long)(now - events), effective);
+		fail_msg("op %ld (%s): %lld events appended, expected %d", op, what, (long long)(now - events),
+		         effective);
 	events = now;
 }
 
 static void full_check(long op)
 {
-	err e = {0};
+	err e = { 0 };
 	if (ledger_check_all(F.db, &e) != OK)
 		fail_msg("op %ld: ledger_check_all: %s (%s)", op, e.message, e.field);
 }
@@ -215,16 +225,19 @@ static int64_t amount_rand(void)
 /* ---- operations ---- */
 static void op_receipt(long op, int kind /* 0 case funds, 1 fee, 2 unidentified */)
 {
-	err e = {0};
+	err e = { 0 };
 	int m = (int)below(NM), c = kind == 2 ? (int)below(2) : court_of(m);
 	int64_t amount = amount_rand();
 	mkey *k = new_key(1);
 	k->a1 = kind == 2 ? -1 - c : m;
 	k->a2 = amount;
 	k->a3 = kind;
-	ledger_receipt_in in = {.key = k->key, .court_unit_id = courts[c], .matter_id = kind == 2 ? 0 : matter_ids[m],
-				.source = kind == 1 ? "court_fee" : "debtor_payment", .amount = amount,
-				.received_on = NULL};
+	ledger_receipt_in in = { .key = k->key,
+		                 .court_unit_id = courts[c],
+		                 .matter_id = kind == 2 ? 0 : matter_ids[m],
+		                 .source = kind == 1 ? "court_fee" : "debtor_payment",
+		                 .amount = amount,
+		                 .received_on = NULL };
 	json_t *out = NULL;
 	int replayed = -1;
 	if (ledger_receipt(F.db, &fund[c], &S, &in, &out, &replayed, &e) != OK)
@@ -234,8 +247,9 @@ static void op_receipt(long op, int kind /* 0 case funds, 1 fee, 2 unidentified 
 	k->result_id = json_integer_value(json_object_get(out, "id"));
 	json_decref(out);
 	assert_true(M.nr < MAXR);
-	M.r[M.nr++] = (mreceipt){.id = k->result_id, .amount = amount, .court = c, .matter = kind == 2 ? -1 : m,
-				 .fee = kind == 1};
+	M.r[M.nr++] = (mreceipt){
+		.id = k->result_id, .amount = amount, .court = c, .matter = kind == 2 ? -1 : m, .fee = kind == 1
+	};
 	if (kind == 0)
 		model_hold(m, M.nr - 1);
 	M.bank[c] += amount;
@@ -250,7 +264,7 @@ static void op_receipt(long op, int kind /* 0 case funds, 1 fee, 2 unidentified 
 
 static void op_match(long op)
 {
-	err e = {0};
+	err e = { 0 };
 	if (M.nr == 0)
 		return;
 	mreceipt *r = &M.r[below((int64_t)M.nr)];
@@ -286,7 +300,7 @@ static void op_match(long op)
 
 static void op_request(long op)
 {
-	err e = {0};
+	err e = { 0 };
 	int m = (int)below(NM), fee = below(4) == 0, c = court_of(m);
 	int64_t bal = fee ? M.fees[m] : M.matter[m], avail = bal - M.pending[m][fee];
 	int64_t amount = avail > 0 && below(10) ? 1 + below(avail + avail / 5) : 1 + below(1000);
@@ -295,24 +309,32 @@ static void op_request(long op)
 	k->a1 = m;
 	k->a2 = amount;
 	k->a3 = fee;
-	ledger_disbursement_in in = {.key = k->key, .matter_id = matter_ids[m], .kind = fee ? "fee_refund" : "creditor",
-				     .amount = amount, .payee_name = "申请执行人", .payee_account = "6228480012345678901",
-				     .payee_bank = "中国农业银行"};
+	ledger_disbursement_in in = { .key = k->key,
+		                      .matter_id = matter_ids[m],
+		                      .kind = fee ? "fee_refund" : "creditor",
+		                      .amount = amount,
+		                      .payee_name = "申请执行人",
+		                      .payee_account = "6228480012345678901",
+		                      .payee_bank = "中国农业银行" };
 	json_t *out = NULL;
 	int replayed = -1;
 	int rc = ledger_disbursement_request(F.db, who, &in, &out, &replayed, &e);
 	if (amount > avail) {
 		if (rc != E_CONFLICT)
 			fail_msg("op %ld: request of %lld over available %lld gave %d", op, (long long)amount,
-				 (long long)avail, rc);
+			         (long long)avail, rc);
 		M.nk--;
 	} else {
 		if (rc != OK)
 			fail_msg("op %ld request: %s", op, e.message);
 		k->result_id = json_integer_value(json_object_get(out, "id"));
 		assert_true(M.nd < MAXD);
-		M.d[M.nd++] = (mdisb){.id = k->result_id, .amount = amount, .requested_by = who->user_id, .matter = m,
-				      .fee = fee, .status = 'r'};
+		M.d[M.nd++] = (mdisb){ .id = k->result_id,
+			               .amount = amount,
+			               .requested_by = who->user_id,
+			               .matter = m,
+			               .fee = fee,
+			               .status = 'r' };
 		M.pending[m][fee] += amount;
 	}
 	json_decref(out);
@@ -334,7 +356,7 @@ static void apply_posted(mdisb *d)
 
 static void op_decide(long op, int approve)
 {
-	err e = {0};
+	err e = { 0 };
 	if (M.nd == 0)
 		return;
 	mdisb *d = &M.d[below((int64_t)M.nd)];
@@ -377,7 +399,7 @@ static void op_decide(long op, int approve)
 
 static void op_applied(long op)
 {
-	err e = {0};
+	err e = { 0 };
 	int m = (int)below(NM);
 	int64_t amount = below(3) ? M.received[m] + below(1000000) : below(M.received[m] + 1);
 	arena *a = arena_new();
@@ -395,7 +417,7 @@ static void op_applied(long op)
  * body under the same key is refused. */
 static void op_repeat(long op)
 {
-	err e = {0};
+	err e = { 0 };
 	if (M.nk == 0)
 		return;
 	mkey *k = &M.k[below((int64_t)M.nk)];
@@ -407,22 +429,29 @@ static void op_repeat(long op)
 	switch (k->op) {
 	case 1: {
 		int kind = (int)k->a3, m = k->a1 >= 0 ? (int)k->a1 : 0, c = k->a1 < 0 ? (int)(-1 - k->a1) : court_of(m);
-		ledger_receipt_in in = {.key = k->key, .court_unit_id = courts[c], .matter_id = kind == 2 ? 0 : matter_ids[m],
-					.source = kind == 1 ? "court_fee" : "debtor_payment", .amount = k->a2 + differ};
+		ledger_receipt_in in = { .key = k->key,
+			                 .court_unit_id = courts[c],
+			                 .matter_id = kind == 2 ? 0 : matter_ids[m],
+			                 .source = kind == 1 ? "court_fee" : "debtor_payment",
+			                 .amount = k->a2 + differ };
 		rc = ledger_receipt(F.db, &fund[c], &S, &in, &out, &replayed, &e);
 		break;
 	}
 	case 2: {
 		int m = (int)k->a2;
 		rc = ledger_match(F.db, &fund[court_of(m)], k->key, k->a1, matter_ids[differ ? (m + 1) % NM : m], &out,
-				  &replayed, &e);
+		                  &replayed, &e);
 		break;
 	}
 	case 3: {
 		int m = (int)k->a1;
-		ledger_disbursement_in in = {.key = k->key, .matter_id = matter_ids[m], .kind = k->a3 ? "fee_refund" : "creditor",
-					     .amount = k->a2 + differ, .payee_name = "申请执行人",
-					     .payee_account = "6228480012345678901", .payee_bank = "中国农业银行"};
+		ledger_disbursement_in in = { .key = k->key,
+			                      .matter_id = matter_ids[m],
+			                      .kind = k->a3 ? "fee_refund" : "creditor",
+			                      .amount = k->a2 + differ,
+			                      .payee_name = "申请执行人",
+			                      .payee_account = "6228480012345678901",
+			                      .payee_bank = "中国农业银行" };
 		rc = ledger_disbursement_request(F.db, &fund[court_of(m)], &in, &out, &replayed, &e);
 		break;
 	}
@@ -432,8 +461,8 @@ static void op_repeat(long op)
 			if (M.d[i].id == k->a1)
 				d = &M.d[i];
 		assert_non_null(d);
-		rc = ledger_disbursement_approve(F.db, &reviewer[court_of(d->matter)], k->key, k->a1, differ ? "另一意见" : NULL,
-						 NULL, &out, &replayed, &e);
+		rc = ledger_disbursement_approve(F.db, &reviewer[court_of(d->matter)], k->key, k->a1,
+		                                 differ ? "另一意见" : NULL, NULL, &out, &replayed, &e);
 		break;
 	}
 	}
@@ -466,7 +495,7 @@ static void *race(void *arg)
 {
 	racer *r = arg;
 	store *db;
-	err e = {0};
+	err e = { 0 };
 	json_t *out = NULL;
 	if (store_open(r->db_path, &db, &e) != OK) {
 		r->rc = -1;
@@ -475,11 +504,15 @@ static void *race(void *arg)
 	sqlite3_exec(db->h, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
 	pthread_barrier_wait(&barrier);
 	if (r->kind == 0) {
-		ledger_receipt_in in = {.key = r->key, .court_unit_id = courts[r->court], .matter_id = r->matter_id,
-					.source = "auction_proceeds", .amount = r->amount};
+		ledger_receipt_in in = { .key = r->key,
+			                 .court_unit_id = courts[r->court],
+			                 .matter_id = r->matter_id,
+			                 .source = "auction_proceeds",
+			                 .amount = r->amount };
 		r->rc = ledger_receipt(db, &fund[r->court], &S, &in, &out, &r->replayed, &e);
 	} else {
-		r->rc = ledger_disbursement_approve(db, &reviewer[r->court], r->key, r->disb_id, NULL, NULL, &out, &r->replayed, &e);
+		r->rc = ledger_disbursement_approve(db, &reviewer[r->court], r->key, r->disb_id, NULL, NULL, &out,
+		                                    &r->replayed, &e);
 	}
 	if (out)
 		r->result_id = json_integer_value(json_object_get(out, "id"));
@@ -502,8 +535,12 @@ static void op_concurrent(long op)
 	k->a2 = amount;
 	pthread_barrier_init(&barrier, NULL, RACERS);
 	for (int i = 0; i < RACERS; i++) {
-		rs[i] = (racer){.db_path = F.db_path, .kind = 0, .key = k->key, .matter_id = matter_ids[m], .amount = amount,
-				.court = c};
+		rs[i] = (racer){ .db_path = F.db_path,
+			         .kind = 0,
+			         .key = k->key,
+			         .matter_id = matter_ids[m],
+			         .amount = amount,
+			         .court = c };
 		pthread_create(&t[i], NULL, race, &rs[i]);
 	}
 	int fresh = 0;
@@ -520,7 +557,7 @@ static void op_concurrent(long op)
 	/* the receipt went in as auction proceeds; the repeat model treats it as a case-funds receipt */
 	k->result_id = rs[0].result_id;
 	k->op = 0; /* not repeated below: its source differs from op_repeat's */
-	M.r[M.nr++] = (mreceipt){.id = k->result_id, .amount = amount, .court = c, .matter = m};
+	M.r[M.nr++] = (mreceipt){ .id = k->result_id, .amount = amount, .court = c, .matter = m };
 	model_hold(m, M.nr - 1);
 	M.bank[c] += amount;
 	M.matter[m] += amount;
@@ -538,7 +575,9 @@ static void op_concurrent(long op)
 	pthread_barrier_init(&barrier, NULL, RACERS);
 	for (int i = 0; i < RACERS; i++) {
 		snprintf(keys[i], sizeof keys[i], "race-%ld-%d", op, i);
-		rs[i] = (racer){.db_path = F.db_path, .kind = 1, .key = keys[i], .disb_id = d->id, .court = court_of(d->matter)};
+		rs[i] = (racer){
+			.db_path = F.db_path, .kind = 1, .key = keys[i], .disb_id = d->id, .court = court_of(d->matter)
+		};
 		pthread_create(&t[i], NULL, race, &rs[i]);
 	}
 	int ok = 0;
@@ -573,9 +612,9 @@ static void ledger_random_operations_keep_every_invariant(void **state)
 	assert_non_null(M.k);
 	for (int m = 0; m < NM; m++)
 		assert_non_null(M.held[m] = calloc(MAXR, sizeof *M.held[m]));
-	static const char *const debtors[NM] = {"152529198503150029", "152529199007070067", "152529197511110073",
-						"152529199202020081", "9315020216QU90AW99", "152529198503150029",
-						"11150421FUAXM2TK0C", "152529199007070067"};
+	static const char *const debtors[NM] = { "152529198503150029", "152529199007070067", "152529197511110073",
+		                                 "152529199202020081", "9315020216QU90AW99", "152529198503150029",
+		                                 "11150421FUAXM2TK0C", "152529199007070067" };
 	for (int m = 0; m < NM; m++)
 		matter_ids[m] = efix_matter(&F, courts[court_of(m)], "被执行人", debtors[m], "2026-01-05", NULL);
 	for (int c = 0; c < 2; c++) {
@@ -617,7 +656,7 @@ static void ledger_random_operations_keep_every_invariant(void **state)
 	full_check(n_ops);
 	check(0, NULL, 0);
 	/* and the day's reconciliation agrees */
-	err e = {0};
+	err e = { 0 };
 	json_t *rep = NULL;
 	principal who = efix_who(100, courts[0], ROLE_FUND_OFFICER);
 	assert_int_equal(ledger_reconcile(F.db, &who, courts[0], NULL, &rep, &e), OK);
@@ -634,7 +673,10 @@ static void ledger_random_operations_keep_every_invariant(void **state)
 /* Under ASan every malloc records its stack: SQLite mallocs a lot, so keep the stacks short for this
  * long run (the environment's ASAN_OPTIONS still apply on top). */
 const char *__asan_default_options(void);
-const char *__asan_default_options(void) { return "malloc_context_size=2:quarantine_size_mb=1:max_malloc_fill_size=0"; }
+const char *__asan_default_options(void)
+{
+	return "malloc_context_size=2:quarantine_size_mb=1:max_malloc_fill_size=0";
+}
 
 int main(void)
 {

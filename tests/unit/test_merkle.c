@@ -36,8 +36,8 @@ static int store_get(void *ctx, unsigned level, uint64_t index, uint8_t out[MERK
 	store *s = ctx;
 	s->gets++;
 	if (level >= 64 || index + 1 > (s->limit >> level))
-		fail_msg("read node (%u, %llu) outside a tree of %llu leaves", level,
-			 (unsigned long long)index, (unsigned long long)s->limit);
+		fail_msg("read node (%u, %llu) outside a tree of %llu leaves", level, (unsigned long long)index,
+		         (unsigned long long)s->limit);
 	return merkle_mem_get(s->mem, level, index, out);
 }
 
@@ -50,7 +50,7 @@ static int store_put(void *ctx, unsigned level, uint64_t index, const uint8_t h[
 
 static store store_open(void)
 {
-	store s = {merkle_mem_new(), UINT64_MAX, 0, 0};
+	store s = { merkle_mem_new(), UINT64_MAX, 0, 0 };
 	assert_non_null(s.mem);
 	return s;
 }
@@ -190,7 +190,10 @@ static store store_of(const ref *r, size_t n)
 	return s;
 }
 
-static unsigned ceil_log2(uint64_t n) { return n <= 1 ? 0 : 64 - (unsigned)__builtin_clzll(n - 1); }
+static unsigned ceil_log2(uint64_t n)
+{
+	return n <= 1 ? 0 : 64 - (unsigned)__builtin_clzll(n - 1);
+}
 
 static void hex32(const char *hex, uint8_t out[32])
 {
@@ -247,8 +250,8 @@ static store ct_store(int alg)
 static void merkle_roots_match_rfc6962_vectors_for_sizes_0_to_8(void **state)
 {
 	(void)state;
-	const int algs[] = {HASH_SHA256, HASH_SM3};
-	const char *const *const want[] = {ct_roots_hex, sm3_roots_hex};
+	const int algs[] = { HASH_SHA256, HASH_SM3 };
+	const char *const *const want[] = { ct_roots_hex, sm3_roots_hex };
 	for (size_t a = 0; a < 2; a++) {
 		store s = ct_store(algs[a]);
 		for (uint64_t size = 0; size <= 8; size++) {
@@ -258,7 +261,7 @@ static void merkle_roots_match_rfc6962_vectors_for_sizes_0_to_8(void **state)
 			codec_hex_encode(root, 32, hex);
 			if (strcmp(hex, want[a][size]) != 0)
 				fail_msg("%s size %llu: root %s, want %s", hash_alg_name(algs[a]),
-					 (unsigned long long)size, hex, want[a][size]);
+				         (unsigned long long)size, hex, want[a][size]);
 		}
 		merkle_mem_free(s.mem);
 	}
@@ -269,26 +272,26 @@ static const struct {
 	size_t n;
 	const char *path[3];
 } ct_inclusion[] = {
-	{0,
-	 8,
-	 3,
-	 {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-	  "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-	  "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-	{5,
-	 8,
-	 3,
-	 {"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
-	  "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-	  "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
-	{2, 3, 1, {"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"}},
-	{1,
-	 5,
-	 3,
-	 {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-	  "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-	  "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
-	{0, 1, 0, {NULL}},
+	{ 0,
+	  8,
+	  3,
+	  { "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+	    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+	    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4" } },
+	{ 5,
+	  8,
+	  3,
+	  { "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+	    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+	    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7" } },
+	{ 2, 3, 1, { "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125" } },
+	{ 1,
+	  5,
+	  3,
+	  { "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+	    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+	    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b" } },
+	{ 0, 1, 0, { NULL } },
 };
 
 static void merkle_inclusion_proofs_match_rfc6962_vectors(void **state)
@@ -298,10 +301,9 @@ static void merkle_inclusion_proofs_match_rfc6962_vectors(void **state)
 	for (size_t v = 0; v < sizeof ct_inclusion / sizeof ct_inclusion[0]; v++) {
 		hash32 path[MERKLE_MAX_PROOF], want, root, leaf;
 		size_t n = 99;
-		assert_int_equal(merkle_prove_inclusion(HASH_SHA256, ct_inclusion[v].index,
-							ct_inclusion[v].size, store_get, &s, path,
-							MERKLE_MAX_PROOF, &n),
-				 OK);
+		assert_int_equal(merkle_prove_inclusion(HASH_SHA256, ct_inclusion[v].index, ct_inclusion[v].size,
+		                                        store_get, &s, path, MERKLE_MAX_PROOF, &n),
+		                 OK);
 		assert_int_equal(n, ct_inclusion[v].n);
 		for (size_t i = 0; i < n; i++) {
 			hex32(ct_inclusion[v].path[i], want);
@@ -310,10 +312,9 @@ static void merkle_inclusion_proofs_match_rfc6962_vectors(void **state)
 		}
 		hex32(ct_roots_hex[ct_inclusion[v].size], root);
 		assert_int_equal(merkle_mem_get(s.mem, 0, ct_inclusion[v].index, leaf), OK);
-		assert_int_equal(merkle_verify_inclusion(HASH_SHA256, ct_inclusion[v].index,
-							 ct_inclusion[v].size, leaf, (const hash32 *)path, n,
-							 root),
-				 OK);
+		assert_int_equal(merkle_verify_inclusion(HASH_SHA256, ct_inclusion[v].index, ct_inclusion[v].size, leaf,
+		                                         (const hash32 *)path, n, root),
+		                 OK);
 	}
 	merkle_mem_free(s.mem);
 }
@@ -323,30 +324,30 @@ static const struct {
 	size_t len;
 	const char *proof[3];
 } ct_consistency[] = {
-	{1, 1, 0, {NULL}},
-	{1,
-	 8,
-	 3,
-	 {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-	  "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-	  "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-	{6,
-	 8,
-	 3,
-	 {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-	  "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-	  "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
-	{2,
-	 5,
-	 2,
-	 {"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-	  "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
-	{6,
-	 7,
-	 3,
-	 {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-	  "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-	  "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
+	{ 1, 1, 0, { NULL } },
+	{ 1,
+	  8,
+	  3,
+	  { "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+	    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+	    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4" } },
+	{ 6,
+	  8,
+	  3,
+	  { "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+	    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+	    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7" } },
+	{ 2,
+	  5,
+	  2,
+	  { "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+	    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b" } },
+	{ 6,
+	  7,
+	  3,
+	  { "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+	    "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
+	    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7" } },
 };
 
 static void merkle_consistency_proofs_match_rfc6962_vectors(void **state)
@@ -356,10 +357,9 @@ static void merkle_consistency_proofs_match_rfc6962_vectors(void **state)
 	for (size_t v = 0; v < sizeof ct_consistency / sizeof ct_consistency[0]; v++) {
 		hash32 proof[MERKLE_MAX_PROOF], want, root_m, root_n;
 		size_t n = 99;
-		assert_int_equal(merkle_prove_consistency(HASH_SHA256, ct_consistency[v].m,
-							  ct_consistency[v].n, store_get, &s, proof,
-							  MERKLE_MAX_PROOF, &n),
-				 OK);
+		assert_int_equal(merkle_prove_consistency(HASH_SHA256, ct_consistency[v].m, ct_consistency[v].n,
+		                                          store_get, &s, proof, MERKLE_MAX_PROOF, &n),
+		                 OK);
 		assert_int_equal(n, ct_consistency[v].len);
 		for (size_t i = 0; i < n; i++) {
 			hex32(ct_consistency[v].proof[i], want);
@@ -368,10 +368,9 @@ static void merkle_consistency_proofs_match_rfc6962_vectors(void **state)
 		}
 		hex32(ct_roots_hex[ct_consistency[v].m], root_m);
 		hex32(ct_roots_hex[ct_consistency[v].n], root_n);
-		assert_int_equal(merkle_verify_consistency(HASH_SHA256, ct_consistency[v].m,
-							   ct_consistency[v].n, root_m, root_n,
-							   (const hash32 *)proof, n),
-				 OK);
+		assert_int_equal(merkle_verify_consistency(HASH_SHA256, ct_consistency[v].m, ct_consistency[v].n,
+		                                           root_m, root_n, (const hash32 *)proof, n),
+		                 OK);
 	}
 	merkle_mem_free(s.mem);
 }
@@ -384,7 +383,7 @@ static void merkle_consistency_trivial_cases_follow_reference(void **state)
 	hex32(ct_roots_hex[0], empty);
 	memset(a, 0xaa, 32);
 	memset(b, 0xbb, 32);
-	const hash32 one[1] = {{0}};
+	const hash32 one[1] = { { 0 } };
 	assert_int_equal(merkle_verify_consistency(HASH_SHA256, 0, 0, empty, empty, NULL, 0), OK);
 	assert_int_equal(merkle_verify_consistency(HASH_SHA256, 0, 5, empty, b, NULL, 0), OK);
 	assert_int_equal(merkle_verify_consistency(HASH_SHA256, 0, 5, a, b, NULL, 0), E_INTEGRITY);
@@ -440,32 +439,30 @@ static void check_all_proofs_against_reference(int alg, size_t n_max)
 			hash32 path[MERKLE_MAX_PROOF], want[MERKLE_MAX_PROOF];
 			size_t n_path = 0, n_want = 0;
 			s.gets = 0;
-			assert_int_equal(merkle_prove_inclusion(alg, i, n, store_get, &s, path,
-								MERKLE_MAX_PROOF, &n_path),
-					 OK);
+			assert_int_equal(
+			        merkle_prove_inclusion(alg, i, n, store_get, &s, path, MERKLE_MAX_PROOF, &n_path), OK);
 			if (s.gets > max_reads)
 				fail_msg("inclusion (%zu, %zu) read %ld nodes", i, n, s.gets);
 			ref_path(r, i, 0, n, want, &n_want);
 			if (n_path != n_want || memcmp(path, want, n_path * 32) != 0)
 				fail_msg("inclusion (%zu, %zu) differs from the reference", i, n);
-			if (merkle_verify_inclusion(alg, i, n, r->leaves[i], (const hash32 *)path, n_path,
-						    root) != OK)
+			if (merkle_verify_inclusion(alg, i, n, r->leaves[i], (const hash32 *)path, n_path, root) != OK)
 				fail_msg("inclusion (%zu, %zu) does not verify", i, n);
 		}
 		for (size_t m = 1; m <= n; m++) {
 			hash32 proof[MERKLE_MAX_PROOF], want[MERKLE_MAX_PROOF];
 			size_t n_proof = 0, n_want = 0;
 			s.gets = 0;
-			assert_int_equal(merkle_prove_consistency(alg, m, n, store_get, &s, proof,
-								  MERKLE_MAX_PROOF, &n_proof),
-					 OK);
+			assert_int_equal(
+			        merkle_prove_consistency(alg, m, n, store_get, &s, proof, MERKLE_MAX_PROOF, &n_proof),
+			        OK);
 			if (s.gets > max_reads)
 				fail_msg("consistency (%zu, %zu) read %ld nodes", m, n, s.gets);
 			ref_consistency(r, m, n, want, &n_want);
 			if (n_proof != n_want || memcmp(proof, want, n_proof * 32) != 0)
 				fail_msg("consistency (%zu, %zu) differs from the reference", m, n);
-			if (merkle_verify_consistency(alg, m, n, ref_mth(r, 0, m), root,
-						      (const hash32 *)proof, n_proof) != OK)
+			if (merkle_verify_consistency(alg, m, n, ref_mth(r, 0, m), root, (const hash32 *)proof,
+			                              n_proof) != OK)
 				fail_msg("consistency (%zu, %zu) does not verify", m, n);
 		}
 		/* Every range the RFC can ask for is the reference's MTH; the rest are refused. (All ranges
@@ -500,7 +497,10 @@ static void merkle_proofs_match_reference_for_every_size_to_256(void **state)
 /* ---- (c) tampering ---------------------------------------------------------------------------------- */
 
 /* Flip one bit of byte k, a different bit for each k, so all eight positions get flipped somewhere. */
-static void flip(uint8_t *h, size_t k) { h[k] ^= (uint8_t)(1u << (k % 8)); }
+static void flip(uint8_t *h, size_t k)
+{
+	h[k] ^= (uint8_t)(1u << (k % 8));
+}
 
 static void merkle_inclusion_rejects_flipped_byte(void **state)
 {
@@ -513,17 +513,15 @@ static void merkle_inclusion_rejects_flipped_byte(void **state)
 		for (size_t i = 0; i < n; i++) {
 			hash32 path[MERKLE_MAX_PROOF], bad_root, bad_leaf;
 			size_t n_path = 0;
-			assert_int_equal(merkle_prove_inclusion(HASH_SHA256, i, n, merkle_mem_get, s.mem,
-								path, MERKLE_MAX_PROOF, &n_path),
-					 OK);
+			assert_int_equal(merkle_prove_inclusion(HASH_SHA256, i, n, merkle_mem_get, s.mem, path,
+			                                        MERKLE_MAX_PROOF, &n_path),
+			                 OK);
 			for (size_t j = 0; j < n_path; j++) {
 				for (size_t k = 0; k < 32; k++) {
 					flip(path[j], k);
 					if (merkle_verify_inclusion(HASH_SHA256, i, n, r->leaves[i],
-								    (const hash32 *)path, n_path,
-								    root) != E_INTEGRITY)
-						fail_msg("(%zu, %zu): node %zu byte %zu flipped accepted", i,
-							 n, j, k);
+					                            (const hash32 *)path, n_path, root) != E_INTEGRITY)
+						fail_msg("(%zu, %zu): node %zu byte %zu flipped accepted", i, n, j, k);
 					flip(path[j], k);
 				}
 			}
@@ -532,13 +530,11 @@ static void merkle_inclusion_rejects_flipped_byte(void **state)
 				flip(bad_root, k);
 				memcpy(bad_leaf, r->leaves[i], 32);
 				flip(bad_leaf, k);
-				if (merkle_verify_inclusion(HASH_SHA256, i, n, r->leaves[i],
-							    (const hash32 *)path, n_path,
-							    bad_root) != E_INTEGRITY ||
-				    merkle_verify_inclusion(HASH_SHA256, i, n, bad_leaf, (const hash32 *)path,
-							    n_path, root) != E_INTEGRITY)
-					fail_msg("(%zu, %zu): root or leaf byte %zu flipped accepted", i, n,
-						 k);
+				if (merkle_verify_inclusion(HASH_SHA256, i, n, r->leaves[i], (const hash32 *)path,
+				                            n_path, bad_root) != E_INTEGRITY ||
+				    merkle_verify_inclusion(HASH_SHA256, i, n, bad_leaf, (const hash32 *)path, n_path,
+				                            root) != E_INTEGRITY)
+					fail_msg("(%zu, %zu): root or leaf byte %zu flipped accepted", i, n, k);
 			}
 		}
 	}
@@ -560,19 +556,18 @@ static void merkle_inclusion_rejects_changed_index_or_size(void **state)
 		for (size_t i = 0; i < n; i++) {
 			hash32 path[MERKLE_MAX_PROOF];
 			size_t n_path = 0;
-			assert_int_equal(merkle_prove_inclusion(HASH_SHA256, i, n, merkle_mem_get, s.mem,
-								path, MERKLE_MAX_PROOF, &n_path),
-					 OK);
+			assert_int_equal(merkle_prove_inclusion(HASH_SHA256, i, n, merkle_mem_get, s.mem, path,
+			                                        MERKLE_MAX_PROOF, &n_path),
+			                 OK);
 			for (size_t n2 = 1; n2 <= n2_max; n2++) {
 				for (size_t i2 = 0; i2 < n2; i2++) {
 					if (i2 == i && n2 == n)
 						continue;
 					int rc = merkle_verify_inclusion(HASH_SHA256, i2, n2, r->leaves[i],
-									 (const hash32 *)path, n_path,
-									 ref_mth(r, 0, n2));
+					                                 (const hash32 *)path, n_path,
+					                                 ref_mth(r, 0, n2));
 					if (rc != E_INTEGRITY)
-						fail_msg("proof of (%zu, %zu) accepted as (%zu, %zu)", i, n,
-							 i2, n2);
+						fail_msg("proof of (%zu, %zu) accepted as (%zu, %zu)", i, n, i2, n2);
 				}
 			}
 		}
@@ -592,22 +587,21 @@ static void merkle_inclusion_rejects_truncated_or_extended_proof(void **state)
 		for (size_t i = 0; i < n; i++) {
 			hash32 path[MERKLE_MAX_PROOF + 1];
 			size_t n_path = 0;
-			assert_int_equal(merkle_prove_inclusion(HASH_SHA256, i, n, merkle_mem_get, s.mem,
-								path + 1, MERKLE_MAX_PROOF, &n_path),
-					 OK);
+			assert_int_equal(merkle_prove_inclusion(HASH_SHA256, i, n, merkle_mem_get, s.mem, path + 1,
+			                                        MERKLE_MAX_PROOF, &n_path),
+			                 OK);
 			const hash32 *p = (const hash32 *)path + 1;
 			if (n_path > 0)
-				assert_int_equal(merkle_verify_inclusion(HASH_SHA256, i, n, r->leaves[i], p,
-									 n_path - 1, root),
-						 E_INTEGRITY);
+				assert_int_equal(
+				        merkle_verify_inclusion(HASH_SHA256, i, n, r->leaves[i], p, n_path - 1, root),
+				        E_INTEGRITY);
 			memcpy(path[n_path + 1], root, 32); /* trailing root */
-			assert_int_equal(
-				merkle_verify_inclusion(HASH_SHA256, i, n, r->leaves[i], p, n_path + 1, root),
-				E_INTEGRITY);
+			assert_int_equal(merkle_verify_inclusion(HASH_SHA256, i, n, r->leaves[i], p, n_path + 1, root),
+			                 E_INTEGRITY);
 			memcpy(path[0], root, 32); /* preceding root */
-			assert_int_equal(merkle_verify_inclusion(HASH_SHA256, i, n, r->leaves[i],
-								 (const hash32 *)path, n_path + 1, root),
-					 E_INTEGRITY);
+			assert_int_equal(merkle_verify_inclusion(HASH_SHA256, i, n, r->leaves[i], (const hash32 *)path,
+			                                         n_path + 1, root),
+			                 E_INTEGRITY);
 		}
 	}
 	merkle_mem_free(s.mem);
@@ -627,15 +621,13 @@ static void merkle_verify_needs_size_and_root_from_one_tree_head(void **state)
 	store s = store_of(r, 4);
 	hash32 path[MERKLE_MAX_PROOF];
 	size_t n_path = 0;
-	assert_int_equal(merkle_prove_inclusion(HASH_SHA256, 0, 4, merkle_mem_get, s.mem, path, 64, &n_path),
-			 OK);
+	assert_int_equal(merkle_prove_inclusion(HASH_SHA256, 0, 4, merkle_mem_get, s.mem, path, 64, &n_path), OK);
 	const uint8_t *root4 = ref_mth(r, 0, 4);
-	assert_int_equal(
-		merkle_verify_inclusion(HASH_SHA256, 0, 3, r->leaves[0], (const hash32 *)path, n_path, root4),
-		OK);
-	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 0, 3, r->leaves[0], (const hash32 *)path,
-						 n_path, ref_mth(r, 0, 3)),
-			 E_INTEGRITY);
+	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 0, 3, r->leaves[0], (const hash32 *)path, n_path, root4),
+	                 OK);
+	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 0, 3, r->leaves[0], (const hash32 *)path, n_path,
+	                                         ref_mth(r, 0, 3)),
+	                 E_INTEGRITY);
 	merkle_mem_free(s.mem);
 	ref_free(r);
 }
@@ -651,17 +643,15 @@ static void merkle_consistency_rejects_flipped_byte(void **state)
 			hash32 proof[MERKLE_MAX_PROOF], bad_m, bad_n;
 			size_t n_proof = 0;
 			const uint8_t *root_m = ref_mth(r, 0, m), *root_n = ref_mth(r, 0, n);
-			assert_int_equal(merkle_prove_consistency(HASH_SHA256, m, n, merkle_mem_get, s.mem,
-								  proof, MERKLE_MAX_PROOF, &n_proof),
-					 OK);
+			assert_int_equal(merkle_prove_consistency(HASH_SHA256, m, n, merkle_mem_get, s.mem, proof,
+			                                          MERKLE_MAX_PROOF, &n_proof),
+			                 OK);
 			for (size_t j = 0; j < n_proof; j++) {
 				for (size_t k = 0; k < 32; k++) {
 					flip(proof[j], k);
 					if (merkle_verify_consistency(HASH_SHA256, m, n, root_m, root_n,
-								      (const hash32 *)proof,
-								      n_proof) != E_INTEGRITY)
-						fail_msg("(%zu, %zu): node %zu byte %zu flipped accepted", m,
-							 n, j, k);
+					                              (const hash32 *)proof, n_proof) != E_INTEGRITY)
+						fail_msg("(%zu, %zu): node %zu byte %zu flipped accepted", m, n, j, k);
 					flip(proof[j], k);
 				}
 			}
@@ -670,16 +660,15 @@ static void merkle_consistency_rejects_flipped_byte(void **state)
 				flip(bad_m, k);
 				memcpy(bad_n, root_n, 32);
 				flip(bad_n, k);
-				if (merkle_verify_consistency(HASH_SHA256, m, n, bad_m, root_n,
-							      (const hash32 *)proof,
-							      n_proof) != E_INTEGRITY ||
-				    merkle_verify_consistency(HASH_SHA256, m, n, root_m, bad_n,
-							      (const hash32 *)proof, n_proof) != E_INTEGRITY)
+				if (merkle_verify_consistency(HASH_SHA256, m, n, bad_m, root_n, (const hash32 *)proof,
+				                              n_proof) != E_INTEGRITY ||
+				    merkle_verify_consistency(HASH_SHA256, m, n, root_m, bad_n, (const hash32 *)proof,
+				                              n_proof) != E_INTEGRITY)
 					fail_msg("(%zu, %zu): root byte %zu flipped accepted", m, n, k);
 			}
 			assert_int_equal(merkle_verify_consistency(HASH_SHA256, m, n, root_n, root_m,
-								   (const hash32 *)proof, n_proof),
-					 E_INTEGRITY);
+			                                           (const hash32 *)proof, n_proof),
+			                 E_INTEGRITY);
 		}
 	}
 	merkle_mem_free(s.mem);
@@ -697,19 +686,18 @@ static void merkle_consistency_rejects_changed_sizes(void **state)
 		for (size_t m = 1; m < n; m++) {
 			hash32 proof[MERKLE_MAX_PROOF];
 			size_t n_proof = 0;
-			assert_int_equal(merkle_prove_consistency(HASH_SHA256, m, n, merkle_mem_get, s.mem,
-								  proof, MERKLE_MAX_PROOF, &n_proof),
-					 OK);
+			assert_int_equal(merkle_prove_consistency(HASH_SHA256, m, n, merkle_mem_get, s.mem, proof,
+			                                          MERKLE_MAX_PROOF, &n_proof),
+			                 OK);
 			for (size_t n2 = 1; n2 <= n2_max; n2++) {
 				for (size_t m2 = 1; m2 <= n2; m2++) {
 					if (m2 == m && n2 == n)
 						continue;
-					int rc = merkle_verify_consistency(
-						HASH_SHA256, m2, n2, ref_mth(r, 0, m2), ref_mth(r, 0, n2),
-						(const hash32 *)proof, n_proof);
+					int rc = merkle_verify_consistency(HASH_SHA256, m2, n2, ref_mth(r, 0, m2),
+					                                   ref_mth(r, 0, n2), (const hash32 *)proof,
+					                                   n_proof);
 					if (rc != E_INTEGRITY)
-						fail_msg("proof of (%zu, %zu) accepted as (%zu, %zu)", m, n,
-							 m2, n2);
+						fail_msg("proof of (%zu, %zu) accepted as (%zu, %zu)", m, n, m2, n2);
 				}
 			}
 		}
@@ -729,21 +717,19 @@ static void merkle_consistency_rejects_truncated_or_extended_proof(void **state)
 			hash32 proof[MERKLE_MAX_PROOF + 1];
 			size_t n_proof = 0;
 			const uint8_t *root_m = ref_mth(r, 0, m), *root_n = ref_mth(r, 0, n);
-			assert_int_equal(merkle_prove_consistency(HASH_SHA256, m, n, merkle_mem_get, s.mem,
-								  proof + 1, MERKLE_MAX_PROOF, &n_proof),
-					 OK);
+			assert_int_equal(merkle_prove_consistency(HASH_SHA256, m, n, merkle_mem_get, s.mem, proof + 1,
+			                                          MERKLE_MAX_PROOF, &n_proof),
+			                 OK);
 			const hash32 *p = (const hash32 *)proof + 1;
-			assert_int_equal(
-				merkle_verify_consistency(HASH_SHA256, m, n, root_m, root_n, p, n_proof - 1),
-				E_INTEGRITY);
+			assert_int_equal(merkle_verify_consistency(HASH_SHA256, m, n, root_m, root_n, p, n_proof - 1),
+			                 E_INTEGRITY);
 			memcpy(proof[n_proof + 1], root_n, 32);
-			assert_int_equal(
-				merkle_verify_consistency(HASH_SHA256, m, n, root_m, root_n, p, n_proof + 1),
-				E_INTEGRITY);
+			assert_int_equal(merkle_verify_consistency(HASH_SHA256, m, n, root_m, root_n, p, n_proof + 1),
+			                 E_INTEGRITY);
 			memcpy(proof[0], root_m, 32);
 			assert_int_equal(merkle_verify_consistency(HASH_SHA256, m, n, root_m, root_n,
-								   (const hash32 *)proof, n_proof + 1),
-					 E_INTEGRITY);
+			                                           (const hash32 *)proof, n_proof + 1),
+			                 E_INTEGRITY);
 		}
 	}
 	merkle_mem_free(s.mem);
@@ -758,7 +744,7 @@ static void merkle_consistency_rejects_truncated_or_extended_proof(void **state)
  * checks (and nothing else) do the rejecting.
  */
 static int shape_verify_inclusion(int alg, uint64_t i, uint64_t n, const uint8_t *leaf, const hash32 *path,
-				  size_t n_path, const uint8_t *root)
+                                  size_t n_path, const uint8_t *root)
 {
 	int sibling_left[64];
 	size_t len = 0;
@@ -787,8 +773,8 @@ static int shape_verify_inclusion(int alg, uint64_t i, uint64_t n, const uint8_t
 	return memcmp(r, root, 32) == 0 ? OK : E_INTEGRITY;
 }
 
-static int shape_verify_consistency(int alg, uint64_t m, uint64_t n, const uint8_t *root_m,
-				    const uint8_t *root_n, const hash32 *proof, size_t n_proof)
+static int shape_verify_consistency(int alg, uint64_t m, uint64_t n, const uint8_t *root_m, const uint8_t *root_n,
+                                    const hash32 *proof, size_t n_proof)
 {
 	int sibling_left[65];
 	size_t steps = 0;
@@ -799,8 +785,7 @@ static int shape_verify_consistency(int alg, uint64_t m, uint64_t n, const uint8
 		return n_proof == 0 && memcmp(root_m, root_n, 32) == 0 ? OK : E_INTEGRITY;
 	for (uint64_t mm = m, nn = n; mm != nn; steps++) {
 		uint64_t k = ref_k(nn);
-		sibling_left[steps] =
-			mm > k; /* a left sibling is inside both trees, a right one only the new */
+		sibling_left[steps] = mm > k; /* a left sibling is inside both trees, a right one only the new */
 		if (mm <= k) {
 			nn = k;
 		} else {
@@ -852,19 +837,18 @@ static void merkle_inclusion_verifier_agrees_with_structural_verifier(void **sta
 					for (size_t k = 0; k < 5; k++) {
 						for (size_t extra = 0; extra <= 1; extra++) {
 							const uint8_t *leaf = r->leaves[i2];
-							int want = shape_verify_inclusion(
-								HASH_SHA256, i, n, leaf, (const hash32 *)path,
-								n_path + extra, roots[k]);
-							int got = merkle_verify_inclusion(
-								HASH_SHA256, i, n, leaf, (const hash32 *)path,
-								n_path + extra, roots[k]);
+							int want = shape_verify_inclusion(HASH_SHA256, i, n, leaf,
+							                                  (const hash32 *)path,
+							                                  n_path + extra, roots[k]);
+							int got = merkle_verify_inclusion(HASH_SHA256, i, n, leaf,
+							                                  (const hash32 *)path,
+							                                  n_path + extra, roots[k]);
 							if (got != want)
 								fail_msg("claim (%zu, %zu) with the proof of "
-									 "(%zu, %zu)%s and root %zu: "
-									 "%d, structural verifier says %d",
-									 i, n, i2, n2,
-									 extra ? " + 1 node" : "", k, got,
-									 want);
+								         "(%zu, %zu)%s and root %zu: "
+								         "%d, structural verifier says %d",
+								         i, n, i2, n2, extra ? " + 1 node" : "", k, got,
+								         want);
 							accepted += got == OK;
 						}
 					}
@@ -908,18 +892,17 @@ static void merkle_consistency_verifier_agrees_with_structural_verifier(void **s
 					for (size_t k = 0; k < 5; k++) {
 						for (size_t extra = 0; extra <= 1; extra++) {
 							int want = shape_verify_consistency(
-								HASH_SHA256, m, n, rm[k], rn[k],
-								(const hash32 *)proof, n_proof + extra);
+							        HASH_SHA256, m, n, rm[k], rn[k], (const hash32 *)proof,
+							        n_proof + extra);
 							int got = merkle_verify_consistency(
-								HASH_SHA256, m, n, rm[k], rn[k],
-								(const hash32 *)proof, n_proof + extra);
+							        HASH_SHA256, m, n, rm[k], rn[k], (const hash32 *)proof,
+							        n_proof + extra);
 							if (got != want)
 								fail_msg("claim (%zu, %zu) with the proof of "
-									 "(%zu, %zu)%s and roots %zu: "
-									 "%d, structural verifier says %d",
-									 m, n, m2, n2,
-									 extra ? " + 1 node" : "", k, got,
-									 want);
+								         "(%zu, %zu)%s and roots %zu: "
+								         "%d, structural verifier says %d",
+								         m, n, m2, n2, extra ? " + 1 node" : "", k, got,
+								         want);
 						}
 					}
 				}
@@ -938,27 +921,25 @@ static void merkle_verify_rejects_proof_of_other_size_with_its_root(void **state
 	size_t n = 0;
 	/* PATH(0, D[4]) with MTH(D[4]) is not a proof for leaf 0 of a tree of 5: sn is 1 at the end. */
 	ref_path(r, 0, 0, 4, p, &n);
-	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 0, 4, r->leaves[0], (const hash32 *)p, n,
-						 ref_mth(r, 0, 4)),
-			 OK);
-	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 0, 5, r->leaves[0], (const hash32 *)p, n,
-						 ref_mth(r, 0, 4)),
-			 E_INTEGRITY);
+	assert_int_equal(
+	        merkle_verify_inclusion(HASH_SHA256, 0, 4, r->leaves[0], (const hash32 *)p, n, ref_mth(r, 0, 4)), OK);
+	assert_int_equal(
+	        merkle_verify_inclusion(HASH_SHA256, 0, 5, r->leaves[0], (const hash32 *)p, n, ref_mth(r, 0, 4)),
+	        E_INTEGRITY);
 	/* One node past the root: sn reaches 0 before the proof ends. */
 	memset(p[n], 0x11, 32);
 	ref_node_hash(HASH_SHA256, p[n], ref_mth(r, 0, 4), wrapped);
-	assert_int_equal(
-		merkle_verify_inclusion(HASH_SHA256, 0, 4, r->leaves[0], (const hash32 *)p, n + 1, wrapped),
-		E_INTEGRITY);
+	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 0, 4, r->leaves[0], (const hash32 *)p, n + 1, wrapped),
+	                 E_INTEGRITY);
 	/* PROOF(2, D[4]) = [MTH(D[2:4])] with (MTH(D[2]), MTH(D[4])) claimed for sizes (2, 5). */
 	ref_consistency(r, 2, 4, p, &n);
 	assert_int_equal(n, 1);
-	assert_int_equal(merkle_verify_consistency(HASH_SHA256, 2, 4, ref_mth(r, 0, 2), ref_mth(r, 0, 4),
-						   (const hash32 *)p, n),
-			 OK);
-	assert_int_equal(merkle_verify_consistency(HASH_SHA256, 2, 5, ref_mth(r, 0, 2), ref_mth(r, 0, 4),
-						   (const hash32 *)p, n),
-			 E_INTEGRITY);
+	assert_int_equal(
+	        merkle_verify_consistency(HASH_SHA256, 2, 4, ref_mth(r, 0, 2), ref_mth(r, 0, 4), (const hash32 *)p, n),
+	        OK);
+	assert_int_equal(
+	        merkle_verify_consistency(HASH_SHA256, 2, 5, ref_mth(r, 0, 2), ref_mth(r, 0, 4), (const hash32 *)p, n),
+	        E_INTEGRITY);
 	ref_free(r);
 }
 
@@ -1020,14 +1001,15 @@ static uint64_t xorshift(uint64_t *x)
 static void merkle_proofs_work_up_to_2_pow_63_leaves(void **state)
 {
 	(void)state;
-	uniform u = {.alg = HASH_SHA256};
+	uniform u = { .alg = HASH_SHA256 };
 	ref_leaf_hash(u.alg, (const uint8_t *)"x", 1, u.level[0]);
 	for (int l = 1; l < 64; l++)
 		ref_node_hash(u.alg, u.level[l - 1], u.level[l - 1], u.level[l]);
 	uint64_t seed = 0x9e3779b97f4a7c15u;
 	const uint64_t max = MERKLE_MAX_SIZE;
 	uint64_t sizes[40] = {
-		max, max - 1, max - 2, (max >> 1) + 1, (max >> 1) + 3, ((uint64_t)1 << 40) + 12345, 3, 2};
+		max, max - 1, max - 2, (max >> 1) + 1, (max >> 1) + 3, ((uint64_t)1 << 40) + 12345, 3, 2
+	};
 	for (size_t i = 8; i < 40; i++)
 		sizes[i] = xorshift(&seed) >> (1 + i % 60);
 	for (size_t si = 0; si < 40; si++) {
@@ -1037,24 +1019,24 @@ static void merkle_proofs_work_up_to_2_pow_63_leaves(void **state)
 		u.limit = n;
 		hash32 root;
 		assert_int_equal(merkle_root(u.alg, n, uniform_get, &u, root), OK);
-		uint64_t indexes[6] = {0, n - 1, n / 2, n - 2, xorshift(&seed) % n, xorshift(&seed) % n};
+		uint64_t indexes[6] = { 0, n - 1, n / 2, n - 2, xorshift(&seed) % n, xorshift(&seed) % n };
 		for (size_t k = 0; k < 6; k++) {
 			hash32 path[MERKLE_MAX_PROOF];
 			size_t n_path = 0;
 			u.gets = 0;
 			assert_int_equal(merkle_prove_inclusion(u.alg, indexes[k], n, uniform_get, &u, path,
-								MERKLE_MAX_PROOF, &n_path),
-					 OK);
+			                                        MERKLE_MAX_PROOF, &n_path),
+			                 OK);
 			assert_true(u.gets <= 2 * (long)ceil_log2(n));
-			assert_int_equal(merkle_verify_inclusion(u.alg, indexes[k], n, u.level[0],
-								 (const hash32 *)path, n_path, root),
-					 OK);
+			assert_int_equal(merkle_verify_inclusion(u.alg, indexes[k], n, u.level[0], (const hash32 *)path,
+			                                         n_path, root),
+			                 OK);
 			flip(path[n_path - 1], 3);
-			assert_int_equal(merkle_verify_inclusion(u.alg, indexes[k], n, u.level[0],
-								 (const hash32 *)path, n_path, root),
-					 E_INTEGRITY);
+			assert_int_equal(merkle_verify_inclusion(u.alg, indexes[k], n, u.level[0], (const hash32 *)path,
+			                                         n_path, root),
+			                 E_INTEGRITY);
 		}
-		uint64_t ms[4] = {1, n - 1, n / 2 + 1, 1 + xorshift(&seed) % (n - 1)};
+		uint64_t ms[4] = { 1, n - 1, n / 2 + 1, 1 + xorshift(&seed) % (n - 1) };
 		for (size_t k = 0; k < 4; k++) {
 			hash32 proof[MERKLE_MAX_PROOF], root_m;
 			size_t n_proof = 0;
@@ -1063,39 +1045,31 @@ static void merkle_proofs_work_up_to_2_pow_63_leaves(void **state)
 			u.limit = n;
 			u.gets = 0;
 			assert_int_equal(merkle_prove_consistency(u.alg, ms[k], n, uniform_get, &u, proof,
-								  MERKLE_MAX_PROOF, &n_proof),
-					 OK);
+			                                          MERKLE_MAX_PROOF, &n_proof),
+			                 OK);
 			assert_true(u.gets <= 2 * (long)ceil_log2(n));
-			assert_int_equal(merkle_verify_consistency(u.alg, ms[k], n, root_m, root,
-								   (const hash32 *)proof, n_proof),
-					 OK);
+			assert_int_equal(merkle_verify_consistency(u.alg, ms[k], n, root_m, root, (const hash32 *)proof,
+			                                           n_proof),
+			                 OK);
 		}
 	}
 	/* The longest proofs: inclusion of leaf 0 in 2^63 leaves (63 levels deep), consistency from 3. */
 	hash32 path[MERKLE_MAX_PROOF], root;
 	size_t n_path = 0;
 	u.limit = max;
-	assert_int_equal(
-		merkle_prove_inclusion(u.alg, 0, max, uniform_get, &u, path, MERKLE_MAX_PROOF, &n_path), OK);
+	assert_int_equal(merkle_prove_inclusion(u.alg, 0, max, uniform_get, &u, path, MERKLE_MAX_PROOF, &n_path), OK);
 	assert_int_equal(n_path, 63);
-	assert_int_equal(
-		merkle_prove_consistency(u.alg, 3, max, uniform_get, &u, path, MERKLE_MAX_PROOF, &n_path),
-		OK);
+	assert_int_equal(merkle_prove_consistency(u.alg, 3, max, uniform_get, &u, path, MERKLE_MAX_PROOF, &n_path), OK);
 	assert_int_equal(n_path, MERKLE_MAX_PROOF);
-	assert_int_equal(merkle_prove_consistency(u.alg, 3, max, uniform_get, &u, path, 63, &n_path),
-			 E_INVALID);
+	assert_int_equal(merkle_prove_consistency(u.alg, 3, max, uniform_get, &u, path, 63, &n_path), E_INVALID);
 	assert_int_equal(n_path, 0);
 	/* One leaf more is refused everywhere. */
 	u.limit = UINT64_MAX;
 	assert_int_equal(merkle_root(u.alg, max + 1, uniform_get, &u, root), E_INVALID);
-	assert_int_equal(merkle_prove_inclusion(u.alg, 0, max + 1, uniform_get, &u, path, 64, &n_path),
-			 E_INVALID);
-	assert_int_equal(merkle_prove_consistency(u.alg, 3, max + 1, uniform_get, &u, path, 64, &n_path),
-			 E_INVALID);
-	assert_int_equal(merkle_verify_inclusion(u.alg, 0, max + 1, root, (const hash32 *)path, 1, root),
-			 E_INVALID);
-	assert_int_equal(merkle_verify_consistency(u.alg, 1, max + 1, root, root, (const hash32 *)path, 1),
-			 E_INVALID);
+	assert_int_equal(merkle_prove_inclusion(u.alg, 0, max + 1, uniform_get, &u, path, 64, &n_path), E_INVALID);
+	assert_int_equal(merkle_prove_consistency(u.alg, 3, max + 1, uniform_get, &u, path, 64, &n_path), E_INVALID);
+	assert_int_equal(merkle_verify_inclusion(u.alg, 0, max + 1, root, (const hash32 *)path, 1, root), E_INVALID);
+	assert_int_equal(merkle_verify_consistency(u.alg, 1, max + 1, root, root, (const hash32 *)path, 1), E_INVALID);
 	assert_int_equal(merkle_append(u.alg, max, root, uniform_get, NULL, &u), E_INVALID);
 }
 
@@ -1111,14 +1085,13 @@ static void merkle_sm3_tree_matches_reference_and_verifies(void **state)
 	assert_memory_not_equal(ref_mth(sha, 0, 8), ref_mth(sm3, 0, 8), 32);
 	hash32 path[MERKLE_MAX_PROOF];
 	size_t n_path = 0;
-	assert_int_equal(merkle_prove_inclusion(HASH_SM3, 3, 8, merkle_mem_get, s.mem, path, 64, &n_path),
-			 OK);
+	assert_int_equal(merkle_prove_inclusion(HASH_SM3, 3, 8, merkle_mem_get, s.mem, path, 64, &n_path), OK);
 	assert_int_equal(merkle_verify_inclusion(HASH_SM3, 3, 8, sm3->leaves[3], (const hash32 *)path, n_path,
-						 ref_mth(sm3, 0, 8)),
-			 OK);
-	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 3, 8, sm3->leaves[3], (const hash32 *)path,
-						 n_path, ref_mth(sm3, 0, 8)),
-			 E_INTEGRITY);
+	                                         ref_mth(sm3, 0, 8)),
+	                 OK);
+	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 3, 8, sm3->leaves[3], (const hash32 *)path, n_path,
+	                                         ref_mth(sm3, 0, 8)),
+	                 E_INTEGRITY);
 	merkle_mem_free(s.mem);
 	ref_free(sha);
 	ref_free(sm3);
@@ -1135,22 +1108,15 @@ static void merkle_refuses_malformed_arguments(void **state)
 	size_t n = 99;
 	memset(path, 0, sizeof path);
 	/* Provers. */
-	assert_int_equal(merkle_prove_inclusion(HASH_SHA256, 8, 8, merkle_mem_get, s.mem, path, 64, &n),
-			 E_INVALID);
+	assert_int_equal(merkle_prove_inclusion(HASH_SHA256, 8, 8, merkle_mem_get, s.mem, path, 64, &n), E_INVALID);
 	assert_int_equal(n, 0);
-	assert_int_equal(merkle_prove_inclusion(HASH_SHA256, 0, 0, merkle_mem_get, s.mem, path, 64, &n),
-			 E_INVALID);
-	assert_int_equal(merkle_prove_inclusion(HASH_SHA256, 0, 8, merkle_mem_get, s.mem, path, 2, &n),
-			 E_INVALID);
+	assert_int_equal(merkle_prove_inclusion(HASH_SHA256, 0, 0, merkle_mem_get, s.mem, path, 64, &n), E_INVALID);
+	assert_int_equal(merkle_prove_inclusion(HASH_SHA256, 0, 8, merkle_mem_get, s.mem, path, 2, &n), E_INVALID);
 	assert_int_equal(merkle_prove_inclusion(0, 0, 8, merkle_mem_get, s.mem, path, 64, &n), E_INVALID);
-	assert_int_equal(merkle_prove_consistency(HASH_SHA256, 5, 4, merkle_mem_get, s.mem, path, 64, &n),
-			 E_INVALID);
-	assert_int_equal(merkle_prove_consistency(HASH_SHA256, 1, 8, merkle_mem_get, s.mem, path, 2, &n),
-			 E_INVALID);
-	assert_int_equal(merkle_prove_consistency(HASH_SM3 + 1, 1, 8, merkle_mem_get, s.mem, path, 64, &n),
-			 E_INVALID);
-	assert_int_equal(merkle_prove_consistency(HASH_SHA256, 0, 8, merkle_mem_get, s.mem, path, 64, &n),
-			 OK);
+	assert_int_equal(merkle_prove_consistency(HASH_SHA256, 5, 4, merkle_mem_get, s.mem, path, 64, &n), E_INVALID);
+	assert_int_equal(merkle_prove_consistency(HASH_SHA256, 1, 8, merkle_mem_get, s.mem, path, 2, &n), E_INVALID);
+	assert_int_equal(merkle_prove_consistency(HASH_SM3 + 1, 1, 8, merkle_mem_get, s.mem, path, 64, &n), E_INVALID);
+	assert_int_equal(merkle_prove_consistency(HASH_SHA256, 0, 8, merkle_mem_get, s.mem, path, 64, &n), OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(merkle_prove_consistency(HASH_SHA256, 8, 8, merkle_mem_get, s.mem, path, 0, &n), OK);
 	assert_int_equal(n, 0);
@@ -1164,27 +1130,22 @@ static void merkle_refuses_malformed_arguments(void **state)
 	assert_memory_equal(h, ref_mth(r, 4, 7), 32);
 	/* Verifiers. */
 	const uint8_t *root = ref_mth(r, 0, 8);
-	assert_int_equal(
-		merkle_verify_inclusion(HASH_SHA256, 8, 8, r->leaves[0], (const hash32 *)path, 3, root),
-		E_INVALID);
-	assert_int_equal(
-		merkle_verify_inclusion(HASH_SHA256, 0, 0, r->leaves[0], (const hash32 *)path, 0, root),
-		E_INVALID);
+	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 8, 8, r->leaves[0], (const hash32 *)path, 3, root),
+	                 E_INVALID);
+	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 0, 0, r->leaves[0], (const hash32 *)path, 0, root),
+	                 E_INVALID);
 	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 0, 8, r->leaves[0], NULL, 3, root), E_INVALID);
 	assert_int_equal(merkle_verify_inclusion(HASH_SHA256, 0, 8, r->leaves[0], (const hash32 *)path,
-						 MERKLE_MAX_PROOF + 1, root),
-			 E_INVALID);
-	assert_int_equal(merkle_verify_inclusion(7, 0, 8, r->leaves[0], (const hash32 *)path, 3, root),
-			 E_INVALID);
-	assert_int_equal(merkle_verify_consistency(HASH_SHA256, 9, 8, root, root, (const hash32 *)path, 1),
-			 E_INVALID);
+	                                         MERKLE_MAX_PROOF + 1, root),
+	                 E_INVALID);
+	assert_int_equal(merkle_verify_inclusion(7, 0, 8, r->leaves[0], (const hash32 *)path, 3, root), E_INVALID);
+	assert_int_equal(merkle_verify_consistency(HASH_SHA256, 9, 8, root, root, (const hash32 *)path, 1), E_INVALID);
 	assert_int_equal(merkle_verify_consistency(HASH_SHA256, 1, 8, root, root, NULL, 1), E_INVALID);
-	assert_int_equal(merkle_verify_consistency(HASH_SHA256, 1, 8, root, root, (const hash32 *)path,
-						   MERKLE_MAX_PROOF + 1),
-			 E_INVALID);
+	assert_int_equal(
+	        merkle_verify_consistency(HASH_SHA256, 1, 8, root, root, (const hash32 *)path, MERKLE_MAX_PROOF + 1),
+	        E_INVALID);
 	/* Appending past 2^64 - 1 leaves. */
-	assert_int_equal(merkle_append(HASH_SHA256, UINT64_MAX, h, merkle_mem_get, merkle_mem_put, s.mem),
-			 E_INVALID);
+	assert_int_equal(merkle_append(HASH_SHA256, UINT64_MAX, h, merkle_mem_get, merkle_mem_put, s.mem), E_INVALID);
 	merkle_mem_free(s.mem);
 	ref_free(r);
 }
@@ -1216,8 +1177,7 @@ static void merkle_passes_storage_errors_through(void **state)
 	assert_int_equal(merkle_root(HASH_SHA256, 5, failing_get, NULL, h), E_STORE);
 	assert_int_equal(merkle_prove_inclusion(HASH_SHA256, 1, 5, failing_get, NULL, path, 64, &n), E_STORE);
 	assert_int_equal(n, 0);
-	assert_int_equal(merkle_prove_consistency(HASH_SHA256, 3, 5, failing_get, NULL, path, 64, &n),
-			 E_STORE);
+	assert_int_equal(merkle_prove_consistency(HASH_SHA256, 3, 5, failing_get, NULL, path, 64, &n), E_STORE);
 	assert_int_equal(n, 0);
 	assert_int_equal(merkle_append(HASH_SHA256, 4, h, failing_get, failing_put, NULL), E_STORE);
 	merkle_mem *m = merkle_mem_new();

@@ -12,7 +12,8 @@ static void numbering_court_pattern_is_the_spc_format(void **state)
 	char out[128];
 	numbering_free();
 	assert_int_equal(numbering_init(NULL, NULL), OK);
-	assert_int_equal(numbering_format(numbering_court_pattern(), "", "内2501", "执", 2024, 123, out, sizeof out), OK);
+	assert_int_equal(numbering_format(numbering_court_pattern(), "", "内2501", "执", 2024, 123, out, sizeof out),
+	                 OK);
 	assert_string_equal(out, "（2024）内2501执123号");
 }
 
@@ -36,8 +37,9 @@ static void numbering_format_refuses_unknown_placeholders_and_overflow(void **st
 	char out[16];
 	assert_int_equal(numbering_format("{abbr}{nope}", "a", "", "", 2026, 1, out, sizeof out), E_INVALID);
 	assert_int_equal(numbering_format("{abbr", "a", "", "", 2026, 1, out, sizeof out), E_INVALID);
-	assert_int_equal(numbering_format("{abbr}{type}{year}{serial}", "甲乙丙丁", "", "检刑诉", 2026, 1, out, sizeof out),
-			 E_INVALID);
+	assert_int_equal(
+	        numbering_format("{abbr}{type}{year}{serial}", "甲乙丙丁", "", "检刑诉", 2026, 1, out, sizeof out),
+	        E_INVALID);
 }
 
 static void numbering_deployment_file_replaces_a_row(void **state)
@@ -49,7 +51,9 @@ static void numbering_deployment_file_replaces_a_row(void **state)
 	snprintf(path, sizeof path, "%s/case_number_patterns.csv", dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("scope,stage,type,pattern,basis\nunit,investigation,公立,{abbr}公（刑）立字〔{year}〕第{serial}号,本地规定\n", f);
+	fputs("scope,stage,type,pattern,basis\nunit,investigation,公立,{abbr}公（刑）立字〔{year}〕第{serial}号,"
+	      "本地规定\n",
+	      f);
 	fclose(f);
 	numbering_free();
 	assert_int_equal(numbering_init(dir, NULL), OK);
@@ -62,7 +66,7 @@ static void numbering_deployment_file_replaces_a_row(void **state)
 	fputs("scope,stage,type,pattern,basis\nunit,investigation,公立,{abbr}{bogus},x\n", f);
 	fclose(f);
 	numbering_free();
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(numbering_init(dir, &e), E_INVALID);
 	assert_non_null(strstr(e.message, "第2行"));
 	numbering_free();

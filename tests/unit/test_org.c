@@ -18,7 +18,7 @@ static store *g_db;
 static int group_setup(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	log_set_level(LOG_WARN);
 	test_tmpdir(g_dir, sizeof g_dir);
 	if (cli_open_data(g_dir, &g_db, &e) || org_seed(g_db, principal_system(), &e))
@@ -38,7 +38,7 @@ static int group_teardown(void **state)
 static int64_t events(void)
 {
 	int64_t n = -1;
-	err e = {0};
+	err e = { 0 };
 	if (store_event_count(g_db, &n, &e))
 		fail_msg("event count: %s", e.message);
 	return n;
@@ -50,7 +50,7 @@ static int stored_units(const char *id)
 	arena *a = arena_new();
 	store_unit *v;
 	size_t n;
-	err e = {0};
+	err e = { 0 };
 	int found = 0;
 	if (store_unit_list(g_db, a, &v, &n, &e))
 		fail_msg("unit list: %s", e.message);
@@ -65,12 +65,12 @@ static void seed_gives_116_areas_and_five_units_each(void **state)
 {
 	(void)state;
 	arena *a = arena_new();
-	err e = {0};
+	err e = { 0 };
 	org_area *ar;
 	size_t na;
 	assert_int_equal(org_area_list(a, &ar, &na, &e), OK);
 	assert_int_equal(na, 116);
-	int levels[4] = {0};
+	int levels[4] = { 0 };
 	for (size_t i = 0; i < na; i++) {
 		assert_true(ar[i].level >= LEVEL_PROVINCE && ar[i].level <= LEVEL_COUNTY);
 		levels[ar[i].level]++;
@@ -113,7 +113,8 @@ static void seed_gives_116_areas_and_five_units_each(void **state)
 	for (size_t i = 0; i < nc; i++)
 		for (size_t k = i + 1; k < nc; k++)
 			if (!strcmp(courts[i].court_code, courts[k].court_code))
-				fail_msg("%s and %s share the court code %s", courts[i].id, courts[k].id, courts[i].court_code);
+				fail_msg("%s and %s share the court code %s", courts[i].id, courts[k].id,
+				         courts[i].court_code);
 	arena_free(a);
 }
 
@@ -124,13 +125,13 @@ static void seeded_names_and_court_codes(void **state)
 		int row;
 		const char *id, *name, *court_code;
 	} cases[] = {
-		{1, "152529.court", "正镶白旗人民法院", "内2529"},
-		{2, "152500.court", "锡林郭勒盟中级人民法院", "内25"},
-		{3, "150000.court", "内蒙古自治区高级人民法院", "内"},
-		{4, "150103.police", "呼和浩特市公安局回民区分局", ""},
-		{5, "150103.procuratorate", "呼和浩特市回民区人民检察院", ""},
-		{6, "152500.committee", "中共锡林郭勒盟委政法委", ""},
-		{7, "150000.justice_bureau", "内蒙古自治区司法厅", ""},
+		{ 1, "152529.court", "正镶白旗人民法院", "内2529" },
+		{ 2, "152500.court", "锡林郭勒盟中级人民法院", "内25" },
+		{ 3, "150000.court", "内蒙古自治区高级人民法院", "内" },
+		{ 4, "150103.police", "呼和浩特市公安局回民区分局", "" },
+		{ 5, "150103.procuratorate", "呼和浩特市回民区人民检察院", "" },
+		{ 6, "152500.committee", "中共锡林郭勒盟委政法委", "" },
+		{ 7, "150000.justice_bureau", "内蒙古自治区司法厅", "" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const org_unit *u = org_unit_find(cases[i].id);
@@ -150,7 +151,7 @@ static void unit_list_filters_by_area_kind_and_below(void **state)
 {
 	(void)state;
 	arena *a = arena_new();
-	err e = {0};
+	err e = { 0 };
 	org_area *ar;
 	size_t na, counties = 0;
 	assert_int_equal(org_area_list(a, &ar, &na, &e), OK);
@@ -180,20 +181,20 @@ static void area_within_table(void **state)
 		const char *code, *ancestor;
 		int within;
 	} cases[] = {
-		{1, "152529", "152529", 1}, {2, "152529", "152500", 1}, {3, "152529", "150000", 1},
-		{4, "152500", "152529", 0}, {5, "152529", "152528", 0}, {6, "150103", "152500", 0},
-		{7, "999999", "150000", 0}, {8, "", "150000", 0},
+		{ 1, "152529", "152529", 1 }, { 2, "152529", "152500", 1 }, { 3, "152529", "150000", 1 },
+		{ 4, "152500", "152529", 0 }, { 5, "152529", "152528", 0 }, { 6, "150103", "152500", 0 },
+		{ 7, "999999", "150000", 0 }, { 8, "", "150000", 0 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		if (org_area_within(cases[i].code, cases[i].ancestor) != cases[i].within)
-			fail_msg("row %d: org_area_within(%s, %s) != %d", cases[i].row, cases[i].code, cases[i].ancestor,
-				 cases[i].within);
+			fail_msg("row %d: org_area_within(%s, %s) != %d", cases[i].row, cases[i].code,
+			         cases[i].ancestor, cases[i].within);
 }
 
 static void seeding_twice_is_refused_and_changes_nothing(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	int64_t before = events();
 	assert_int_equal(org_seed(g_db, principal_system(), &e), E_CONFLICT);
 	assert_int_equal(events(), before);
@@ -208,23 +209,24 @@ static void sub_unit_add_validates_and_writes_nothing_on_error(void **state)
 		const char *parent, *suffix, *name, *field;
 		int rc;
 	} cases[] = {
-		{1, "999999.court", "zxj", "执行局", "parent_id", E_INVALID},
-		{2, NULL, "zxj", "执行局", "parent_id", E_INVALID},
-		{3, "152528.court", "", "执行局", "suffix", E_INVALID},
-		{4, "152528.court", "ZXJ", "执行局", "suffix", E_INVALID},
-		{5, "152528.court", "zx.j", "执行局", "suffix", E_INVALID},
-		{6, "152528.court", "abcdefghijklmnopqrstuvwxyz0123456", "执行局", "suffix", E_INVALID}, /* 33 */
-		{7, "152528.court", "zxj", "局", "name", E_INVALID},
-		{8, "152528.court", "zxj", NULL, "name", E_INVALID},
+		{ 1, "999999.court", "zxj", "执行局", "parent_id", E_INVALID },
+		{ 2, NULL, "zxj", "执行局", "parent_id", E_INVALID },
+		{ 3, "152528.court", "", "执行局", "suffix", E_INVALID },
+		{ 4, "152528.court", "ZXJ", "执行局", "suffix", E_INVALID },
+		{ 5, "152528.court", "zx.j", "执行局", "suffix", E_INVALID },
+		{ 6, "152528.court", "abcdefghijklmnopqrstuvwxyz0123456", "执行局", "suffix", E_INVALID }, /* 33 */
+		{ 7, "152528.court", "zxj", "局", "name", E_INVALID },
+		{ 8, "152528.court", "zxj", NULL, "name", E_INVALID },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		err e = {0};
+		err e = { 0 };
 		org_unit u;
 		int64_t before = events();
-		int rc = org_unit_add(g_db, principal_system(), cases[i].parent, cases[i].suffix, cases[i].name, &u, &e);
+		int rc =
+		        org_unit_add(g_db, principal_system(), cases[i].parent, cases[i].suffix, cases[i].name, &u, &e);
 		if (rc != cases[i].rc || strcmp(e.field, cases[i].field) != 0)
-			fail_msg("row %d: gave %d field '%s', expected %d '%s' (%s)", cases[i].row, rc, e.field, cases[i].rc,
-				 cases[i].field, e.message);
+			fail_msg("row %d: gave %d field '%s', expected %d '%s' (%s)", cases[i].row, rc, e.field,
+			         cases[i].rc, cases[i].field, e.message);
 		if (events() != before)
 			fail_msg("row %d: a refused add wrote an event", cases[i].row);
 	}
@@ -233,9 +235,11 @@ static void sub_unit_add_validates_and_writes_nothing_on_error(void **state)
 static void sub_unit_inherits_kind_and_area_and_is_recorded(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	org_unit u;
-	principal admin = {.user_id = 42, .username = "xlgl.admin", .unit_id = "152500.committee", .roles = ROLE_ADMIN};
+	principal admin = {
+		.user_id = 42, .username = "xlgl.admin", .unit_id = "152500.committee", .roles = ROLE_ADMIN
+	};
 	int64_t before = events();
 	assert_int_equal(org_unit_add(g_db, &admin, "152528.court", "zxj", "镶黄旗人民法院执行局", &u, &e), OK);
 	assert_string_equal(u.id, "152528.court.zxj");
@@ -272,12 +276,15 @@ static void sub_unit_inherits_kind_and_area_and_is_recorded(void **state)
 
 /* Route jansson's allocations through mem_alloc as well, so the payload building fails under
  * injection too. */
-static void *json_alloc_counted(size_t n) { return mem_alloc(n); }
+static void *json_alloc_counted(size_t n)
+{
+	return mem_alloc(n);
+}
 
 static void sub_unit_add_under_allocation_failure_is_all_or_nothing(void **state)
 {
 	(void)state;
-	err e = {0};
+	err e = { 0 };
 	org_unit u;
 	json_set_alloc_funcs(json_alloc_counted, mem_free);
 	long n;

@@ -15,10 +15,9 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-static const int algs[] = {SIGN_ED25519, SIGN_SM2};
+static const int algs[] = { SIGN_ED25519, SIGN_SM2 };
 
-static const uint8_t msg[] =
-	"tree_size=42 root=5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328";
+static const uint8_t msg[] = "tree_size=42 root=5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328";
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {
@@ -69,11 +68,9 @@ static void sign_verify_rejects_wrong_message(void **state)
 		for (size_t i = 0; i < sizeof msg; i++) {
 			memcpy(other, msg, sizeof msg);
 			other[i] ^= 0x01;
-			assert_int_equal(sign_verify_pem(algs[a], pem, other, sizeof other, sig, sig_len),
-					 E_INTEGRITY);
+			assert_int_equal(sign_verify_pem(algs[a], pem, other, sizeof other, sig, sig_len), E_INTEGRITY);
 		}
-		assert_int_equal(sign_verify_pem(algs[a], pem, msg, sizeof msg - 1, sig, sig_len),
-				 E_INTEGRITY);
+		assert_int_equal(sign_verify_pem(algs[a], pem, msg, sizeof msg - 1, sig, sig_len), E_INTEGRITY);
 		assert_int_equal(sign_verify_pem(algs[a], pem, msg, 0, sig, sig_len), E_INTEGRITY);
 		mem_free(pem);
 		sign_key_free(key);
@@ -95,19 +92,16 @@ static void sign_verify_rejects_flipped_byte(void **state)
 			for (int bit = 0; bit < 8; bit++) {
 				memcpy(bad, sig, sig_len);
 				bad[i] ^= (uint8_t)(1u << bit);
-				if (sign_verify_pem(algs[a], pem, msg, sizeof msg, bad, sig_len) !=
-				    E_INTEGRITY)
-					fail_msg("%s: byte %zu bit %d flipped was accepted",
-						 sign_alg_name(algs[a]), i, bit);
+				if (sign_verify_pem(algs[a], pem, msg, sizeof msg, bad, sig_len) != E_INTEGRITY)
+					fail_msg("%s: byte %zu bit %d flipped was accepted", sign_alg_name(algs[a]), i,
+					         bit);
 			}
 		}
 		/* Truncated, extended, empty. */
 		memcpy(bad, sig, sig_len);
 		bad[sig_len] = 0;
-		assert_int_equal(sign_verify_pem(algs[a], pem, msg, sizeof msg, bad, sig_len - 1),
-				 E_INTEGRITY);
-		assert_int_equal(sign_verify_pem(algs[a], pem, msg, sizeof msg, bad, sig_len + 1),
-				 E_INTEGRITY);
+		assert_int_equal(sign_verify_pem(algs[a], pem, msg, sizeof msg, bad, sig_len - 1), E_INTEGRITY);
+		assert_int_equal(sign_verify_pem(algs[a], pem, msg, sizeof msg, bad, sig_len + 1), E_INTEGRITY);
 		assert_int_equal(sign_verify_pem(algs[a], pem, msg, sizeof msg, bad, 0), E_INTEGRITY);
 		assert_int_equal(sign_verify_pem(algs[a], pem, msg, sizeof msg, NULL, 0), E_INTEGRITY);
 		mem_free(pem);
@@ -146,14 +140,13 @@ static void sign_verify_refuses_key_of_other_alg_or_garbage(void **state)
 	assert_int_equal(sign_message(ed, msg, sizeof msg, sig, sizeof sig, &sig_len), OK);
 	assert_int_equal(sign_verify_pem(SIGN_SM2, pem, msg, sizeof msg, sig, sig_len), E_INVALID);
 	assert_int_equal(sign_verify_pem(0, pem, msg, sizeof msg, sig, sig_len), E_INVALID);
-	assert_int_equal(sign_verify_pem(SIGN_ED25519, "not a key", msg, sizeof msg, sig, sig_len),
-			 E_INVALID);
+	assert_int_equal(sign_verify_pem(SIGN_ED25519, "not a key", msg, sizeof msg, sig, sig_len), E_INVALID);
 	assert_int_equal(sign_verify_pem(SIGN_ED25519, NULL, msg, sizeof msg, sig, sig_len), E_INVALID);
 	/* A P-256 key is EC but not SM2. */
 	static const char p256[] = "-----BEGIN PUBLIC KEY-----\n"
-				   "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEpErlTytddJ081JbzSkl9efB2Ubew\n"
-				   "7pKbKDpWU1jG/tayPP9MKlgMzs7dwpSLuug4hMlw8Ggx+rWuZ26ZFJMj5g==\n"
-				   "-----END PUBLIC KEY-----\n";
+	                           "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEpErlTytddJ081JbzSkl9efB2Ubew\n"
+	                           "7pKbKDpWU1jG/tayPP9MKlgMzs7dwpSLuug4hMlw8Ggx+rWuZ26ZFJMj5g==\n"
+	                           "-----END PUBLIC KEY-----\n";
 	assert_int_equal(sign_verify_pem(SIGN_SM2, p256, msg, sizeof msg, sig, sig_len), E_INVALID);
 	mem_free(pem);
 	sign_key_free(ed);
@@ -228,7 +221,7 @@ static void sign_key_load_refuses_file_others_can_read(void **state)
 	sign_key *key = NULL;
 	assert_int_equal(sign_key_generate(SIGN_SM2, &key), OK);
 	assert_int_equal(sign_key_save(key, path, NULL), OK);
-	static const mode_t modes[] = {0644, 0640, 0604, 0660, 0606, 0610};
+	static const mode_t modes[] = { 0644, 0640, 0604, 0660, 0606, 0610 };
 	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
 		assert_int_equal(chmod(path, modes[i]), 0);
 		sign_key *loaded = (sign_key *)1;
@@ -270,12 +263,12 @@ static void sign_key_load_reports_missing_and_bad_files(void **state)
 	/* A private key of another type (P-256) is not a log key. */
 	snprintf(path, sizeof path, "%s/p256.key", dir);
 	write_file(path,
-		   "-----BEGIN PRIVATE KEY-----\n"
-		   "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg27T5YCL5AaxHJhwY\n"
-		   "91LrikWnK56bMglibYEQRiDMKkChRANCAASkSuVPK110nTzUlvNKSX158HZRt7Du\n"
-		   "kpsoOlZTWMb+1rI8/0wqWAzOzt3ClIu66DiEyXDwaDH6ta5nbpkUkyPm\n"
-		   "-----END PRIVATE KEY-----\n",
-		   0600);
+	           "-----BEGIN PRIVATE KEY-----\n"
+	           "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg27T5YCL5AaxHJhwY\n"
+	           "91LrikWnK56bMglibYEQRiDMKkChRANCAASkSuVPK110nTzUlvNKSX158HZRt7Du\n"
+	           "kpsoOlZTWMb+1rI8/0wqWAzOzt3ClIu66DiEyXDwaDH6ta5nbpkUkyPm\n"
+	           "-----END PRIVATE KEY-----\n",
+	           0600);
 	assert_int_equal(sign_key_load(path, &key, &e), E_INVALID);
 	assert_null(key);
 
@@ -313,18 +306,18 @@ static void sign_ed25519_matches_rfc8032_vectors(void **state)
 	static const struct {
 		const char *pem, *msg_hex, *sig_hex;
 	} v[] = {
-		{"-----BEGIN PRIVATE KEY-----\n"
-		 "MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n"
-		 "-----END PRIVATE KEY-----\n",
-		 "",
-		 "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
-		 "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"},
-		{"-----BEGIN PRIVATE KEY-----\n"
-		 "MC4CAQAwBQYDK2VwBCIEIEzNCJso/5banbbDRuwRTg9bijGfNaumJNqM9u1PuKb7\n"
-		 "-----END PRIVATE KEY-----\n",
-		 "72",
-		 "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
-		 "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"},
+		{ "-----BEGIN PRIVATE KEY-----\n"
+		  "MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n"
+		  "-----END PRIVATE KEY-----\n",
+		  "",
+		  "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+		  "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b" },
+		{ "-----BEGIN PRIVATE KEY-----\n"
+		  "MC4CAQAwBQYDK2VwBCIEIEzNCJso/5banbbDRuwRTg9bijGfNaumJNqM9u1PuKb7\n"
+		  "-----END PRIVATE KEY-----\n",
+		  "72",
+		  "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+		  "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00" },
 	};
 	for (size_t i = 0; i < 2; i++) {
 		sign_key *key = NULL;
@@ -344,8 +337,7 @@ static void sign_ed25519_matches_rfc8032_vectors(void **state)
 			 */
 			char id[SIGN_KEY_ID_LEN + 1];
 			assert_int_equal(sign_key_id(key, id), OK);
-			assert_string_equal(
-				id, "06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b455f8e1b792fa9");
+			assert_string_equal(id, "06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b455f8e1b792fa9");
 		}
 		sign_key_free(key);
 	}
@@ -389,19 +381,17 @@ static void sign_sm2_verifies_openssl_cli_signature_with_default_user_id(void **
 {
 	(void)state;
 	static const char pub[] = "-----BEGIN PUBLIC KEY-----\n"
-				  "MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAEAjZL+AcK5zj4xmMYJmZe9Mf953dK\n"
-				  "QNiuy5JO9uLXgsledJC6GRWSESrWS1Ihi1tQ+RyMgY3PEwplDv3djWgaAg==\n"
-				  "-----END PUBLIC KEY-----\n";
-	static const char sig_hex[] =
-		"30440220267fd413dacf648ea2621d6567227487c64d5261845a4307ff0426c54b2bf034"
-		"0220038025f76dba374c8222e5971ead0d5edacc1ead2f89e6b0e1ea98ae3eeea72b";
+	                          "MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAEAjZL+AcK5zj4xmMYJmZe9Mf953dK\n"
+	                          "QNiuy5JO9uLXgsledJC6GRWSESrWS1Ihi1tQ+RyMgY3PEwplDv3djWgaAg==\n"
+	                          "-----END PUBLIC KEY-----\n";
+	static const char sig_hex[] = "30440220267fd413dacf648ea2621d6567227487c64d5261845a4307ff0426c54b2bf034"
+	                              "0220038025f76dba374c8222e5971ead0d5edacc1ead2f89e6b0e1ea98ae3eeea72b";
 	static const char m[] = "CaseBridge signed tree head";
 	uint8_t sig[SIGN_MAX_SIG];
 	size_t sig_len = 0;
 	assert_int_equal(codec_hex_decode(sig_hex, sig, sizeof sig, &sig_len), OK);
 	assert_int_equal(sign_verify_pem(SIGN_SM2, pub, (const uint8_t *)m, strlen(m), sig, sig_len), OK);
-	assert_int_equal(sign_verify_pem(SIGN_SM2, pub, (const uint8_t *)m, strlen(m) - 1, sig, sig_len),
-			 E_INTEGRITY);
+	assert_int_equal(sign_verify_pem(SIGN_SM2, pub, (const uint8_t *)m, strlen(m) - 1, sig, sig_len), E_INTEGRITY);
 }
 
 static void sign_alg_names_round_trip(void **state)

@@ -27,8 +27,7 @@ static int latest_migration(void)
 {
 	int v = 0;
 	for (const embedded_file *f = embedded_files; f->path; f++)
-		if (!strncmp(f->path, "src/store/migrations/", 21))
-		{
+		if (!strncmp(f->path, "src/store/migrations/", 21)) {
 			int n = (int)strtol(f->path + 21, NULL, 10);
 			v = n > v ? n : v;
 		}
@@ -40,7 +39,7 @@ static int setup(void **state)
 	fixture *f = calloc(1, sizeof *f);
 	test_tmpdir(f->dir, sizeof f->dir);
 	snprintf(f->path, sizeof f->path, "%s/casebridge.db", f->dir);
-	err e = {0};
+	err e = { 0 };
 	int v = -1;
 	if (store_open(f->path, &f->db, &e) || store_migrate(f->db, &v, &e))
 		fail_msg("open/migrate: %s", e.message);
@@ -62,7 +61,7 @@ static int teardown(void **state)
 static int64_t event_count(store *db)
 {
 	int64_t n = -1;
-	err e = {0};
+	err e = { 0 };
 	if (store_event_count(db, &n, &e))
 		fail_msg("event count: %s", e.message);
 	return n;
@@ -70,14 +69,14 @@ static int64_t event_count(store *db)
 
 static int append(store *db, const char *type, const char *id, int64_t *out_seq, err *e)
 {
-	store_event ev = {.entity_type = type, .entity_id = id, .event_type = "test.written", .payload = "{\"k\":1}"};
+	store_event ev = { .entity_type = type, .entity_id = id, .event_type = "test.written", .payload = "{\"k\":1}" };
 	return store_event_append(db, &ev, out_seq, e);
 }
 
 /* One committed meta write with its event: a helper for tests that need rows. */
 static void commit_meta(store *db, const char *key, const char *value)
 {
-	err e = {0};
+	err e = { 0 };
 	if (store_tx_begin(db, &e) || store_meta_set(db, key, value, &e) || append(db, "meta", key, NULL, &e) ||
 	    store_tx_commit(db, &e))
 		fail_msg("commit_meta: %s", e.message);
@@ -86,7 +85,7 @@ static void commit_meta(store *db, const char *key, const char *value)
 static void store_migrate_is_idempotent(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	int v = 0;
 	assert_int_equal(store_migrate(f->db, &v, &e), OK);
 	assert_int_equal(v, latest_migration());
@@ -99,7 +98,7 @@ static void store_open_refuses_a_path_it_cannot_create(void **state)
 {
 	(void)state;
 	store *db = NULL;
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(store_open("/nonexistent-dir/sub/casebridge.db", &db, &e), E_STORE);
 	assert_null(db);
 	assert_string_equal(e.field, "data_dir");
@@ -108,7 +107,7 @@ static void store_open_refuses_a_path_it_cannot_create(void **state)
 static void tx_with_write_but_no_event_is_refused_at_commit_and_leaves_nothing(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	arena *a = arena_new();
 	char *v = NULL;
 	assert_int_equal(store_tx_begin(f->db, &e), OK);
@@ -128,7 +127,7 @@ static void tx_with_write_but_no_event_is_refused_at_commit_and_leaves_nothing(v
 static void tx_with_write_and_event_commits_both(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	arena *a = arena_new();
 	char *v = NULL;
 	int64_t seq = 0;
@@ -154,7 +153,7 @@ static void tx_with_write_and_event_commits_both(void **state)
 static void write_outside_a_transaction_is_refused(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	arena *a = arena_new();
 	char *v = NULL;
 	assert_int_equal(store_meta_set(f->db, "loose", "1", &e), E_INTERNAL);
@@ -168,7 +167,7 @@ static void write_outside_a_transaction_is_refused(void **state)
 static void nested_begin_is_refused(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(store_tx_begin(f->db, &e), OK);
 	assert_int_equal(store_tx_begin(f->db, &e), E_INTERNAL);
 	store_tx_rollback(f->db);
@@ -179,7 +178,7 @@ static void nested_begin_is_refused(void **state)
 static void events_are_gapless_across_rollbacks(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	int64_t seq = 0;
 	for (int i = 0; i < 3; i++)
 		commit_meta(f->db, i == 0 ? "a" : i == 1 ? "b" : "c", "1");
@@ -211,19 +210,19 @@ static void events_are_gapless_across_rollbacks(void **state)
 static void event_append_assigns_time_and_reads_back(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	arena *a = arena_new();
-	store_event ev = {.actor_user_id = 7,
-			  .actor_unit_id = "152529.court",
-			  .entity_type = "unit",
-			  .entity_id = "152529.court.zxj",
-			  .event_type = "unit.created",
-			  .payload = "{\"name\":\"执行局\"}"};
+	store_event ev = { .actor_user_id = 7,
+		           .actor_unit_id = "152529.court",
+		           .entity_type = "unit",
+		           .entity_id = "152529.court.zxj",
+		           .event_type = "unit.created",
+		           .payload = "{\"name\":\"执行局\"}" };
 	memset(ev.leaf_hash, 0xab, 32);
 	ev.has_leaf_hash = 1;
 	assert_int_equal(store_tx_begin(f->db, &e), OK);
 	assert_int_equal(store_event_append(f->db, &ev, NULL, &e), OK);
-	store_event sys = {.entity_type = "unit", .entity_id = "other", .event_type = "unit.created"};
+	store_event sys = { .entity_type = "unit", .entity_id = "other", .event_type = "unit.created" };
 	assert_int_equal(store_event_append(f->db, &sys, NULL, &e), OK);
 	assert_int_equal(store_tx_commit(f->db, &e), OK);
 	assert_int_equal(ev.seq, 1);
@@ -283,7 +282,7 @@ static void events_table_refuses_update_and_delete(void **state)
 	}
 	arena *a = arena_new();
 	store_event got;
-	err e = {0};
+	err e = { 0 };
 	assert_int_equal(store_event_get(f->db, 1, a, &got, &e), OK);
 	assert_string_equal(got.payload, "{\"k\":1}");
 	assert_int_equal(event_count(f->db), 1);
@@ -292,9 +291,9 @@ static void events_table_refuses_update_and_delete(void **state)
 
 static void seed_unit(store *db)
 {
-	err e = {0};
-	store_area ar = {"150000", "内蒙古自治区", NULL, "province"};
-	store_unit u = {"150000.committee", "内蒙古自治区党委政法委", "committee", "150000", NULL, NULL};
+	err e = { 0 };
+	store_area ar = { "150000", "内蒙古自治区", NULL, "province" };
+	store_unit u = { "150000.committee", "内蒙古自治区党委政法委", "committee", "150000", NULL, NULL };
 	if (store_tx_begin(db, &e) || store_area_insert(db, &ar, &e) || store_unit_insert(db, &u, &e) ||
 	    append(db, "unit", u.id, NULL, &e) || store_tx_commit(db, &e))
 		fail_msg("seed: %s", e.message);
@@ -303,11 +302,14 @@ static void seed_unit(store *db)
 static void unique_and_reference_violations_are_conflicts(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	seed_unit(f->db);
 	int64_t before = event_count(f->db);
-	store_user u = {.username = "a.user", .display_name = "甲", .unit_id = "150000.committee",
-			.password_hash = "$argon2id$x", .created_at = "2026-01-01T00:00:00.000Z"};
+	store_user u = { .username = "a.user",
+		         .display_name = "甲",
+		         .unit_id = "150000.committee",
+		         .password_hash = "$argon2id$x",
+		         .created_at = "2026-01-01T00:00:00.000Z" };
 	int64_t id = 0;
 	assert_int_equal(store_tx_begin(f->db, &e), OK);
 	assert_int_equal(store_user_insert(f->db, &u, &id, &e), OK);
@@ -322,7 +324,7 @@ static void unique_and_reference_violations_are_conflicts(void **state)
 	assert_int_equal(store_user_insert(f->db, &ghost, &id, &e), E_CONFLICT); /* foreign key */
 	store_tx_rollback(f->db);
 
-	store_unit bad_kind = {"150000.army", "军", "army", "150000", NULL, NULL};
+	store_unit bad_kind = { "150000.army", "军", "army", "150000", NULL, NULL };
 	assert_int_equal(store_tx_begin(f->db, &e), OK);
 	assert_int_equal(store_unit_insert(f->db, &bad_kind, &e), E_CONFLICT); /* CHECK constraint */
 	store_tx_rollback(f->db);
@@ -332,13 +334,16 @@ static void unique_and_reference_violations_are_conflicts(void **state)
 static void user_roles_and_login_state_round_trip(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	arena *a = arena_new();
 	seed_unit(f->db);
-	store_user u = {.username = "c.user", .display_name = "丙", .unit_id = "150000.committee",
-			.password_hash = "$argon2id$x", .created_at = "2026-01-01T00:00:00.000Z"};
+	store_user u = { .username = "c.user",
+		         .display_name = "丙",
+		         .unit_id = "150000.committee",
+		         .password_hash = "$argon2id$x",
+		         .created_at = "2026-01-01T00:00:00.000Z" };
 	int64_t id = 0;
-	const char *roles[] = {"reviewer", "admin"};
+	const char *roles[] = { "reviewer", "admin" };
 	assert_int_equal(store_tx_begin(f->db, &e), OK);
 	assert_int_equal(store_user_insert(f->db, &u, &id, &e), OK);
 	assert_int_equal(store_user_set_roles(f->db, id, roles, 2, &e), OK);
@@ -353,7 +358,7 @@ static void user_roles_and_login_state_round_trip(void **state)
 	assert_int_equal(got.locked_until, 12345);
 	assert_int_equal(store_user_get(f->db, id + 100, a, &got, &e), E_NOTFOUND);
 
-	const char *bad[] = {"judge"};
+	const char *bad[] = { "judge" };
 	assert_int_equal(store_tx_begin(f->db, &e), OK);
 	assert_int_equal(store_user_set_roles(f->db, id, bad, 1, &e), E_INVALID);
 	assert_string_equal(e.field, "roles");
@@ -366,13 +371,16 @@ static void user_roles_and_login_state_round_trip(void **state)
 static void session_touch_is_the_one_write_without_an_event(void **state)
 {
 	fixture *f = *state;
-	err e = {0};
+	err e = { 0 };
 	arena *a = arena_new();
 	seed_unit(f->db);
-	store_user u = {.username = "d.user", .display_name = "丁", .unit_id = "150000.committee",
-			.password_hash = "$argon2id$x", .created_at = "2026-01-01T00:00:00.000Z"};
+	store_user u = { .username = "d.user",
+		         .display_name = "丁",
+		         .unit_id = "150000.committee",
+		         .password_hash = "$argon2id$x",
+		         .created_at = "2026-01-01T00:00:00.000Z" };
 	int64_t id = 0;
-	store_session s = {"ab12", 0, 100, 100, 200, 0};
+	store_session s = { "ab12", 0, 100, 100, 200, 0 };
 	assert_int_equal(store_tx_begin(f->db, &e), OK);
 	assert_int_equal(store_user_insert(f->db, &u, &id, &e), OK);
 	s.user_id = id;
@@ -396,7 +404,7 @@ static void *thread_conn(void *arg)
 {
 	const char *path = arg;
 	store *a = NULL, *b = NULL;
-	err e = {0};
+	err e = { 0 };
 	if (store_thread_get(path, &a, &e) || store_thread_get(path, &b, &e) || a != b)
 		return NULL;
 	return a; /* closed by the thread-exit destructor; only compared */
@@ -421,8 +429,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(store_migrate_is_idempotent, setup, teardown),
 		cmocka_unit_test(store_open_refuses_a_path_it_cannot_create),
-		cmocka_unit_test_setup_teardown(tx_with_write_but_no_event_is_refused_at_commit_and_leaves_nothing, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(tx_with_write_but_no_event_is_refused_at_commit_and_leaves_nothing,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(tx_with_write_and_event_commits_both, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_outside_a_transaction_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(nested_begin_is_refused, setup, teardown),

@@ -20,7 +20,7 @@ typedef struct fixture {
 
 static void build(fixture *f, const char *hash_alg, const char *sign_alg, int n_events)
 {
-	err e = {0};
+	err e = { 0 };
 	test_tmpdir(f->dir, sizeof f->dir);
 	snprintf(f->db_path, sizeof f->db_path, "%s/casebridge.db", f->dir);
 	assert_int_equal(store_open(f->db_path, &f->db, &e), OK);
@@ -66,7 +66,7 @@ static void tamper(fixture *f, const char *sql)
 
 static void expect_detected(fixture *f, const char *needle)
 {
-	err e = {0};
+	err e = { 0 };
 	FILE *devnull = fopen("/dev/null", "w");
 	int rc = tlog_verify_store(f->db, f->dir, devnull, &e);
 	fclose(devnull);
@@ -80,7 +80,7 @@ static void tlog_honest_log_verifies(void **state)
 {
 	(void)state;
 	fixture f;
-	err e = {0};
+	err e = { 0 };
 	build(&f, "sha256", "ed25519", 40);
 	assert_int_equal(tlog_verify_store(f.db, f.dir, NULL, &e), OK);
 	int64_t nodes;
@@ -93,7 +93,7 @@ static void tlog_sm3_and_sm2_log_verifies(void **state)
 {
 	(void)state;
 	fixture f;
-	err e = {0};
+	err e = { 0 };
 	build(&f, "sm3", "sm2", 17);
 	assert_int_equal(tlog_hash_alg(), 2);
 	assert_int_equal(tlog_verify_store(f.db, f.dir, NULL, &e), OK);
@@ -147,7 +147,7 @@ static void tlog_inserted_event_is_detected(void **state)
 	build(&f, "sha256", "ed25519", 30);
 	/* a forged 31st event with a plausible leaf hash but no tree behind it */
 	tamper(&f, "INSERT INTO events(seq,at,entity_type,entity_id,event_type,payload,leaf_hash) "
-		   "SELECT 31, at, entity_type, entity_id, event_type, payload, leaf_hash FROM events WHERE seq=30;");
+	           "SELECT 31, at, entity_type, entity_id, event_type, payload, leaf_hash FROM events WHERE seq=30;");
 	expect_detected(&f, NULL);
 	destroy(&f);
 }
@@ -157,7 +157,8 @@ static void tlog_edited_node_is_detected(void **state)
 	(void)state;
 	fixture f;
 	build(&f, "sha256", "ed25519", 30);
-	tamper(&f, "DROP TRIGGER tlog_nodes_no_update; UPDATE tlog_nodes SET hash=zeroblob(32) WHERE level=2 AND idx=1;");
+	tamper(&f,
+	       "DROP TRIGGER tlog_nodes_no_update; UPDATE tlog_nodes SET hash=zeroblob(32) WHERE level=2 AND idx=1;");
 	expect_detected(&f, "level 2, index 1");
 	destroy(&f);
 }
@@ -189,7 +190,7 @@ static void tlog_forged_head_signature_is_detected(void **state)
 	build(&f, "sha256", "ed25519", 30);
 	/* flip one bit of the signature of the size-30 head */
 	tamper(&f, "DROP TRIGGER tlog_heads_no_update; UPDATE tlog_heads SET signature="
-		   "substr(signature,1,10) || x'ff' || substr(signature,12) WHERE tree_size=30;");
+	           "substr(signature,1,10) || x'ff' || substr(signature,12) WHERE tree_size=30;");
 	expect_detected(&f, "signature");
 	destroy(&f);
 }
@@ -198,7 +199,7 @@ static void tlog_export_verifies_offline_and_detects_edits(void **state)
 {
 	(void)state;
 	fixture f;
-	err e = {0};
+	err e = { 0 };
 	char out[128], cmd[512];
 	build(&f, "sha256", "ed25519", 25);
 	snprintf(out, sizeof out, "%s/export", f.dir);
@@ -210,7 +211,7 @@ static void tlog_export_verifies_offline_and_detects_edits(void **state)
 	assert_int_equal(tlog_verify_export(out, NULL, &e), OK);
 	snprintf(cmd, sizeof cmd, "sed -i '5s/v5/v6/' %s/events.jsonl", out);
 	assert_int_equal(system(cmd), 0);
-	err e2 = {0};
+	err e2 = { 0 };
 	assert_int_equal(tlog_verify_export(out, NULL, &e2), E_INTEGRITY);
 	assert_non_null(strstr(e2.message, "entry 5 "));
 	assert_int_equal(store_open(f.db_path, &f.db, &e), OK);
@@ -221,7 +222,7 @@ static void tlog_head_timestamps_strictly_increase(void **state)
 {
 	(void)state;
 	fixture f;
-	err e = {0};
+	err e = { 0 };
 	build(&f, "sha256", "ed25519", 4);
 	arena *a = arena_new();
 	store_tlog_head prev, h;
