@@ -139,6 +139,8 @@ test('the fund officer sees account balances in yuan; a reviewer sees the disbur
   assert.ok(balances.includes('31,500.00 元'), balances.join(' | '))
   assert.ok(balances.every((b) => /^-?[\d,]+\.\d\d 元$/.test(b)), balances.join(' | '))
   await page.getByTestId('unidentified').getByText('3,000.00 元').first().waitFor()
+  // the demo receipt held past its time to pay out is marked
+  await page.getByTestId('held').getByTestId('receipt-overdue').first().waitFor()
   // the fund officer requests, so does not approve
   await page.getByTestId('disbursements').getByText('8,000.00 元').waitFor()
   assert.equal(await page.getByRole('button', { name: /批准发放/ }).count(), 0)
@@ -148,6 +150,14 @@ test('the fund officer sees account balances in yuan; a reviewer sees the disbur
   await entries.getByText('20,000.00 元').first().waitFor()
   await screenshot(page, 'ledger-fund')
   await page.close()
+
+  // a court handler holds police.act by role, but 人员核查 is for police units: not in the menu, 无权访问
+  const judge = watch(await signedIn(browser, url, 'zxbq.court.handler'))
+  const jm = (await judge.locator('nav[aria-label="主菜单"] a').allInnerTexts()).map((s) => s.trim())
+  assert.ok(jm.includes('协查') && !jm.includes('人员核查') && !jm.includes('案款'), jm.join(','))
+  await judge.goto(`${url}/person-check`)
+  await judge.getByTestId('forbidden').waitFor()
+  await judge.close()
 
   const rev = watch(await signedIn(browser, url, 'zxbq.court.reviewer'))
   await rev.goto(`${url}/ledger`)

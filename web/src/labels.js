@@ -161,8 +161,8 @@ export const ACCOUNT_KIND = { matter: '案款账户（一案一账户）', bank:
 export const RECEIPT_SOURCE = {
   debtor_payment: '被执行人交款',
   auction_proceeds: '拍卖款',
-  deduction: '扣划款',
-  court_fee: '诉讼费',
+  bank_deduction: '银行扣划',
+  court_fee: '预交诉讼费',
 }
 export const DISBURSEMENT_KIND = { creditor: '案款发放', fee_refund: '诉讼费退费' }
 export const DISBURSEMENT_STATUS = { requested: '待审批', posted: '已发放', refused: '已退回' }

@@ -64,7 +64,7 @@ const routes = [
         path: 'person-check',
         name: 'person-check',
         component: () => import('./views/PersonCheckView.vue'),
-        meta: { title: '人员核查', menu: 'person-check', perm: 'police.act' },
+        meta: { title: '人员核查', menu: 'person-check', perm: 'police.act', unitKind: 'police' },
       },
       {
         path: 'ledger',
