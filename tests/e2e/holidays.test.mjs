@@ -33,6 +33,7 @@ test('a supervisor reads the calendar by year and cannot import', async () => {
 test('an administrator imports next year; a bad file changes nothing; the calculator then counts it', async () => {
   const page = await browser.newPage()
   await login(page, url, 'nmg.admin')
+  await page.getByTestId('user-name').filter({ hasText: /./ }).waitFor() // signed in before leaving the login page
   await page.goto(`${url}/holidays`)
   const box = page.getByLabel('通知 CSV 内容')
   await box.waitFor()

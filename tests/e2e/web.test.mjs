@@ -104,7 +104,7 @@ describe('login', () => {
     const menu = await page.locator('nav[aria-label="主菜单"] a').allInnerTexts()
     assert.deepEqual(
       menu.map((s) => s.trim()),
-      ['首页', '案件查询', '机构', '督导看板', '期限计算器', '节假日安排', '最新签名树头', '证据核验'],
+      ['首页', '案件查询', '机构', '督导看板', '协查', '失信被执行人名单', '期限计算器', '节假日安排', '最新签名树头', '证据核验'],
     )
     await page.getByRole('heading', { name: /您好/ }).waitFor()
     await screenshot(page, 'home-committee')
@@ -455,7 +455,7 @@ describe('public pages', () => {
     await page.goto(`${url}/`)
     await page.getByRole('heading', { name: '政法协同办案监督平台' }).waitFor()
     const menu = await page.locator('nav[aria-label="主菜单"] a').allInnerTexts()
-    assert.deepEqual(menu.map((s) => s.trim()), ['首页', '期限计算器', '节假日安排', '最新签名树头', '证据核验'])
+    assert.deepEqual(menu.map((s) => s.trim()), ['首页', '失信被执行人名单', '期限计算器', '节假日安排', '最新签名树头', '证据核验'])
     await screenshot(page, 'home-public')
     await page.goto(`${url}/login`)
     await screenshot(page, 'login')

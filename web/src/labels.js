@@ -154,3 +154,28 @@ export function fieldLabel(f) {
   const m = /^tags\.(.+)$/.exec(f)
   return m ? `标识“${tagLabel(m[1])}”` : f
 }
+
+// Enforcement and case funds (案款).
+export const ASSIST_STATUS = { open: '待答复', answered: '已答复', closed: '已办结' }
+export const ACCOUNT_KIND = { matter: '案款账户（一案一账户）', bank: '银行存款', unidentified: '不明款', fees: '诉讼费' }
+export const RECEIPT_SOURCE = {
+  debtor_payment: '被执行人交款',
+  auction_proceeds: '拍卖款',
+  bank_deduction: '银行扣划',
+  court_fee: '预交诉讼费',
+}
+export const DISBURSEMENT_KIND = { creditor: '案款发放', fee_refund: '诉讼费退费' }
+export const DISBURSEMENT_STATUS = { requested: '待审批', posted: '已发放', refused: '已退回' }
+export const FINDING_LABELS = {
+  note: '查明情况',
+  address: '地址',
+  seen_on: '发现日期',
+  records: '记录',
+  vehicles: '车辆',
+  date: '日期',
+  place: '地点',
+  kind: '类型',
+  merchant: '商户',
+  plate: '号牌',
+}
+export const label = (map, code) => (code && map[code]) || code || '—'

@@ -55,6 +55,30 @@ const routes = [
         meta: { title: '督导看板', menu: 'supervision', perm: 'supervise' },
       },
       {
+        path: 'assistance',
+        name: 'assistance',
+        component: () => import('./views/AssistanceView.vue'),
+        meta: { title: '协查', menu: 'assistance', perm: 'matter.read' },
+      },
+      {
+        path: 'person-check',
+        name: 'person-check',
+        component: () => import('./views/PersonCheckView.vue'),
+        meta: { title: '人员核查', menu: 'person-check', perm: 'police.act', unitKind: 'police' },
+      },
+      {
+        path: 'ledger',
+        name: 'ledger',
+        component: () => import('./views/LedgerView.vue'),
+        meta: { title: '案款', menu: 'ledger', perm: ['funds.act', 'funds.approve'] },
+      },
+      {
+        path: 'debtor-list',
+        name: 'debtor-list',
+        component: () => import('./views/DebtorListView.vue'),
+        meta: { title: '失信被执行人名单', menu: 'debtor-list' },
+      },
+      {
         path: 'deadline',
         name: 'deadline',
         component: () => import('./views/DeadlineView.vue'),

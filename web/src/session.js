@@ -44,9 +44,12 @@ export async function logout() {
   }
 }
 
-// Does the signed-in user hold this permission ("org.read", "supervise", ...)?
+// Does the signed-in user hold this permission ("org.read", "supervise", ...)? An array means any of
+// them (a page several roles use, e.g. 案款 for fund officers and approving reviewers).
 export function can(perm) {
-  return !!session.user && session.user.permissions.includes(perm)
+  if (!session.user) return false
+  if (Array.isArray(perm)) return perm.some((p) => session.user.permissions.includes(p))
+  return session.user.permissions.includes(perm)
 }
 
 // Areas are GB/T 2260 codes: 150000 the region, 152500 a league, 152501 a county.
