@@ -673,7 +673,8 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 			             .to_league_code = league_of(to->area_code),
 			             .note = in && in->note ? in->note : "",
 			             .green = m.green,
-			             .sent_at = now,
+			             /* a step recorded for an earlier day (demo data, late entry) was sent that day */
+			             .sent_at = in && in->on ? arena_printf(a, "%sT%s", in->on, now + 11) : now,
 			             .sent_by = who->user_id };
 		char *manifest;
 		int64_t tid;
