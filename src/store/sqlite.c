@@ -167,6 +167,24 @@ int sq_rows(store *db, sqlite3_stmt *st, arena *a, size_t elem, int limit, sq_ro
 	return OK;
 }
 
+int sq_one_row(store *db, const char *sql, int64_t id, arena *a, sq_row_fn fn, void *out, const char *msg, err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		rc = fn(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
+	else if (s == SQLITE_DONE)
+		rc = err_set(e, E_NOTFOUND, "id", "%s", msg);
+	else
+		rc = sq_fail(db, e, "get");
+	sqlite3_reset(st);
+	return rc;
+}
+
 static int exec(store *db, const char *sql, err *e)
 {
 	char *msg = NULL;

@@ -20,25 +20,6 @@ int64_t sq_col_id(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
 }
 
-/* One row by id through fn, E_NOTFOUND with msg when absent. */
-static int one_row(store *db, const char *sql, int64_t id, arena *a, sq_row_fn fn, void *out, const char *msg, err *e)
-{
-	sqlite3_stmt *st;
-	int rc = sq_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	int s = sqlite3_step(st);
-	if (s == SQLITE_ROW)
-		rc = fn(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
-	else if (s == SQLITE_DONE)
-		rc = err_set(e, E_NOTFOUND, "id", "%s", msg);
-	else
-		rc = sq_fail(db, e, "get");
-	sqlite3_reset(st);
-	return rc;
-}
-
 /* Run a write statement that must change exactly one row; E_CONFLICT with msg otherwise. */
 static int change_one(store *db, sqlite3_stmt *st, const char *what, const char *msg, err *e)
 {
@@ -122,7 +103,7 @@ int store_control_order_insert(store *db, const store_control_order *o, int64_t 
 int store_control_order_get(store *db, int64_t id, arena *a, store_control_order *out, err *e)
 {
 	static const char sql[] = "SELECT " ORDER_COLS " FROM control_orders WHERE id=?";
-	return one_row(db, sql, id, a, order_row, out, "强制措施不存在或无权查看", e);
+	return sq_one_row(db, sql, id, a, order_row, out, "强制措施不存在或无权查看", e);
 }
 
 int store_control_order_list(store *db, const store_control_order_query *q, arena *a, store_control_order **out,
@@ -377,7 +358,7 @@ int store_assist_item_insert(store *db, const store_assist_item *it, int64_t *ou
 int store_assist_item_get(store *db, int64_t id, arena *a, store_assist_item *out, err *e)
 {
 	static const char sql[] = "SELECT " ITEM_COLS " FROM assist_items WHERE id=?";
-	return one_row(db, sql, id, a, item_row, out, "协查事项不存在", e);
+	return sq_one_row(db, sql, id, a, item_row, out, "协查事项不存在", e);
 }
 
 int store_assist_item_list(store *db, int64_t request_id, arena *a, store_assist_item **out, size_t *out_n, err *e)
@@ -634,7 +615,7 @@ int store_listing_insert(store *db, const store_listing *l, int64_t *out_id, err
 int store_listing_get(store *db, int64_t id, arena *a, store_listing *out, err *e)
 {
 	static const char sql[] = "SELECT " LISTING_COLS " FROM debtor_listings WHERE id=?";
-	return one_row(db, sql, id, a, listing_row, out, "失信名单记录不存在或无权查看", e);
+	return sq_one_row(db, sql, id, a, listing_row, out, "失信名单记录不存在或无权查看", e);
 }
 
 #define LISTING_FILTERS                                                                                   \
@@ -651,7 +632,7 @@ int store_listing_list(store *db, const store_listing_query *q, arena *a, store_
 {
 	/* the public query reads by identifier or by name (an index each); staff lists by matter or court */
 	static const char by_id[] = "SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE id_number=?1 "
-	                                                   "AND (?9 IS NULL OR name=?9)" LISTING_FILTERS;
+	                            "AND (?9 IS NULL OR name=?9)" LISTING_FILTERS;
 	static const char by_name[] =
 	        "SELECT " LISTING_COLS ", count(*) OVER () FROM debtor_listings WHERE name=?1" LISTING_FILTERS;
 	static const char by_matter[] =

@@ -55,6 +55,8 @@ const char *sq_col_text(sqlite3_stmt *st, int i, arena *a);
 typedef int (*sq_row_fn)(sqlite3_stmt *st, arena *a, void *out);
 int sq_rows(store *db, sqlite3_stmt *st, arena *a, size_t elem, int limit, sq_row_fn fn, void **out, size_t *out_n,
             int total_col, int64_t *out_total, err *e);
+/* The row with id (the first parameter of sql) decoded by fn; E_NOTFOUND with msg when absent. */
+int sq_one_row(store *db, const char *sql, int64_t id, arena *a, sq_row_fn fn, void *out, const char *msg, err *e);
 /* Bind an id: 0 binds SQL NULL. */
 int sq_bind_id(sqlite3_stmt *st, int i, int64_t id);
 /* A column as int64, 0 for SQL NULL. */

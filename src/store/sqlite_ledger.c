@@ -8,24 +8,6 @@
 
 #include <string.h>
 
-static int one_row(store *db, const char *sql, int64_t id, arena *a, sq_row_fn fn, void *out, const char *msg, err *e)
-{
-	sqlite3_stmt *st;
-	int rc = sq_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	int s = sqlite3_step(st);
-	if (s == SQLITE_ROW)
-		rc = fn(st, a, out) ? err_set(e, E_NOMEM, NULL, "out of memory") : OK;
-	else if (s == SQLITE_DONE)
-		rc = err_set(e, E_NOTFOUND, "id", "%s", msg);
-	else
-		rc = sq_fail(db, e, "ledger get");
-	sqlite3_reset(st);
-	return rc;
-}
-
 static int insert_id(store *db, sqlite3_stmt *st, const char *what, int64_t *out_id, err *e)
 {
 	int rc = sq_step_done(db, st, e, what);
@@ -106,7 +88,7 @@ int store_ledger_account_find(store *db, const char *court_unit_id, const char *
 int store_ledger_account_get(store *db, int64_t id, arena *a, store_ledger_account *out, err *e)
 {
 	static const char sql[] = "SELECT " ACCOUNT_COLS " FROM ledger_accounts WHERE id=?";
-	return one_row(db, sql, id, a, account_row, out, "账户不存在或无权查看", e);
+	return sq_one_row(db, sql, id, a, account_row, out, "账户不存在或无权查看", e);
 }
 
 int store_ledger_account_insert(store *db, const store_ledger_account *acc, int64_t *out_id, err *e)
@@ -411,7 +393,7 @@ int store_ledger_receipt_insert(store *db, const store_ledger_receipt *r, int64_
 int store_ledger_receipt_get(store *db, int64_t id, arena *a, store_ledger_receipt *out, err *e)
 {
 	static const char sql[] = "SELECT " RECEIPT_COLS " FROM ledger_receipts WHERE id=?";
-	return one_row(db, sql, id, a, receipt_row, out, "到账记录不存在或无权查看", e);
+	return sq_one_row(db, sql, id, a, receipt_row, out, "到账记录不存在或无权查看", e);
 }
 
 int store_ledger_receipt_list(store *db, const store_ledger_receipt_query *q, arena *a, store_ledger_receipt **out,
@@ -569,7 +551,7 @@ int store_ledger_disbursement_insert(store *db, const store_ledger_disbursement 
 int store_ledger_disbursement_get(store *db, int64_t id, arena *a, store_ledger_disbursement *out, err *e)
 {
 	static const char sql[] = "SELECT " DISB_COLS " FROM ledger_disbursements WHERE id=?";
-	return one_row(db, sql, id, a, disb_row, out, "发放申请不存在或无权查看", e);
+	return sq_one_row(db, sql, id, a, disb_row, out, "发放申请不存在或无权查看", e);
 }
 
 int store_ledger_disbursement_list(store *db, const char *court_unit_id, int64_t matter_id, const char *status,
@@ -697,7 +679,7 @@ int store_ledger_bank_import_get(store *db, int64_t id, arena *a, store_ledger_b
 {
 	static const char sql[] = "SELECT id,court_unit_id,first_on,last_on,n_lines,n_matched,report,imported_at,"
 	                          "imported_by FROM ledger_bank_imports WHERE id=?";
-	return one_row(db, sql, id, a, import_row, out, "银行流水导入记录不存在或无权查看", e);
+	return sq_one_row(db, sql, id, a, import_row, out, "银行流水导入记录不存在或无权查看", e);
 }
 
 int store_ledger_bank_import_list(store *db, const char *court_unit_id, int limit, arena *a,
