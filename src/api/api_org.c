@@ -139,15 +139,11 @@ int api_user_list(req *r)
 {
 	store_user *v;
 	size_t n;
-	int rc = auth_user_list(r->db, r->a, &v, &n, &r->e);
+	int rc = auth_user_list_visible(r->db, r->who, r->a, &v, &n, &r->e);
 	if (rc)
 		return rc;
-	const org_unit *mine = org_unit_find(r->who->unit_id);
 	json_t *arr = json_array();
-	for (size_t i = 0; arr && mine && i < n; i++) {
-		const org_unit *u = org_unit_find(v[i].unit_id);
-		if (!u || !org_area_within(u->area_code, mine->area_code))
-			continue;
+	for (size_t i = 0; arr && i < n; i++) {
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)v[i].id, "username",
 		                                     v[i].username, "display_name", v[i].display_name, "unit_id",
 		                                     v[i].unit_id, "roles", v[i].roles, "disabled", v[i].disabled));

@@ -117,10 +117,6 @@ int auth_login(store *db, const char *username, const char *password, char out_t
 	if (rc)
 		goto done;
 	int64_t now = util_now_sec();
-	if (u.disabled) {
-		rc = err_set(e, E_UNAUTHORIZED, "username", "该账户已停用，请联系管理员");
-		goto done;
-	}
 	if (u.locked_until > now) {
 		time_t t = (time_t)(u.locked_until + 8 * 3600);
 		struct tm tm;
@@ -152,6 +148,12 @@ int auth_login(store *db, const char *username, const char *password, char out_t
 			             AUTH_MAX_FAILURES);
 		else
 			rc = err_set(e, E_UNAUTHORIZED, "password", "用户名或密码错误");
+		goto done;
+	}
+	/* Only someone who knows the password learns that the account is disabled: before the check the
+	 * answer is the same as for a wrong password, so the login form reveals nothing about accounts. */
+	if (u.disabled) {
+		rc = err_set(e, E_UNAUTHORIZED, "username", "该账户已停用，请联系管理员");
 		goto done;
 	}
 	char token[AUTH_TOKEN_HEX + 1], th[65];
@@ -236,6 +238,26 @@ int auth_logout(store *db, const principal *who, const char *token, err *e)
 int auth_user_list(store *db, arena *a, store_user **out, size_t *out_n, err *e)
 {
 	return store_user_list(db, a, out, out_n, e);
+}
+
+int auth_user_list_visible(store *db, const principal *who, arena *a, store_user **out, size_t *out_n, err *e)
+{
+	store_user *v;
+	size_t n, k = 0;
+	const org_unit *mine = who ? org_unit_find(who->unit_id) : NULL;
+	if (!mine)
+		return err_set(e, E_FORBIDDEN, NULL, "没有所属单位的账户不能查看用户");
+	int rc = store_user_list(db, a, &v, &n, e);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const org_unit *u = org_unit_find(v[i].unit_id);
+		if (u && org_area_within(u->area_code, mine->area_code))
+			v[k++] = v[i];
+	}
+	*out = v;
+	*out_n = k;
+	return OK;
 }
 
 int auth_user_add(store *db, const principal *who, const char *username, const char *display_name, const char *unit_id,

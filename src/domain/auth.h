@@ -43,8 +43,11 @@ int auth_user_add(store *db, const principal *who, const char *username, const c
 int auth_user_add_hashed(store *db, const principal *who, const char *username, const char *display_name,
                          const char *unit_id, const char *roles_csv, const char *password_hash, int64_t *out_id,
                          err *e);
-/* All users (administration lists filter by area above this call). */
+/* All users, for the CLI and demo set-up. */
 int auth_user_list(store *db, arena *a, store_user **out, size_t *out_n, err *e);
+/* The users an administrator may see: those whose unit lies in the area of `who`'s unit (the region's
+ * administrator sees all). Memory from `a`. E_FORBIDDEN if `who` has no unit. */
+int auth_user_list_visible(store *db, const principal *who, arena *a, store_user **out, size_t *out_n, err *e);
 /* Set a new password (policy-checked); revokes the user's sessions and clears the lockout. */
 int auth_user_passwd(store *db, const principal *who, const char *username, const char *password, err *e);
 /* Disable or enable a user; disabling revokes the user's sessions. */

@@ -414,6 +414,13 @@ static void disabling_a_user_ends_sessions_and_refuses_login(void **state)
 	assert_int_equal(auth_user_set_disabled(g_db, principal_system(), "disabled.user", 1, &e), OK);
 	assert_int_equal(resolves(tok), E_UNAUTHORIZED);
 	assert_int_equal(auth_login(g_db, "disabled.user", PW, tok, &p, &e), E_UNAUTHORIZED);
+	assert_string_equal(e.field, "username"); /* the right password learns why */
+	/* a wrong password gets the answer any wrong password gets: the form does not reveal the account */
+	err e2 = { 0 }, e3 = { 0 };
+	assert_int_equal(auth_login(g_db, "disabled.user", "wrong-password-1", tok, &p, &e2), E_UNAUTHORIZED);
+	assert_int_equal(auth_login(g_db, "no.such.account", "wrong-password-1", tok, &p, &e3), E_UNAUTHORIZED);
+	assert_string_equal(e2.field, e3.field);
+	assert_string_equal(e2.message, e3.message);
 	assert_int_equal(auth_user_set_disabled(g_db, principal_system(), "disabled.user", 0, &e), OK);
 	login_ok("disabled.user", PW, tok, &p);
 	assert_int_equal(auth_user_set_disabled(g_db, principal_system(), "no.such.user", 1, &e), E_NOTFOUND);
