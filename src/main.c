@@ -23,6 +23,7 @@ static const struct command {
 	{ "verify", cli_verify, "check the verifiable log (database or export)" },
 	{ "export", cli_export, "export the verifiable log (--log DIR)" },
 	{ "monitor", cli_monitor, "check a server's signed tree heads stay consistent" },
+	{ "sweep", cli_sweep, "record expired orders and listings and published listings as events" },
 	{ "gen", cli_gen, "generate a synthetic region for benchmarks (--matters N)" },
 };
 

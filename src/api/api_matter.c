@@ -179,6 +179,7 @@ int api_matter_act(req *r)
 		                         { "note", J_STRING, 0, 2000 },
 		                         { "reason", J_STRING, 0, 2000 },
 		                         { "procedure", J_STRING, 0, 32 },
+		                         { "manner", J_STRING, 0, 32 },
 		                         { "to_unit_id", J_STRING, 0, 95 },
 		                         { "manifest", J_ARRAY, 0, 1000 },
 		                         { NULL, 0, 0, 0 } };
@@ -205,6 +206,7 @@ int api_matter_act(req *r)
 	matter_act_in in = { .note = jsonin_str(r->json, "note"),
 		             .reason = jsonin_str(r->json, "reason"),
 		             .procedure = jsonin_str(r->json, "procedure"),
+		             .manner = jsonin_str(r->json, "manner"),
 		             .to_unit_id = jsonin_str(r->json, "to_unit_id"),
 		             .manifest = mv,
 		             .n_manifest = nm };

@@ -22,6 +22,7 @@ int cli_export(int argc, char **argv);
 int cli_monitor(int argc, char **argv);
 int cli_calendar(int argc, char **argv);
 int cli_gen(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
 
 /* Shared: settings from defaults, the config file, the environment and flags. Flags are the
  * settings' names (--data-dir, --listen, ...) plus --config FILE; unknown flags are left in

@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "core/log.h"
+#include "domain/enforce.h"
 #include "domain/legal.h"
 #include "domain/org.h"
 #include "domain/tlog.h"
@@ -60,7 +61,12 @@ int cli_serve(int argc, char **argv)
 	snprintf(db_path, sizeof db_path, "%s/casebridge.db", cfg.data_dir);
 	if (tlog_signer_start(db_path, (int)cfg.sth_interval, &e))
 		return cli_fail(&e);
+	if (enforce_sweeper_start(db_path, (int)cfg.enforce_sweep_interval, &e)) {
+		tlog_signer_stop();
+		return cli_fail(&e);
+	}
 	if (server_start(&cfg, &s, &e)) {
+		enforce_sweeper_stop();
 		tlog_signer_stop();
 		return cli_fail(&e);
 	}
@@ -68,6 +74,7 @@ int cli_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_event(LOG_INFO, "shutdown", "signal=%d", sig);
 	server_stop(s, 10000);
+	enforce_sweeper_stop();
 	tlog_signer_stop();
 	org_cache_free();
 	legal_free();

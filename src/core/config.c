@@ -58,6 +58,14 @@ static const struct setting {
 	  "days from the notice to a listed debtor until the listing is published" },
 	{ "query-log-delay-days", T_INT, offsetof(config, query_log_delay_days), 0, "30", 0, 3650,
 	  "days before a person can see a lookup of their data in their query log" },
+	{ "enforce-sweep-interval", T_INT, offsetof(config, enforce_sweep_interval), 0, "3600", 1, 86400,
+	  "seconds between sweeps that record expired orders and listings and published listings as events" },
+	{ "query-code-days", T_INT, offsetof(config, query_code_days), 0, "30", 1, 365,
+	  "days a one-time code for the query log stays valid" },
+	{ "public-rate-per-minute", T_INT, offsetof(config, public_rate_per_minute), 0, "600", 0, 600000,
+	  "requests per minute each client IP may make to the public routes (0 = no limit)" },
+	{ "public-burst", T_INT, offsetof(config, public_burst), 0, "300", 1, 100000,
+	  "requests a client IP may make to the public routes at once before the rate applies" },
 };
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
 

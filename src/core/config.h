@@ -30,6 +30,10 @@ typedef struct config {
 	int64_t funds_due_days;       /* days from a receipt's arrival to its disbursement */
 	int64_t debtor_grace_days;    /* days from the notice to the debtor to publication */
 	int64_t query_log_delay_days; /* days before a person sees a lookup in their query log */
+	int64_t enforce_sweep_interval; /* seconds between sweeps recording expiries and publications */
+	int64_t query_code_days;        /* days a one-time query-log code stays valid */
+	/* the per-client-IP token bucket of the public routes: refill per minute, bucket size (0 = off) */
+	int64_t public_rate_per_minute, public_burst;
 } config;
 
 /* Defaults into cfg. */

@@ -4,6 +4,7 @@
  */
 #include "domain/enforce.h"
 
+#include "core/log.h"
 #include "core/util.h"
 #include "domain/assist.h"
 #include "domain/audit.h"
@@ -12,8 +13,10 @@
 #include "domain/ledger.h"
 #include "domain/legal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 const char *const assist_kind_names[ASSIST__COUNT] = { "locate",   "consumption", "movement",
 	                                               "vehicles", "detain",      "seize_vehicle" };
@@ -442,10 +445,24 @@ int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out
 }
 
 /* ---- metrics ---- */
+/* The closing steps (flow.c) and what each counts towards, by /work/shared/domain/README.md ("Court
+ * quality metrics"): 执行完毕率 counts 执行完毕; 实际执行率 counts 执行完毕 (by compulsory enforcement
+ * or voluntary performance) and a performed settlement. */
+static const struct {
+	const char *event_type;
+	int completed, actual;
+} closings[] = {
+	{ "matter.close_enforced", 1, 1 },
+	{ "matter.close_settled", 0, 1 },
+	{ "matter.close_no_assets", 0, 0 },
+	{ "matter.close_terminated", 0, 0 },
+};
+#define N_CLOSINGS (sizeof closings / sizeof closings[0])
+
 typedef struct court_metrics {
 	const char *court_id;
-	int64_t accepted, closed, closed_enforced, closed_no_assets, closed_with_money, closed_applied,
-	        closed_recovered, days_sum, days_n;
+	int64_t accepted, closed, by_closing[N_CLOSINGS], compulsory, voluntary, actual, closed_applied,
+	        closed_recovered, closed_without_amount, days_sum, days_n;
 	int64_t received, disbursed, refunded, overdue_n, overdue_amount, unidentified_n, unidentified_amount;
 } court_metrics;
 
@@ -474,11 +491,14 @@ static void add_metrics(court_metrics *t, const court_metrics *m)
 {
 	t->accepted += m->accepted;
 	t->closed += m->closed;
-	t->closed_enforced += m->closed_enforced;
-	t->closed_no_assets += m->closed_no_assets;
-	t->closed_with_money += m->closed_with_money;
+	for (size_t k = 0; k < N_CLOSINGS; k++)
+		t->by_closing[k] += m->by_closing[k];
+	t->compulsory += m->compulsory;
+	t->voluntary += m->voluntary;
+	t->actual += m->actual;
 	t->closed_applied += m->closed_applied;
 	t->closed_recovered += m->closed_recovered;
+	t->closed_without_amount += m->closed_without_amount;
 	t->days_sum += m->days_sum;
 	t->days_n += m->days_n;
 	t->received += m->received;
@@ -490,23 +510,28 @@ static void add_metrics(court_metrics *t, const court_metrics *m)
 	t->unidentified_amount += m->unidentified_amount;
 }
 
-static double ratio(int64_t num, int64_t den)
+/* A ratio, or null when there is nothing to divide by (no closed case is not a rate of 0). */
+static json_t *ratio(int64_t num, int64_t den)
 {
-	return den ? (double)num / (double)den : 0.0;
+	return den ? json_real((double)num / (double)den) : json_null();
 }
 
 static json_t *metrics_json(const court_metrics *m, const char *name)
 {
-	json_t *j = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "court_unit_id", m->court_id, "court_name", name, "accepted",
-	                      (json_int_t)m->accepted, "closed", (json_int_t)m->closed, "closed_enforced",
-	                      (json_int_t)m->closed_enforced, "closed_no_assets", (json_int_t)m->closed_no_assets);
+	json_t *j = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "court_unit_id", m->court_id, "court_name",
+	                      name, "accepted", (json_int_t)m->accepted, "closed", (json_int_t)m->closed,
+	                      "closed_enforced", (json_int_t)m->by_closing[0], "closed_enforced_compulsory",
+	                      (json_int_t)m->compulsory, "closed_enforced_voluntary", (json_int_t)m->voluntary,
+	                      "closed_settled", (json_int_t)m->by_closing[1], "closed_no_assets",
+	                      (json_int_t)m->by_closing[2], "closed_terminated", (json_int_t)m->by_closing[3]);
 	if (!j)
 		return NULL;
-	json_object_set_new(j, "completion_rate", json_real(ratio(m->closed_enforced, m->closed)));
-	json_object_set_new(j, "actual_enforcement_rate", json_real(ratio(m->closed_with_money, m->closed)));
-	json_object_set_new(j, "recovery_rate", json_real(ratio(m->closed_recovered, m->closed_applied)));
+	json_object_set_new(j, "completion_rate", ratio(m->by_closing[0], m->closed));
+	json_object_set_new(j, "actual_enforcement_rate", ratio(m->actual, m->closed));
+	json_object_set_new(j, "recovery_rate", ratio(m->closed_recovered, m->closed_applied));
 	json_object_set_new(j, "amount_applied_closed", json_integer(m->closed_applied));
 	json_object_set_new(j, "amount_recovered_closed", json_integer(m->closed_recovered));
+	json_object_set_new(j, "closed_without_amount", json_integer(m->closed_without_amount));
 	json_object_set_new(j, "avg_days_to_close",
 	                    m->days_n ? json_real((double)m->days_sum / (double)m->days_n) : json_null());
 	json_object_set_new(j, "funds_received", json_integer(m->received));
@@ -523,7 +548,9 @@ int enforce_metrics(store *db, const char *area_code, const char *court_unit_id,
                     arena *a, json_t **out, err *e)
 {
 	static const char *const accept_types[] = { "matter.filed", "matter.apply_enforcement" };
-	static const char *const close_types[] = { "matter.close_enforced", "matter.close_no_assets" };
+	const char *close_types[N_CLOSINGS];
+	for (size_t k = 0; k < N_CLOSINGS; k++)
+		close_types[k] = closings[k].event_type;
 	store_enforce_event *acc, *cls;
 	store_ledger_court_summary *ls;
 	size_t nacc, ncls, nl, n = 0;
@@ -534,7 +561,7 @@ int enforce_metrics(store *db, const char *area_code, const char *court_unit_id,
 		return rc;
 	/* acceptances of all time (a case closed in the period may have been accepted before it) */
 	if ((rc = store_enforce_events(db, accept_types, 2, NULL, NULL, a, &acc, &nacc, e)) ||
-	    (rc = store_enforce_events(db, close_types, 2, from, to, a, &cls, &ncls, e)) ||
+	    (rc = store_enforce_events(db, close_types, N_CLOSINGS, from, to, a, &cls, &ncls, e)) ||
 	    (rc = store_ledger_summaries(db, area_code, court_unit_id, today, from, to, a, &ls, &nl, e)))
 		goto done;
 	size_t cap = 64 + nl;
@@ -561,19 +588,26 @@ int enforce_metrics(store *db, const char *area_code, const char *court_unit_id,
 		court_metrics *cm = metrics_for(m, &n, cap, c->id);
 		if (!cm)
 			continue;
+		size_t k = 0;
+		while (k < N_CLOSINGS && strcmp(closings[k].event_type, cls[i].event_type))
+			k++;
+		if (k == N_CLOSINGS)
+			continue;
 		cm->closed++;
-		if (!strcmp(cls[i].event_type, "matter.close_enforced"))
-			cm->closed_enforced++;
-		else
-			cm->closed_no_assets++;
+		cm->by_closing[k]++;
+		cm->actual += closings[k].actual;
+		/* 执行完毕 closed before the manner was recorded counts as 执行完毕 all the same */
+		if (closings[k].completed && cls[i].manner && !strcmp(cls[i].manner, "compulsory"))
+			cm->compulsory++;
+		else if (closings[k].completed && cls[i].manner && !strcmp(cls[i].manner, "voluntary"))
+			cm->voluntary++;
+		/* 执行到位率 over the closed cases whose amount applied for is known (the matter's account) */
 		int64_t applied = -1, received = 0;
-		if (ledger_matter_performance(db, cls[i].matter_id, &applied, &received, NULL) == OK) {
-			if (received > 0)
-				cm->closed_with_money++;
-			if (applied > 0) {
-				cm->closed_applied += applied;
-				cm->closed_recovered += received < applied ? received : applied;
-			}
+		if (ledger_matter_performance(db, cls[i].matter_id, &applied, &received, NULL) == OK && applied > 0) {
+			cm->closed_applied += applied;
+			cm->closed_recovered += received < applied ? received : applied;
+		} else {
+			cm->closed_without_amount++;
 		}
 		/* days from acceptance (the latest before closing) to closing; acceptances are sorted by
 		 * matter, so a binary search finds the matter's */
@@ -586,9 +620,9 @@ int enforce_metrics(store *db, const char *area_code, const char *court_unit_id,
 			else
 				hi = mid;
 		}
-		for (size_t k = lo; k < nacc && acc[k].matter_id == cls[i].matter_id; k++)
-			if (strcmp(acc[k].on, cls[i].on) <= 0)
-				accepted = acc[k].on;
+		for (size_t q = lo; q < nacc && acc[q].matter_id == cls[i].matter_id; q++)
+			if (strcmp(acc[q].on, cls[i].on) <= 0)
+				accepted = acc[q].on;
 		cal_date d0, d1;
 		if (accepted && cal_date_parse(accepted, NULL, &d0, NULL) == OK &&
 		    cal_date_parse(cls[i].on, NULL, &d1, NULL) == OK) {
@@ -622,13 +656,235 @@ int enforce_metrics(store *db, const char *area_code, const char *court_unit_id,
 	*out = json_pack("{s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:s}", "area_code", area_code, "court_unit_id", court_unit_id,
 	                 "from", from, "to", to, "courts", rows ? rows : json_array(), "totals",
 	                 tj ? tj : json_object(), "definitions",
-	                 "执行完毕率 = 以“执行完毕”方式结案数 ÷ 结案数；实际执行率 = 有款项实际到账的结案数 ÷ 结案数；"
-	                 "执行到位率 = 结案案件实际到位金额 ÷ 申请执行标的额（仅计已登记标的额的案件）；"
-	                 "平均结案天数 = "
-	                 "立案（或申请执行）至结案的自然日；案款数据按入账日期统计。各院数据按院排列，不作排名。");
+	                 "执行完毕率 = 以“执行完毕”方式结案数 ÷ 结案数；"
+	                 "实际执行率 = （执行完毕〔强制执行或自动履行〕+ 执行和解履行完毕）结案数 ÷ 结案数；"
+	                 "执行到位率 = 结案案件实际到位金额 ÷ 申请执行标的额，以案款账户登记的申请执行标的额为准，"
+	                 "未登记标的额的结案案件不计入（另列件数）；到位金额以标的额为限；"
+	                 "平均结案天数 = 立案（或申请执行）至结案的自然日；结案方式和日期均取自案件事件；"
+	                 "案款数据按入账日期统计。各院数据按院排列，不作排名。");
 	if (!*out)
 		rc = nomem(e);
 done:
 	store_read_end(db);
 	return rc;
+}
+
+/* ---- the conditions of closing steps ---- */
+enum { PRE_MONTHS_FROM_FILING, PRE_CONSUMPTION_ORDER, PRE_ASSIST_ANSWERED };
+
+/* 法〔2016〕373号 (最高人民法院关于严格规范终结本次执行程序的规定（试行）) art. 1: each condition the
+ * platform can see, with its item. The others (notices, the asset report order, searches outside the
+ * platform) stay with the judge. */
+static const struct {
+	const char *set;
+	int check, n;
+	const char *field, *basis, *needed;
+} preconditions[] = {
+	{ "no_assets", PRE_MONTHS_FROM_FILING, 3, "filed_on", "法〔2016〕373号第一条第（四）项",
+	  "自执行立案之日起已满三个月" },
+	{ "no_assets", PRE_CONSUMPTION_ORDER, 1, "control_orders", "法〔2016〕373号第一条第（二）项",
+	  "已向被执行人发出限制消费令" },
+	{ "no_assets", PRE_ASSIST_ANSWERED, 1, "assistance_requests", "法〔2016〕373号第一条第（三）项",
+	  "已进行财产调查（至少一项协查已答复）" },
+};
+
+int enforce_close_check(store *db, int64_t matter_id, const char *precondition, const char *today, arena *a, err *e)
+{
+	enforce_matter em;
+	int64_t orders = 0, answered = 0;
+	int rc = enforce_matter_load(db, matter_id, a, &em, e);
+	if (rc || (rc = store_enforce_matter_facts(db, matter_id, &orders, &answered, e)))
+		return rc;
+	char msg[ERR_MESSAGE_MAX];
+	const char *first = NULL;
+	size_t o = 0;
+	msg[0] = 0;
+	for (size_t i = 0; i < sizeof preconditions / sizeof preconditions[0]; i++) {
+		if (strcmp(preconditions[i].set, precondition))
+			continue;
+		int ok = 0;
+		char detail[80] = "";
+		if (preconditions[i].check == PRE_MONTHS_FROM_FILING) {
+			cal_date d;
+			char from[11];
+			if (cal_date_parse(em.filed_on, NULL, &d, NULL) != OK)
+				return err_set(e, E_INTEGRITY, "filed_on", "立案日期无效：%s", em.filed_on);
+			legal_format(cal_date_add_months(d, preconditions[i].n, 0), from);
+			ok = strcmp(today, from) >= 0;
+			snprintf(detail, sizeof detail, "（%s 立案，%s 起方可）", em.filed_on, from);
+		} else if (preconditions[i].check == PRE_CONSUMPTION_ORDER) {
+			ok = orders >= preconditions[i].n;
+		} else {
+			ok = answered >= preconditions[i].n;
+		}
+		if (ok)
+			continue;
+		if (!first)
+			first = preconditions[i].field;
+		if (o < sizeof msg)
+			o += (size_t)snprintf(msg + o, sizeof msg - o, "%s尚未%s%s（%s）", o ? "；" : "",
+			                      preconditions[i].needed, detail, preconditions[i].basis);
+	}
+	if (!first)
+		return OK;
+	return err_set(e, E_CONFLICT, first, "不符合终结本次执行的条件：%s", msg);
+}
+
+/* ---- the sweep ---- */
+static int sweep_order(store *db, const store_control_order *o, err *e)
+{
+	char now[32], sid[24], ended[11];
+	util_now_iso(now, sizeof now);
+	enforce_add_days(o->valid_to, 1, ended);
+	snprintf(sid, sizeof sid, "%lld", (long long)o->id);
+	json_t *p = json_pack("{s:I,s:s,s:s,s:s}", "matter_id", (json_int_t)o->matter_id, "kind", o->kind, "valid_to",
+	                      o->valid_to, "ended_on", ended);
+	if (!p)
+		return nomem(e);
+	int rc = store_tx_begin(db, e);
+	if (rc == OK && (rc = store_control_order_mark_expired(db, o->id, now, e)) == OK &&
+	    (rc = audit_record(db, principal_system(), "control_order", sid, "control.expired", p, NULL, e)) == OK)
+		rc = store_tx_commit(db, e);
+	if (store_in_tx(db))
+		store_tx_rollback(db);
+	json_decref(p);
+	return rc;
+}
+
+static int sweep_listing(store *db, const store_listing *l, int publication, err *e)
+{
+	char now[32], sid[24], ended[11] = "";
+	util_now_iso(now, sizeof now);
+	if (!publication)
+		enforce_add_days(l->expires_on, 1, ended);
+	snprintf(sid, sizeof sid, "%lld", (long long)l->id);
+	json_t *p = publication ? json_pack("{s:I,s:s,s:s?}", "matter_id", (json_int_t)l->matter_id, "publish_on",
+	                                    l->publish_on, "notified_on", l->notified_on)
+	                        : json_pack("{s:I,s:s,s:s}", "matter_id", (json_int_t)l->matter_id, "expires_on",
+	                                    l->expires_on, "ended_on", ended);
+	if (!p)
+		return nomem(e);
+	int rc = store_tx_begin(db, e);
+	if (rc == OK && (rc = store_listing_mark_swept(db, l->id, publication, now, e)) == OK &&
+	    (rc = audit_record(db, principal_system(), "debtor_listing", sid,
+	                       publication ? "debtor.published" : "debtor.expired", p, NULL, e)) == OK)
+		rc = store_tx_commit(db, e);
+	if (store_in_tx(db))
+		store_tx_rollback(db);
+	json_decref(p);
+	return rc;
+}
+
+int enforce_sweep(store *db, const char *today, enforce_sweep_result *out, err *e)
+{
+	int rc = OK;
+	memset(out, 0, sizeof *out);
+	cal_date d;
+	if ((rc = cal_date_parse(today, "today", &d, e)))
+		return rc;
+	/* in batches, until nothing is left; a row another sweep recorded first is skipped (E_CONFLICT) */
+	for (int pass = 0; pass < 3 && rc == OK; pass++) {
+		for (;;) {
+			arena *a = arena_new();
+			size_t n = 0, done = 0;
+			if (!a)
+				return nomem(e);
+			if (pass == 0) {
+				store_control_order *v;
+				if ((rc = store_control_order_to_expire(db, today, 200, a, &v, &n, e)) == OK)
+					for (size_t i = 0; i < n && rc == OK; i++) {
+						err ie = { 0 };
+						int r = sweep_order(db, &v[i], &ie);
+						if (r == OK)
+							out->orders_expired++, done++;
+						else if (r != E_CONFLICT)
+							rc = err_set(e, r, ie.field, "%s", ie.message);
+					}
+			} else {
+				store_listing *v;
+				int publication = pass == 2;
+				if ((rc = store_listing_to_sweep(db, publication, today, 200, a, &v, &n, e)) == OK)
+					for (size_t i = 0; i < n && rc == OK; i++) {
+						err ie = { 0 };
+						int r = sweep_listing(db, &v[i], publication, &ie);
+						if (r == OK) {
+							done++;
+							if (publication)
+								out->listings_published++;
+							else
+								out->listings_expired++;
+						} else if (r != E_CONFLICT) {
+							rc = err_set(e, r, ie.field, "%s", ie.message);
+						}
+					}
+			}
+			arena_free(a);
+			if (rc || n < 200 || !done)
+				break;
+		}
+	}
+	if (rc == OK && (out->orders_expired || out->listings_expired || out->listings_published))
+		log_event(LOG_INFO, "enforce_sweep", "today=%s orders_expired=%d listings_expired=%d listings_published=%d",
+		          today, out->orders_expired, out->listings_expired, out->listings_published);
+	return rc;
+}
+
+/* ---- the background sweeper (like the tree-head signer in tlog.c) ---- */
+static pthread_t sweeper;
+static int sweeper_running, sweeper_stop_flag, sweeper_interval;
+static pthread_mutex_t sweeper_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sweeper_cond = PTHREAD_COND_INITIALIZER;
+static char sweeper_db[700];
+
+static void *sweeper_main(void *arg)
+{
+	(void)arg;
+	store *db = NULL;
+	err e = { 0 };
+	if (store_open(sweeper_db, &db, &e)) {
+		log_event(LOG_ERROR, "enforce_sweep", "msg=\"%s\"", e.message);
+		return NULL;
+	}
+	pthread_mutex_lock(&sweeper_lock);
+	while (!sweeper_stop_flag) {
+		pthread_mutex_unlock(&sweeper_lock);
+		char today[11];
+		enforce_sweep_result r;
+		err se = { 0 };
+		legal_today(today);
+		if (enforce_sweep(db, today, &r, &se) != OK)
+			log_event(LOG_WARN, "enforce_sweep", "msg=\"%s\"", se.message);
+		pthread_mutex_lock(&sweeper_lock);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += sweeper_interval;
+		while (!sweeper_stop_flag && pthread_cond_timedwait(&sweeper_cond, &sweeper_lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&sweeper_lock);
+	store_close(db);
+	return NULL;
+}
+
+int enforce_sweeper_start(const char *db_path, int interval_seconds, err *e)
+{
+	util_strlcpy(sweeper_db, db_path, sizeof sweeper_db);
+	sweeper_interval = interval_seconds > 0 ? interval_seconds : 3600;
+	sweeper_stop_flag = 0;
+	if (pthread_create(&sweeper, NULL, sweeper_main, NULL) != 0)
+		return err_set(e, E_INTERNAL, NULL, "cannot start the enforcement sweeper");
+	sweeper_running = 1;
+	return OK;
+}
+
+void enforce_sweeper_stop(void)
+{
+	if (!sweeper_running)
+		return;
+	pthread_mutex_lock(&sweeper_lock);
+	sweeper_stop_flag = 1;
+	pthread_cond_signal(&sweeper_cond);
+	pthread_mutex_unlock(&sweeper_lock);
+	pthread_join(sweeper, NULL);
+	sweeper_running = 0;
 }

@@ -109,4 +109,24 @@ int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out
 int enforce_metrics(store *db, const char *area_code, const char *court_unit_id, const char *from, const char *to,
                     arena *a, json_t **out, err *e);
 
+/* The conditions of a closing step (flow_step.precondition; "no_assets": 法〔2016〕373号 art. 1, not
+ * before three months from filing, a consumption-restriction order issued in the matter, at least one
+ * assistance item answered), checked as of today in the caller's transaction. OK, or E_CONFLICT with
+ * field naming the first condition missing and a message listing every one. */
+int enforce_close_check(store *db, int64_t matter_id, const char *precondition, const char *today, arena *a, err *e);
+
+/* What a sweep wrote. */
+typedef struct enforce_sweep_result {
+	int orders_expired, listings_expired, listings_published;
+} enforce_sweep_result;
+/* Write, once each, the events of what the calendar did by today (YYYY-MM-DD): control orders past
+ * their last day (control.expired), listings past theirs (debtor.expired) and listings whose grace
+ * after notice has ended (debtor.published). Each in its own transaction with its event, by the system;
+ * a second sweep, or two at once, write nothing twice. Reads do not wait for it: they judge by dates. */
+int enforce_sweep(store *db, const char *today, enforce_sweep_result *out, err *e);
+/* The server's background sweeper: a thread with its own connection to db_path that sweeps at start
+ * and then every interval_seconds (config enforce-sweep-interval). Stop joins it. */
+int enforce_sweeper_start(const char *db_path, int interval_seconds, err *e);
+void enforce_sweeper_stop(void);
+
 #endif

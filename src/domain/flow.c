@@ -10,6 +10,7 @@
 #define C FLOW_CLOSES
 #define P FLOW_NEEDS_PROCEDURE
 #define N FLOW_COURT_NUMBER
+#define M FLOW_NEEDS_MANNER
 
 const flow_stage flow_stages[] = {
 	/* criminal */
@@ -46,6 +47,9 @@ const flow_stage flow_stages[] = {
 };
 const size_t flow_n_stages = sizeof flow_stages / sizeof flow_stages[0];
 
+/* A row names its basis and precondition only when it has them (the trailing fields default to NULL). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const flow_step flow_steps[] = {
 	/* ---- criminal: police → procuratorate → court → justice bureau ---- */
 	/* CPL art. 87, 91: request for arrest approval; the procuratorate decides within 7 days */
@@ -117,10 +121,18 @@ const flow_step flow_steps[] = {
 	{ "civil", "effective", "apply_enforcement", "申请执行", "court", TARGET_NONE, NULL, "enforcement",
 	  "enforcement", "执", N },
 	{ "civil", "effective", "close", "结案归档", "court", TARGET_NONE, NULL, "closed", NULL, NULL, C },
-	{ "civil", "enforcement", "close_enforced", "执行完毕", "court", TARGET_NONE, NULL, "closed", NULL, NULL, C },
-	/* 法〔2016〕373号 art. 1: closing this round without assets */
+	/* Enforcement closes four ways (SPC 执行案件立案、结案若干问题的意见 (法发〔2014〕26号) art. 14);
+	 * 实际执行率 counts the first two (by compulsory enforcement or voluntary performance, and by a
+	 * performed settlement), so the table says which was which. */
+	{ "civil", "enforcement", "close_enforced", "执行完毕", "court", TARGET_NONE, NULL, "closed", NULL, NULL,
+	  C | M, "法发〔2014〕26号第十五条" },
+	{ "civil", "enforcement", "close_settled", "执行和解履行完毕", "court", TARGET_NONE, NULL, "closed", NULL,
+	  NULL, C, "法释〔2018〕3号" },
+	/* 法〔2016〕373号 art. 1: closing this round without assets, only when its conditions hold */
 	{ "civil", "enforcement", "close_no_assets", "终结本次执行", "court", TARGET_NONE, NULL, "closed", NULL, NULL,
-	  R | C },
+	  R | C, "法〔2016〕373号第一条", "no_assets" },
+	{ "civil", "enforcement", "close_terminated", "终结执行", "court", TARGET_NONE, NULL, "closed", NULL, NULL,
+	  R | C, "民事诉讼法（2023）第二百六十八条" },
 
 	/* ---- administrative ---- */
 	/* ALL art. 51: filing within 7 days; art. 81, 83: first instance 6 months, summary 45 days */
@@ -143,11 +155,31 @@ const flow_step flow_steps[] = {
 
 	/* ---- enforcement filed directly ---- */
 	{ "enforcement", "enforcement", "close_enforced", "执行完毕", "court", TARGET_NONE, NULL, "closed", NULL, NULL,
-	  C },
+	  C | M, "法发〔2014〕26号第十五条" },
+	{ "enforcement", "enforcement", "close_settled", "执行和解履行完毕", "court", TARGET_NONE, NULL, "closed",
+	  NULL, NULL, C, "法释〔2018〕3号" },
 	{ "enforcement", "enforcement", "close_no_assets", "终结本次执行", "court", TARGET_NONE, NULL, "closed", NULL,
-	  NULL, R | C },
+	  NULL, R | C, "法〔2016〕373号第一条", "no_assets" },
+	{ "enforcement", "enforcement", "close_terminated", "终结执行", "court", TARGET_NONE, NULL, "closed", NULL,
+	  NULL, R | C, "民事诉讼法（2023）第二百六十八条" },
 };
+#pragma GCC diagnostic pop
 const size_t flow_n_steps = sizeof flow_steps / sizeof flow_steps[0];
+
+/* How 执行完毕 came about (法发〔2014〕26号 art. 15): by compulsory measures, or the debtor performed. */
+const flow_manner flow_manners[] = {
+	{ "close_enforced", "compulsory", "强制执行" },
+	{ "close_enforced", "voluntary", "自动履行" },
+};
+const size_t flow_n_manners = sizeof flow_manners / sizeof flow_manners[0];
+
+const flow_manner *flow_manner_find(const char *action, const char *manner)
+{
+	for (size_t i = 0; action && manner && i < flow_n_manners; i++)
+		if (!strcmp(flow_manners[i].action, action) && !strcmp(flow_manners[i].manner, manner))
+			return &flow_manners[i];
+	return NULL;
+}
 
 /* Procedure-dependent rules of the steps with rule_id "" (the procedure is chosen by the actor). */
 static const struct {

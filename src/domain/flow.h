@@ -28,6 +28,7 @@ enum flow_flags {
 	FLOW_NEEDS_PROCEDURE = 1 << 3, /* the actor chooses a procedure (ordinary/summary/...) */
 	FLOW_COURT_NUMBER = 1 << 4,    /* entering to_stage gives the matter a new court case number */
 	FLOW_REVIEWER = 1 << 5,        /* only a reviewer may take this step */
+	FLOW_NEEDS_MANNER = 1 << 6,    /* the actor says how the matter ended (flow_manners: `manner`) */
 };
 
 typedef struct flow_step {
@@ -42,7 +43,20 @@ typedef struct flow_step {
 	const char *rule_id;   /* time limit of to_stage ("" = by procedure, see flow_rule_for) */
 	const char *type_code; /* court case type code (案件类型代字) when FLOW_COURT_NUMBER */
 	int flags;
+	const char *basis;        /* the article the step rests on, shown with it (NULL: see the comment) */
+	const char *precondition; /* a set of conditions the domain checks first (enforce_close_check) */
 } flow_step;
+
+/* How a step ended a matter, for steps with FLOW_NEEDS_MANNER: the `manner` the actor chooses. */
+typedef struct flow_manner {
+	const char *action;
+	const char *manner;
+	const char *label; /* zh-CN */
+} flow_manner;
+extern const flow_manner flow_manners[];
+extern const size_t flow_n_manners;
+/* The manner row of an action, or NULL when manner is not one of the action's. */
+const flow_manner *flow_manner_find(const char *action, const char *manner);
 
 typedef struct flow_stage {
 	const char *kind;

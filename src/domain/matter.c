@@ -7,6 +7,7 @@
 #include "core/codec.h"
 #include "core/util.h"
 #include "domain/audit.h"
+#include "domain/enforce.h"
 #include "domain/flow.h"
 #include "domain/ident.h"
 #include "domain/legal.h"
@@ -561,6 +562,20 @@ static int accept_due(int green, const char *today, arena *a, const char **out, 
 	return *out ? OK : nomem(e);
 }
 
+/* A missing or unknown manner: the error lists the choices the table gives the step. */
+static int manner_invalid(const flow_step *s, const char *manner, err *e)
+{
+	char choices[200] = "";
+	size_t o = 0;
+	for (size_t i = 0; i < flow_n_manners; i++)
+		if (!strcmp(flow_manners[i].action, s->action) && o < sizeof choices)
+			o += (size_t)snprintf(choices + o, sizeof choices - o, "%s%s（%s）", o ? "、" : "",
+			                      flow_manners[i].manner, flow_manners[i].label);
+	if (manner)
+		return err_set(e, E_INVALID, "manner", "“%s”的结案方式 %s 无效，应为 %s", s->label, manner, choices);
+	return err_set(e, E_INVALID, "manner", "请选择“%s”的结案方式 manner：%s", s->label, choices);
+}
+
 int matter_act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
                int64_t *out_transfer_id, err *e)
 {
@@ -643,7 +658,20 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 	}
 	if (procedure && !(s->flags & FLOW_NEEDS_PROCEDURE))
 		procedure = NULL;
+	const char *manner = in && in->manner && *in->manner ? in->manner : NULL;
+	if ((s->flags & FLOW_NEEDS_MANNER) && !flow_manner_find(s->action, manner)) {
+		rc = manner_invalid(s, manner, e);
+		goto done;
+	}
+	if (!(s->flags & FLOW_NEEDS_MANNER))
+		manner = NULL;
+	/* conditions of the law checked against what this platform recorded; the system principal
+	 * back-fills history (imports, generated data) whose supporting records predate it */
+	if (s->precondition && who->user_id != 0 && (rc = enforce_close_check(db, id, s->precondition, today, a, e)))
+		goto done;
 	if (audit_change_str(p, "action", NULL, s->action) || (reason && audit_change_str(p, "reason", NULL, reason)) ||
+	    (manner && audit_change_str(p, "manner", NULL, manner)) ||
+	    (s->basis && audit_change_str(p, "basis", NULL, s->basis)) ||
 	    (in && in->note && *in->note && audit_change_str(p, "note", NULL, in->note))) {
 		rc = nomem(e);
 		goto done;
@@ -1252,11 +1280,18 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 					if (flow_rule_for(&probe, procedures[k]))
 						json_array_append_new(procs, json_string(procedures[k]));
 				}
+			json_t *manners = json_array();
+			for (size_t k = 0; (s->flags & FLOW_NEEDS_MANNER) && k < flow_n_manners; k++)
+				if (!strcmp(flow_manners[k].action, s->action))
+					json_array_append_new(manners,
+					                      json_pack("{s:s,s:s}", "manner", flow_manners[k].manner,
+					                                "label", flow_manners[k].label));
 			json_array_append_new(
-			        aj, json_pack("{s:s,s:s,s:b,s:o,s:s?,s:s?,s:b}", "action", s->action, "label", s->label,
-			                      "needs_reason", (s->flags & FLOW_NEEDS_REASON) != 0, "procedures", procs,
-			                      "to_unit_id", def ? def->id : NULL, "to_unit_name",
-			                      def ? def->name : NULL, "closes", (s->flags & FLOW_CLOSES) != 0));
+			        aj, json_pack("{s:s,s:s,s:b,s:o,s:s?,s:s?,s:b,s:o,s:s?}", "action", s->action, "label",
+			                      s->label, "needs_reason", (s->flags & FLOW_NEEDS_REASON) != 0, "procedures",
+			                      procs, "to_unit_id", def ? def->id : NULL, "to_unit_name",
+			                      def ? def->name : NULL, "closes", (s->flags & FLOW_CLOSES) != 0, "manners",
+			                      manners, "basis", s->basis));
 		}
 	}
 	json_t *pt = json_null();

@@ -766,6 +766,7 @@ static int event_row(sqlite3_stmt *st, arena *a, void *out)
 	ev->unit_id = sq_col_text(st, 1, a);
 	ev->on = sq_col_text(st, 2, a);
 	ev->event_type = sq_col_text(st, 3, a);
+	ev->manner = sq_col_text(st, 4, a);
 	return ev->on && ev->event_type ? OK : E_NOMEM;
 }
 
@@ -776,7 +777,8 @@ int store_enforce_events(store *db, const char *const *event_types, size_t n_typ
 	 * are dated by the step, not by the moment they were typed in). */
 	static const char sql[] = "SELECT * FROM (SELECT CAST(e.entity_id AS INTEGER) AS mid, e.actor_unit_id,"
 	                          " coalesce(json_extract(e.payload,'$.changes.stage_started_on.new'), "
-	                          "substr(e.at,1,10)) AS d, e.event_type"
+	                          "substr(e.at,1,10)) AS d, e.event_type,"
+	                          " json_extract(e.payload,'$.changes.manner.new') AS manner"
 	                          " FROM events e JOIN matters m ON m.id=CAST(e.entity_id AS INTEGER)"
 	                          " WHERE e.event_type IN (?1,?2,?3,?4,?5,?6) AND e.entity_type='matter'"
 	                          " AND (e.event_type<>'matter.filed' OR m.kind='enforcement'))"
@@ -792,4 +794,187 @@ int store_enforce_events(store *db, const char *const *event_types, size_t n_typ
 	sq_bind_text(st, 7, from);
 	sq_bind_text(st, 8, to);
 	return sq_rows(db, st, a, sizeof **out, 0, event_row, (void **)out, out_n, -1, NULL, e);
+}
+
+/* ---- migration 0008: the sweep, the conditions of 终本, query codes ---- */
+int store_enforce_matter_facts(store *db, int64_t matter_id, int64_t *out_consumption_orders,
+                               int64_t *out_answered_items, err *e)
+{
+	static const char sql[] =
+	        "SELECT (SELECT count(*) FROM control_orders WHERE matter_id=?1 AND kind='consumption_restriction'),"
+	        " (SELECT count(*) FROM assist_items i JOIN assist_requests r ON r.id=i.request_id"
+	        "  WHERE r.matter_id=?1 AND i.status='answered')";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, matter_id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return sq_fail(db, e, "matter facts");
+	*out_consumption_orders = sqlite3_column_int64(st, 0);
+	*out_answered_items = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return OK;
+}
+
+int store_control_order_to_expire(store *db, const char *today, int limit, arena *a, store_control_order **out,
+                                  size_t *out_n, err *e)
+{
+	static const char sql[] = "SELECT " ORDER_COLS " FROM control_orders WHERE status='active' AND valid_to IS NOT "
+	                          "NULL AND expiry_recorded_at IS NULL AND valid_to<?1 ORDER BY valid_to, id LIMIT ?2";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, today);
+	sqlite3_bind_int(st, 2, limit);
+	return sq_rows(db, st, a, sizeof **out, limit, order_row, (void **)out, out_n, -1, NULL, e);
+}
+
+int store_control_order_mark_expired(store *db, int64_t id, const char *at, err *e)
+{
+	static const char sql[] =
+	        "UPDATE control_orders SET expiry_recorded_at=? WHERE id=? AND expiry_recorded_at IS NULL";
+	sqlite3_stmt *st;
+	int rc = sq_begin_write(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, at);
+	sqlite3_bind_int64(st, 2, id);
+	return change_one(db, st, "order mark expired", "该强制措施的届满已记录", e);
+}
+
+int store_listing_to_sweep(store *db, int publication, const char *today, int limit, arena *a, store_listing **out,
+                           size_t *out_n, err *e)
+{
+	static const char expire_sql[] =
+	        "SELECT " LISTING_COLS " FROM debtor_listings WHERE status='listed' AND expires_on IS NOT NULL"
+	        " AND expiry_recorded_at IS NULL AND expires_on<?1 ORDER BY expires_on, id LIMIT ?2";
+	static const char publish_sql[] =
+	        "SELECT " LISTING_COLS " FROM debtor_listings WHERE status='listed' AND publish_on IS NOT NULL"
+	        " AND publication_recorded_at IS NULL AND publish_on<=?1 ORDER BY publish_on, id LIMIT ?2";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, publication ? publish_sql : expire_sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, today);
+	sqlite3_bind_int(st, 2, limit);
+	return sq_rows(db, st, a, sizeof **out, limit, listing_row, (void **)out, out_n, -1, NULL, e);
+}
+
+int store_listing_mark_swept(store *db, int64_t id, int publication, const char *at, err *e)
+{
+	static const char expire_sql[] =
+	        "UPDATE debtor_listings SET expiry_recorded_at=? WHERE id=? AND expiry_recorded_at IS NULL";
+	static const char publish_sql[] =
+	        "UPDATE debtor_listings SET publication_recorded_at=? WHERE id=? AND publication_recorded_at IS NULL";
+	sqlite3_stmt *st;
+	int rc = sq_begin_write(db, publication ? publish_sql : expire_sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, at);
+	sqlite3_bind_int64(st, 2, id);
+	return change_one(db, st, "listing mark swept", "该失信记录的公布或届满已记录", e);
+}
+
+int store_query_code_insert(store *db, const store_query_code *c, int64_t *out_id, err *e)
+{
+	static const char sql[] = "INSERT INTO query_codes(id_number,code_hash,reason,issued_at,issued_by,"
+	                          "issued_unit_id,expires_at) VALUES(?,?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int rc = sq_begin_write(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, c->id_number);
+	sq_bind_text(st, 2, c->code_hash);
+	sq_bind_text(st, 3, c->reason);
+	sq_bind_text(st, 4, c->issued_at);
+	sqlite3_bind_int64(st, 5, c->issued_by);
+	sq_bind_text(st, 6, c->issued_unit_id);
+	sq_bind_text(st, 7, c->expires_at);
+	if ((rc = sq_step_done(db, st, e, "query code insert")) == OK && out_id)
+		*out_id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+static int query_code_row(sqlite3_stmt *st, arena *a, void *out)
+{
+	store_query_code *c = out;
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	c->id_number = sq_col_text(st, 1, a);
+	c->code_hash = sq_col_text(st, 2, a);
+	c->reason = sq_col_text(st, 3, a);
+	c->issued_at = sq_col_text(st, 4, a);
+	c->issued_by = sqlite3_column_int64(st, 5);
+	c->issued_unit_id = sq_col_text(st, 6, a);
+	c->expires_at = sq_col_text(st, 7, a);
+	c->used_at = sq_col_text(st, 8, a);
+	return c->id_number && c->code_hash && c->expires_at ? OK : E_NOMEM;
+}
+
+int store_query_code_find(store *db, const char *code_hash, arena *a, store_query_code *out, err *e)
+{
+	static const char sql[] = "SELECT id,id_number,code_hash,reason,issued_at,issued_by,issued_unit_id,expires_at,"
+	                          "used_at FROM query_codes WHERE code_hash=?";
+	sqlite3_stmt *st;
+	store_query_code *v;
+	size_t n;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, code_hash);
+	if ((rc = sq_rows(db, st, a, sizeof *v, 1, query_code_row, (void **)&v, &n, -1, NULL, e)))
+		return rc;
+	if (!n)
+		return err_set(e, E_NOTFOUND, "code", "查询码不正确");
+	*out = v[0];
+	return OK;
+}
+
+int store_query_code_use(store *db, int64_t id, const char *at, err *e)
+{
+	static const char sql[] = "UPDATE query_codes SET used_at=? WHERE id=? AND used_at IS NULL";
+	sqlite3_stmt *st;
+	int rc = sq_begin_write(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, at);
+	sqlite3_bind_int64(st, 2, id);
+	return change_one(db, st, "query code use", "查询码已使用", e);
+}
+
+int store_query_code_failures(store *db, const char *id_number, int *out_failed, int64_t *out_locked_until, err *e)
+{
+	static const char sql[] = "SELECT failed_count,locked_until FROM query_code_failures WHERE id_number=?";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, id_number);
+	*out_failed = 0;
+	*out_locked_until = 0;
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*out_failed = sqlite3_column_int(st, 0);
+		*out_locked_until = sqlite3_column_int64(st, 1);
+	} else if (s != SQLITE_DONE) {
+		return sq_fail(db, e, "query code failures");
+	}
+	sqlite3_reset(st);
+	return OK;
+}
+
+int store_query_code_failures_set(store *db, const char *id_number, int failed, int64_t locked_until, err *e)
+{
+	static const char sql[] = "INSERT INTO query_code_failures(id_number,failed_count,locked_until) VALUES(?1,?2,?3)"
+	                          " ON CONFLICT(id_number) DO UPDATE SET failed_count=?2, locked_until=?3";
+	sqlite3_stmt *st;
+	int rc = sq_begin_write(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, id_number);
+	sqlite3_bind_int(st, 2, failed);
+	sqlite3_bind_int64(st, 3, locked_until);
+	return sq_step_done(db, st, e, "query code failures set");
 }

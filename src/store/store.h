@@ -408,6 +408,37 @@ int store_listing_remove(store *db, int64_t id, const char *on, const char *reas
 int store_listing_ended(store *db, const char *today, const char *since, int limit, arena *a, store_listing **out,
                         size_t *out_n, err *e);
 
+/* ---- migration 0008 ---- */
+/* For the conditions of 终本: consumption-restriction orders ever issued in the matter, and assistance
+ * items answered in it. */
+int store_enforce_matter_facts(store *db, int64_t matter_id, int64_t *out_consumption_orders,
+                               int64_t *out_answered_items, err *e);
+/* Active orders whose last day is before today and whose expiry has no event yet (at most limit). */
+int store_control_order_to_expire(store *db, const char *today, int limit, arena *a, store_control_order **out,
+                                  size_t *out_n, err *e);
+/* Note that the expiry event was written; E_CONFLICT when it was already. */
+int store_control_order_mark_expired(store *db, int64_t id, const char *at, err *e);
+/* Listed entries whose publication day has come (publication 1) or whose last day has passed
+ * (publication 0) without the event yet. */
+int store_listing_to_sweep(store *db, int publication, const char *today, int limit, arena *a, store_listing **out,
+                           size_t *out_n, err *e);
+/* Note that the publication (1) or expiry (0) event was written; E_CONFLICT when it was already. */
+int store_listing_mark_swept(store *db, int64_t id, int publication, const char *at, err *e);
+
+/* One-time query-log codes; only the hash is stored. */
+typedef struct store_query_code {
+	int64_t id, issued_by;
+	const char *id_number, *code_hash, *reason, *issued_at, *issued_unit_id, *expires_at, *used_at;
+} store_query_code;
+int store_query_code_insert(store *db, const store_query_code *c, int64_t *out_id, err *e);
+/* E_NOTFOUND (field "code") when no code has this hash. */
+int store_query_code_find(store *db, const char *code_hash, arena *a, store_query_code *out, err *e);
+/* Mark used (once); E_CONFLICT when it was used already. */
+int store_query_code_use(store *db, int64_t id, const char *at, err *e);
+/* Wrong codes per ID number (0, 0 when none). */
+int store_query_code_failures(store *db, const char *id_number, int *out_failed, int64_t *out_locked_until, err *e);
+int store_query_code_failures_set(store *db, const char *id_number, int failed, int64_t locked_until, err *e);
+
 /* ---- enforcement counts for supervision (per court or police unit within an area) ---- */
 typedef struct store_enforce_count {
 	const char *unit_id;
@@ -421,6 +452,7 @@ int store_enforce_counts(store *db, const char *area_code, const char *today, ar
 typedef struct store_enforce_event {
 	int64_t matter_id;
 	const char *unit_id, *on, *event_type;
+	const char *manner; /* how a closing step ended it (NULL when not recorded) */
 } store_enforce_event;
 int store_enforce_events(store *db, const char *const *event_types, size_t n_types, const char *from, const char *to,
                          arena *a, store_enforce_event **out, size_t *out_n, err *e);
