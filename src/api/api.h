@@ -88,6 +88,7 @@ int api_listing_get(req *r);
 int api_listing_notice(req *r);
 int api_listing_remove(req *r);
 int api_query_log(req *r);
+int api_query_code_issue(req *r);
 int api_person_lookups(req *r);
 int api_enforce_workbench(req *r);
 int api_enforce_supervision(req *r);

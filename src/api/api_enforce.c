@@ -617,17 +617,34 @@ int api_listing_remove(req *r)
 /* ---- the query log ---- */
 int api_query_log(req *r)
 {
-	static const jfield fields[] = { { "name", J_STRING, 1, 300 },
-		                         { "id_number", J_STRING, 1, 32 },
+	static const jfield fields[] = { { "id_number", J_STRING, 1, 32 },
+		                         { "code", J_STRING, 1, 32 },
 		                         { NULL, 0, 0, 0 } };
 	enforce_settings s;
 	settings(&s);
 	json_t *v;
 	int rc = jsonin_check(r->json, fields, "", &r->e);
-	if (rc || (rc = enforce_query_log(r->db, &s, jsonin_str(r->json, "name"), jsonin_str(r->json, "id_number"),
+	if (rc || (rc = enforce_query_log(r->db, &s, jsonin_str(r->json, "id_number"), jsonin_str(r->json, "code"),
 	                                  r->a, &v, &r->e)))
 		return rc;
 	return req_reply_json(r, 200, v);
+}
+
+int api_query_code_issue(req *r)
+{
+	static const jfield fields[] = { { "id_number", J_STRING, 1, 32 },
+		                         { "name", J_STRING, 1, 300 },
+		                         { "reason", J_STRING, 1, 2000 },
+		                         { NULL, 0, 0, 0 } };
+	enforce_settings s;
+	settings(&s);
+	json_t *v;
+	int rc = jsonin_check(r->json, fields, "", &r->e);
+	if (rc || (rc = enforce_query_code_issue(r->db, r->who, &s, jsonin_str(r->json, "id_number"),
+	                                         jsonin_str(r->json, "name"), jsonin_str(r->json, "reason"), r->a, &v,
+	                                         &r->e)))
+		return rc;
+	return req_reply_json(r, 201, v);
 }
 
 int api_person_lookups(req *r)

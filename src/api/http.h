@@ -65,6 +65,7 @@ typedef struct req {
 	/* bookkeeping */
 	int64_t t_start_ns;
 	int too_large, failed_early;
+	int retry_after; /* seconds, sent as Retry-After with a 429 */
 } req;
 
 /* The query parameter name, or NULL. */

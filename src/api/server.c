@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,11 @@ static enum MHD_Result queue_buffer(req *r, int status, const char *type, const 
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
 	if (r->out_disposition)
 		MHD_add_response_header(resp, "Content-Disposition", r->out_disposition);
+	if (r->retry_after > 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	r->status = status;
@@ -406,6 +412,72 @@ static int consume(req *r, const char *data, size_t n)
 	return OK;
 }
 
+/* ---- the public routes' rate limit: a token bucket per client IPv4 address ----
+ * Each address may make public-burst requests at once, refilled at public-rate-per-minute. The table
+ * is fixed (no allocation per client): an address probes a few slots from its hash and, when all are
+ * taken, takes the one idle longest (a full bucket by then, unless the table is flooded). */
+#define RL_SLOTS 4096
+#define RL_PROBE 8
+static struct {
+	uint32_t ip;
+	int used;
+	double tokens;
+	int64_t t_ns;
+} rl[RL_SLOTS];
+static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* OK, or E_RATE with r->retry_after set. */
+static int rate_limit(req *r)
+{
+	if (g_cfg.public_rate_per_minute <= 0)
+		return OK;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr || ci->client_addr->sa_family != AF_INET)
+		return OK;
+	uint32_t ip = ((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr;
+	double rate = (double)g_cfg.public_rate_per_minute / 60e9, burst = (double)g_cfg.public_burst; /* per ns */
+	int64_t now = now_ns();
+	uint32_t h = (ip * 2654435761u) % RL_SLOTS;
+	int rc = OK;
+	pthread_mutex_lock(&rl_lock);
+	size_t slot = h, oldest = h;
+	long free_slot = -1;
+	int found = 0;
+	for (size_t k = 0; k < RL_PROBE; k++) {
+		size_t i = (h + k) % RL_SLOTS;
+		if (rl[i].used && rl[i].ip == ip) {
+			slot = i;
+			found = 1;
+			break;
+		}
+		if (!rl[i].used && free_slot < 0)
+			free_slot = (long)i;
+		else if (rl[i].used && rl[i].t_ns < rl[oldest].t_ns)
+			oldest = i;
+	}
+	if (!found) {
+		slot = free_slot >= 0 ? (size_t)free_slot : oldest;
+		rl[slot].used = 1;
+		rl[slot].ip = ip;
+		rl[slot].tokens = burst;
+		rl[slot].t_ns = now;
+	}
+	double t = rl[slot].tokens + (double)(now - rl[slot].t_ns) * rate;
+	rl[slot].tokens = t > burst ? burst : t;
+	rl[slot].t_ns = now;
+	if (rl[slot].tokens >= 1.0) {
+		rl[slot].tokens -= 1.0;
+	} else {
+		double wait_s = (1.0 - rl[slot].tokens) / rate / 1e9;
+		r->retry_after = (int)wait_s + 1;
+		rc = E_RATE;
+	}
+	pthread_mutex_unlock(&rl_lock);
+	if (rc)
+		return err_set(&r->e, E_RATE, NULL, "请求过于频繁，请 %d 秒后再试", r->retry_after);
+	return OK;
+}
+
 static const char *cookie_token(req *r)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "cb_session");
@@ -421,6 +493,8 @@ static int finish(req *r)
 			return err_set(&r->e, E_INVALID, NULL, "此接口不接受请求体");
 		return err_set(&r->e, E_TOOLARGE, NULL, "请求体过大");
 	}
+	if (r->route->perm == PERM_PUBLIC && (rc = rate_limit(r)))
+		return rc;
 	if ((rc = store_thread_get(g_db_path, &r->db, &r->e)))
 		return rc;
 	/* session */

@@ -27,6 +27,7 @@ static const struct {
 	[E_BUSY] = { "busy", 503 },
 	[E_INTERNAL] = { "internal", 500 },
 	[E_METHOD] = { "method_not_allowed", 405 },
+	[E_RATE] = { "rate_limited", 429 },
 };
 
 int err_set(err *e, int code, const char *field, const char *fmt, ...)

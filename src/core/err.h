@@ -28,6 +28,7 @@ enum {
 	E_BUSY,         /* try again later */
 	E_INTERNAL,     /* a bug: an invariant did not hold */
 	E_METHOD,       /* the path exists, but not with this HTTP method */
+	E_RATE,         /* too many requests from this client; retry later */
 	E__COUNT
 };
 

@@ -39,6 +39,8 @@ static const struct {
 	[PERM_RESTRICTION_CHECK] = { "restriction.check", ROLE_CLERK | ROLE_HANDLER | ROLE_REVIEWER | ROLE_SUPERVISOR,
 	                             AUTHZ_ROLE },
 	[PERM_PERSON_CHECK] = { "person.check", ROLE_HANDLER | ROLE_CLERK, AUTHZ_ROLE },
+	/* the counter staff of any unit that checks an identity document face to face */
+	[PERM_QUERY_CODE_ISSUE] = { "query_code.issue", ROLE_HANDLER | ROLE_CLERK, AUTHZ_ROLE },
 };
 
 const char *authz_perm_name(int perm)

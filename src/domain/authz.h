@@ -42,6 +42,7 @@ enum perm {
 	PERM_FUNDS_APPROVE,     /* second approval of disbursements */
 	PERM_RESTRICTION_CHECK, /* ask whether a person or company is restricted (other agencies) */
 	PERM_PERSON_CHECK,      /* a police officer checks a person met anywhere (police units only) */
+	PERM_QUERY_CODE_ISSUE,  /* give a person, identified in person, a one-time code for their query log */
 	PERM__COUNT
 };
 

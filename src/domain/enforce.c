@@ -4,8 +4,11 @@
  */
 #include "domain/enforce.h"
 
+#include "core/codec.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "crypto/hash.h"
+#include "domain/auth.h"
 #include "domain/assist.h"
 #include "domain/audit.h"
 #include "domain/calendar.h"
@@ -55,6 +58,7 @@ void enforce_settings_from_config(const config *cfg, enforce_settings *out)
 	out->funds_due_days = (int)cfg->funds_due_days;
 	out->debtor_grace_days = (int)cfg->debtor_grace_days;
 	out->query_log_delay_days = (int)cfg->query_log_delay_days;
+	out->query_code_days = (int)cfg->query_code_days;
 }
 
 const org_unit *enforce_top_unit(const char *unit_id)
@@ -207,16 +211,179 @@ static const char *case_number_of(store *db, int64_t matter_id, arena *a)
 	return nums[n - 1].number;
 }
 
-int enforce_query_log(store *db, const enforce_settings *s, const char *name, const char *id_number, arena *a,
+/* ---- query codes ---- */
+#define CODE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ" /* 32 symbols, no 0/O or 1/I */
+#define CODE_SYMBOLS 12                                   /* 60 bits */
+
+/* The code without separators, upper case; 0 when it is not CODE_SYMBOLS symbols of the alphabet. */
+static int code_normalize(const char *in, char out[CODE_SYMBOLS + 1])
+{
+	size_t n = 0;
+	for (const char *p = in; p && *p; p++) {
+		char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+		if (c == '-' || c == ' ')
+			continue;
+		if (n >= CODE_SYMBOLS || !strchr(CODE_ALPHABET, c) || !c)
+			return 0;
+		out[n++] = c;
+	}
+	out[n] = 0;
+	return n == CODE_SYMBOLS;
+}
+
+/* hex SHA-256 of "id_number:code": the only form stored */
+static int code_hash(const char *id_number, const char *code, char out[65])
+{
+	char buf[80];
+	uint8_t h[HASH_LEN];
+	int n = snprintf(buf, sizeof buf, "%s:%s", id_number, code);
+	if (n < 0 || (size_t)n >= sizeof buf || hash_digest(HASH_SHA256, buf, (size_t)n, h) != OK)
+		return E_INTERNAL;
+	codec_hex_encode(h, HASH_LEN, out);
+	out[64] = 0;
+	return OK;
+}
+
+int enforce_query_code_issue(store *db, const principal *who, const enforce_settings *s, const char *id_number,
+                             const char *name, const char *reason, arena *a, json_t **out, err *e)
+{
+	ident_person ip;
+	uint8_t rnd[CODE_SYMBOLS];
+	char code[CODE_SYMBOLS + 1], shown[CODE_SYMBOLS + 3], hash[65], now[32], expires[32], sid[24], masked[32];
+	int64_t id;
+	json_t *p = NULL;
+	int rc = ident_resident_id_check(id_number, "id_number", &ip, e);
+	if (rc)
+		return rc;
+	if (!name || util_utf8_len(name) < 2 || util_utf8_len(name) > 100)
+		return err_set(e, E_INVALID, "name", "请填写本人姓名（与身份证件一致）");
+	if (!reason || util_utf8_len(reason) < 2 || util_utf8_len(reason) > 500)
+		return err_set(e, E_INVALID, "reason", "请写明当面核验身份的情况（2 到 500 字，如“当面核验居民身份证原件”）");
+	if (util_random(rnd, sizeof rnd))
+		return err_set(e, E_INTERNAL, NULL, "random source failed");
+	for (size_t i = 0; i < CODE_SYMBOLS; i++)
+		code[i] = CODE_ALPHABET[rnd[i] & 31];
+	code[CODE_SYMBOLS] = 0;
+	snprintf(shown, sizeof shown, "%.4s-%.4s-%.4s", code, code + 4, code + 8);
+	if (code_hash(ip.id, code, hash))
+		return err_set(e, E_INTERNAL, NULL, "hash failed");
+	util_now_iso(now, sizeof now);
+	int64_t exp = util_now_sec() + (int64_t)s->query_code_days * 86400;
+	struct tm tm;
+	time_t t = (time_t)exp;
+	gmtime_r(&t, &tm);
+	strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+	store_query_code c = { .id_number = ip.id,
+		               .code_hash = hash,
+		               .reason = reason,
+		               .issued_at = now,
+		               .issued_by = who->user_id,
+		               .issued_unit_id = who->unit_id[0] ? who->unit_id : NULL,
+		               .expires_at = expires };
+	if ((rc = store_tx_begin(db, e)) || (rc = store_query_code_insert(db, &c, &id, e)))
+		goto done;
+	/* the event is the private record: the full number, never the code */
+	p = json_pack("{s:s,s:s,s:s,s:s}", "id_number", ip.id, "name", name, "reason", reason, "expires_at", expires);
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	if (!p) {
+		rc = nomem(e);
+		goto done;
+	}
+	if ((rc = audit_record(db, who, "query_code", sid, "query_code.issued", p, NULL, e)) ||
+	    (rc = store_tx_commit(db, e)))
+		goto done;
+	ident_mask_id(ip.id, masked, sizeof masked);
+	*out = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)id, "code", shown, "expires_at", expires,
+	                 "id_number", masked, "note", "查询码只显示这一次，仅可使用一次；请交本人妥善保管");
+	if (!*out)
+		rc = nomem(e);
+done:
+	if (store_in_tx(db))
+		store_tx_rollback(db);
+	json_decref(p);
+	(void)a;
+	return rc;
+}
+
+/* A wrong code: counted per ID number like a wrong password, with its event; returns the refusal. */
+static int code_refused(store *db, const char *id_number, int failed, const char *why, err *e)
+{
+	int64_t lock = failed + 1 >= AUTH_MAX_FAILURES ? util_now_sec() + AUTH_LOCK_SECONDS : 0;
+	char masked[32];
+	ident_mask_id(id_number, masked, sizeof masked);
+	json_t *p = json_pack("{s:s,s:i,s:s}", "id_number", id_number, "failed_count", failed + 1, "why", why);
+	if (!p)
+		return nomem(e);
+	if (lock)
+		json_object_set_new(p, "locked_until", json_integer(lock));
+	int rc = store_tx_begin(db, e);
+	if (rc == OK && (rc = store_query_code_failures_set(db, id_number, lock ? 0 : failed + 1, lock, e)) == OK &&
+	    (rc = audit_record(db, principal_system(), "query_log", masked,
+	                       lock ? "query_code.locked" : "query_code.failed", p, NULL, e)) == OK)
+		rc = store_tx_commit(db, e);
+	if (store_in_tx(db))
+		store_tx_rollback(db);
+	json_decref(p);
+	if (rc)
+		return rc;
+	log_event(LOG_WARN, "query_code_failed", "id_number=%s failed=%d locked=%d", masked, failed + 1, lock ? 1 : 0);
+	if (lock)
+		return err_set(e, E_LOCKED, "code", "连续 %d 次查询码错误，该证件号码的查询已锁定 15 分钟", AUTH_MAX_FAILURES);
+	return err_set(e, E_FORBIDDEN, "code", "%s", why);
+}
+
+int enforce_query_log(store *db, const enforce_settings *s, const char *id_number, const char *code, arena *a,
                       json_t **out, err *e)
 {
 	store_person_lookup *v;
+	store_query_code qc;
 	size_t n;
-	char until[32], today[11], cut[11];
-	if (!name || !*name || util_utf8_len(name) > 100)
-		return err_set(e, E_INVALID, "name", "请填写本人姓名");
+	char until[32], today[11], cut[11], norm[CODE_SYMBOLS + 1], hash[65], now[32], sid[24];
 	ident_person ip;
+	int failed;
+	int64_t locked_until;
 	int rc = ident_resident_id_check(id_number, "id_number", &ip, e);
+	if (rc)
+		return rc;
+	if (!code || !*code)
+		return err_set(e, E_INVALID, "code", "请填写查询码（本人持身份证件到法院或公安机关窗口申领）");
+	if ((rc = store_query_code_failures(db, ip.id, &failed, &locked_until, e)))
+		return rc;
+	if (locked_until > util_now_sec()) {
+		time_t t = (time_t)(locked_until + 8 * 3600);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		return err_set(e, E_LOCKED, "code", "查询码连续错误次数过多，该证件号码的查询已锁定，请于 %02d:%02d 后重试",
+		               tm.tm_hour, tm.tm_min);
+	}
+	if (locked_until)
+		failed = 0; /* the lock has run out: a fresh count */
+	if (!code_normalize(code, norm) || code_hash(ip.id, norm, hash))
+		return code_refused(db, ip.id, failed, "查询码不正确", e);
+	err fe = { 0 };
+	rc = store_query_code_find(db, hash, a, &qc, &fe);
+	if (rc == E_NOTFOUND)
+		return code_refused(db, ip.id, failed, "查询码不正确", e);
+	if (rc)
+		return err_set(e, rc, fe.field, "%s", fe.message);
+	util_now_iso(now, sizeof now);
+	if (qc.used_at)
+		return code_refused(db, ip.id, failed, "查询码已使用过，请重新申领", e);
+	if (strcmp(qc.expires_at, now) < 0)
+		return code_refused(db, ip.id, failed, "查询码已过期，请重新申领", e);
+	/* the code is used up with its event, and the count of wrong codes starts again */
+	json_t *p = json_pack("{s:s}", "id_number", ip.id);
+	snprintf(sid, sizeof sid, "%lld", (long long)qc.id);
+	if (!p)
+		return nomem(e);
+	rc = store_tx_begin(db, e);
+	if (rc == OK && (rc = store_query_code_use(db, qc.id, now, e)) == OK &&
+	    (!failed || (rc = store_query_code_failures_set(db, ip.id, 0, 0, e)) == OK) &&
+	    (rc = audit_record(db, principal_system(), "query_code", sid, "query_code.used", p, NULL, e)) == OK)
+		rc = store_tx_commit(db, e);
+	if (store_in_tx(db))
+		store_tx_rollback(db);
+	json_decref(p);
 	if (rc)
 		return rc;
 	legal_today(today);
@@ -225,14 +392,10 @@ int enforce_query_log(store *db, const enforce_settings *s, const char *name, co
 	snprintf(until, sizeof until, "%sT16:00:00.000Z", cut);
 	if ((rc = store_person_lookup_list(db, ip.id, NULL, 1000, a, &v, &n, e)))
 		return rc;
-	int name_ok = 0;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].name && !strcmp(v[i].name, name))
-			name_ok = 1;
 	json_t *arr = json_array();
 	if (!arr)
 		return nomem(e);
-	for (size_t i = 0; name_ok && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (strcmp(v[i].at, until) >= 0)
 			continue;
 		const org_unit *u = v[i].actor_unit_id ? org_unit_find(v[i].actor_unit_id) : NULL;

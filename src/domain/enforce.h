@@ -46,6 +46,7 @@ typedef struct enforce_settings {
 	int funds_due_days;             /* calendar days from arrival to disbursement */
 	int debtor_grace_days;          /* days from the notice to publication */
 	int query_log_delay_days;       /* days before a lookup shows in the person's query log */
+	int query_code_days;            /* days a one-time query-log code is valid */
 } enforce_settings;
 /* The defaults: 5 working days (detention the same day; data/time_limit_rules.csv assistance_request and
  * assistance_detention), 30 days for funds (funds_disbursement), 3 days grace, 30 days delay. */
@@ -90,10 +91,16 @@ int enforce_lookup_record(store *db, const principal *who, store_person_lookup *
  * changed fields: its trace. Never NULL unless out of memory. */
 json_t *enforce_trace_json(store *db, const char *entity_type, int64_t id, arena *a);
 
-/* The query log as the person sees it: lookups older than the delay, for the ID number, only when
- * name matches a name the lookups recorded (otherwise an empty list: nothing is revealed). Shows the
- * unit, purpose, matter's case number and basis, not the officer. */
-int enforce_query_log(store *db, const enforce_settings *s, const char *name, const char *id_number, arena *a,
+/* A one-time code for the query log, issued by an officer who has checked the person's identity
+ * document in person (reason says how): valid s->query_code_days, stored hashed, shown once. *out:
+ * {id, code, expires_at, id_number (masked)}. Writes query_code.issued. */
+int enforce_query_code_issue(store *db, const principal *who, const enforce_settings *s, const char *id_number,
+                             const char *name, const char *reason, arena *a, json_t **out, err *e);
+/* The query log as the person sees it, for the ID number and one of its codes (used up by this call):
+ * lookups older than the delay, with the unit, purpose, matter's case number and basis, not the
+ * officer. A wrong, used or expired code is E_FORBIDDEN (field "code") and counts like a wrong
+ * password: AUTH_MAX_FAILURES of them lock the ID number for AUTH_LOCK_SECONDS (E_LOCKED). */
+int enforce_query_log(store *db, const enforce_settings *s, const char *id_number, const char *code, arena *a,
                       json_t **out, err *e);
 /* Every lookup of an ID number, with the officer, for auditors. */
 int enforce_lookup_list(store *db, const char *id_number, arena *a, json_t **out, err *e);
