@@ -214,13 +214,22 @@ int api_assist_list(req *r)
 		                 .overdue_only = overdue && (!strcmp(overdue, "1") || !strcmp(overdue, "true")),
 		                 .limit = 50,
 		                 .offset = (int)((page - 1) * 50) };
-	if (!strcmp(mine->kind, "committee")) {
-		/* a committee sees its area and below */
-		q.area_code = area && *area ? area : mine->area_code;
-		if (!org_area_find(q.area_code))
-			return err_set(&r->e, E_INVALID, "area", "区划代码 %s 不存在", q.area_code);
-		if (!org_area_within(q.area_code, mine->area_code))
-			return refuse(r, "outside_area", "area", "只能查看本辖区及下级");
+	if (area && *area) {
+		/* the requests of the units below: a committee's area, or a higher police unit (court) the
+		 * requests its counties' police units received (courts sent); authz_decide says who may */
+		if (!org_area_find(area))
+			return err_set(&r->e, E_INVALID, "area", "区划代码 %s 不存在", area);
+		authz_scope sc = { .within_area = area, .within_kind = mine->kind };
+		if ((rc = api_authorize(r, &sc)))
+			return rc;
+		if (!strcmp(mine->kind, "police"))
+			q.police_area_code = area;
+		else if (!strcmp(mine->kind, "court"))
+			q.court_area_code = area;
+		else
+			q.area_code = area;
+	} else if (!strcmp(mine->kind, "committee")) {
+		q.area_code = mine->area_code; /* a committee sees its area and below */
 	} else if (box && !strcmp(box, "inbox")) {
 		q.police_unit_id = r->who->unit_id;
 	} else if (box && !strcmp(box, "outbox")) {

@@ -377,6 +377,7 @@ int api_ledger_bank_import(req *r)
 		                         { "court_unit_id", J_STRING, 0, 95 },
 		                         { "csv", J_STRING, 1, 4 << 20 },
 		                         { "window_days", J_INT, 0, 0 },
+		                         { "book_unidentified", J_BOOL, 0, 0 },
 		                         { NULL, 0, 0, 0 } };
 	const char *court;
 	int rc = jsonin_check(r->json, fields, "", &r->e);
@@ -386,8 +387,12 @@ int api_ledger_bank_import(req *r)
 	int64_t w = jsonin_int(r->json, "window_days", 3);
 	json_t *v;
 	int replayed;
-	if ((rc = ledger_bank_import(r->db, r->who, jsonin_str(r->json, "idempotency_key"), court,
-	                             jsonin_str(r->json, "csv"), w < 0 || w > 30 ? -1 : (int)w, &v, &replayed, &r->e)))
+	enforce_settings s;
+	enforce_settings_from_config(api_config(), &s);
+	if ((rc = ledger_bank_import(r->db, r->who, &s, jsonin_str(r->json, "idempotency_key"), court,
+	                             jsonin_str(r->json, "csv"), w < 0 || w > 30 ? -1 : (int)w,
+	                             json_is_true(json_object_get(r->json, "book_unidentified")), &v, &replayed,
+	                             &r->e)))
 		return rc;
 	return reply_posted(r, v, replayed);
 }

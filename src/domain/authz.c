@@ -124,6 +124,15 @@ int authz_decide(const principal *who, int perm, const authz_scope *scope, err *
 			return OK;
 		return deny(who, perm, E_FORBIDDEN, "not_holder", e);
 	case AUTHZ_READ:
+		if (scope->within_area) {
+			/* mirrors authz_unit_visible for every unit of a kind in an area at once */
+			const org_unit *mine = org_unit_find(who->unit_id);
+			if (mine && org_area_within(scope->within_area, mine->area_code) &&
+			    (!strcmp(mine->kind, "committee") ||
+			     (scope->within_kind && !strcmp(mine->kind, scope->within_kind))))
+				return OK;
+			return deny(who, perm, E_FORBIDDEN, "outside_area", e);
+		}
 		if (scope->holder_unit_id && authz_unit_visible(who, scope->holder_unit_id))
 			return OK;
 		for (size_t i = 0; i < scope->n_units; i++)

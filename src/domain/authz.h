@@ -54,6 +54,9 @@ typedef struct authz_scope {
 	const char *const *unit_ids; /* every unit that holds or has held it (AUTHZ_READ) */
 	size_t n_units;
 	const char *area_code; /* its area (AUTHZ_AREA) */
+	/* AUTHZ_READ of a list: the objects of the units of kind within_kind in the area within_area (a
+	 * higher unit reads those of its own kind below it, a committee those of every kind) */
+	const char *within_area, *within_kind;
 } authz_scope;
 
 /* Decide. who NULL = anonymous. scope NULL = the route-level check (role only; an object check

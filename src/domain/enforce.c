@@ -832,6 +832,41 @@ done:
 	return rc;
 }
 
+/* ---- event labels (a matter's history shows them) ---- */
+static const struct {
+	const char *type, *label;
+} event_labels[] = {
+	{ "assist.requested", "发出协查请求" },
+	{ "assist.answered", "公安机关答复协查" },
+	{ "control.issued", "发出强制措施决定" },
+	{ "control.revoked", "解除强制措施" },
+	{ "control.expired", "强制措施期限届满" },
+	{ "debtor.listed", "纳入失信被执行人名单" },
+	{ "debtor.notified", "告知被执行人纳入失信名单" },
+	{ "debtor.published", "失信信息公布" },
+	{ "debtor.expired", "失信名单纳入期限届满" },
+	{ "debtor.removed", "删除失信信息" },
+	{ "ledger.account_opened", "开立案款账户" },
+	{ "ledger.account_updated", "变更申请执行标的额" },
+	{ "ledger.received", "案款到账" },
+	{ "ledger.received_unidentified", "不明款到账" },
+	{ "ledger.matched", "不明款认领入案" },
+	{ "ledger.disbursement_requested", "申请发放案款" },
+	{ "ledger.disbursement_posted", "案款发放（已审批）" },
+	{ "ledger.disbursement_refused", "案款发放未获批准" },
+	{ "query_code.issued", "发放查询码" },
+	{ "query_code.used", "使用查询码" },
+	{ "person.looked_up", "查询个人信息" },
+};
+
+const char *enforce_event_label(const char *event_type)
+{
+	for (size_t i = 0; event_type && i < sizeof event_labels / sizeof event_labels[0]; i++)
+		if (!strcmp(event_labels[i].type, event_type))
+			return event_labels[i].label;
+	return NULL;
+}
+
 /* ---- the conditions of closing steps ---- */
 enum { PRE_MONTHS_FROM_FILING, PRE_CONSUMPTION_ORDER, PRE_ASSIST_ANSWERED };
 

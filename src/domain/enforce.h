@@ -116,6 +116,10 @@ int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out
 int enforce_metrics(store *db, const char *area_code, const char *court_unit_id, const char *from, const char *to,
                     arena *a, json_t **out, err *e);
 
+/* The zh-CN label of an enforcement event type (assist.*, control.*, debtor.*, ledger.*,
+ * query_code.*), or NULL when it is not one. */
+const char *enforce_event_label(const char *event_type);
+
 /* The conditions of a closing step (flow_step.precondition; "no_assets": 法〔2016〕373号 art. 1, not
  * before three months from filing, a consumption-restriction order issued in the matter, at least one
  * assistance item answered), checked as of today in the caller's transaction. OK, or E_CONFLICT with

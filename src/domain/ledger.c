@@ -1153,8 +1153,69 @@ static int parse_statement(const char *csv, arena *a, bank_line **out, size_t *o
 	return OK;
 }
 
-int ledger_bank_import(store *db, const principal *who, const char *key, const char *court_unit_id, const char *csv,
-                       int window_days, json_t **out, int *out_replayed, err *e)
+/* Book an unmatched credit line as an unidentified receipt (in the caller's transaction), once per
+ * court and bank reference: *out_rid the new receipt, or *out_earlier the one an earlier import booked. */
+static int book_line(store *db, const principal *who, const enforce_settings *s, const char *court,
+                     const bank_line *l, arena *a, int64_t *out_rid, int64_t *out_earlier, err *e)
+{
+	*out_rid = *out_earlier = 0;
+	const char *key = arena_printf(a, "bank:%s:%s", court, l->reference);
+	if (!key)
+		return nomem(e);
+	int rc = store_ledger_receipt_by_key(db, key, out_earlier, e);
+	if (rc || *out_earlier)
+		return rc;
+	char due[11], now[32];
+	cal_date d;
+	due_result dr;
+	due_spec spec = { .days = s->funds_due_days };
+	cal_date_parse(l->on, NULL, &d, NULL);
+	if ((rc = legal_due(d, &spec, &dr, e)))
+		return rc;
+	legal_format(dr.due, due);
+	store_ledger_account bank, unid;
+	int64_t pid, rid;
+	if ((rc = account(db, court, "bank", 0, a, &bank, e)) ||
+	    (rc = account(db, court, "unidentified", 0, a, &unid, e)))
+		return rc;
+	leg legs[2] = { { bank.id, l->amount, 0 }, { unid.id, 0, l->amount } };
+	if ((rc = post(db, who, court, "receipt", key, 0, l->amount, l->on, l->reference, legs, 2, &pid, e)))
+		return rc;
+	util_now_iso(now, sizeof now);
+	store_ledger_receipt r = { .court_unit_id = court,
+		                   .source = "bank_deduction",
+		                   .amount = l->amount,
+		                   .payer = l->payer,
+		                   .reference = l->reference,
+		                   .received_on = l->on,
+		                   .due_on = due,
+		                   .posting_id = pid,
+		                   .created_at = now };
+	json_t *p = json_object();
+	if (!p)
+		return nomem(e);
+	if ((rc = store_ledger_receipt_insert(db, &r, &rid, e)) == OK) {
+		if (audit_change_str(p, "source", NULL, r.source) || enforce_change_int(p, "amount", NULL, l->amount) ||
+		    audit_change_str(p, "received_on", NULL, l->on) || audit_change_str(p, "due_on", NULL, due) ||
+		    (l->payer[0] && audit_change_str(p, "payer", NULL, l->payer)) ||
+		    audit_change_str(p, "reference", NULL, l->reference) ||
+		    json_object_set_new(p, "posting_id", json_integer(pid)) ||
+		    json_object_set_new(p, "idempotency_key", json_string(key)) ||
+		    json_object_set_new(p, "court_unit_id", json_string(court)) ||
+		    json_object_set_new(p, "bank_statement_line", json_integer(l->line_no)))
+			rc = nomem(e);
+		else
+			rc = record(db, who, "ledger_receipt", rid, "ledger.received_unidentified", p, e);
+	}
+	json_decref(p);
+	if (rc == OK)
+		*out_rid = rid;
+	return rc;
+}
+
+int ledger_bank_import(store *db, const principal *who, const enforce_settings *s, const char *key,
+                       const char *court_unit_id, const char *csv, int window_days, int book_unidentified,
+                       json_t **out, int *out_replayed, err *e)
 {
 	int rc = ledger_key_check(key, e);
 	if (rc)
@@ -1180,7 +1241,8 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 	hash_digest(HASH_SHA256, csv, strlen(csv), h);
 	codec_hex_encode(h, HASH_LEN, csv_hash);
 	csv_hash[64] = 0;
-	req = json_pack("{s:s,s:i,s:s}", "court_unit_id", c->id, "window_days", window_days, "csv_sha256", csv_hash);
+	req = json_pack("{s:s,s:i,s:s,s:b}", "court_unit_id", c->id, "window_days", window_days, "csv_sha256", csv_hash,
+	                "book_unidentified", book_unidentified);
 	p = json_object();
 	if (!req || !p) {
 		rc = nomem(e);
@@ -1297,9 +1359,14 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 		rc = nomem(e);
 		goto done;
 	}
-	int64_t n_matched = 0;
+	int64_t n_matched = 0, n_booked = 0;
 	for (size_t i = 0; i < nl; i++) {
 		bank_line *l = &lines[i];
+		int64_t booked = 0, earlier = 0;
+		if (book_unidentified && l->amount > 0 && !l->receipt_id && !l->mismatch_receipt_id && l->reference[0] &&
+		    (rc = book_line(db, who, s, c->id, l, a, &booked, &earlier, e)))
+			goto done;
+		n_booked += booked != 0;
 		store_ledger_bank_line bl = { .import_id = import_id,
 			                      .line_no = l->line_no,
 			                      .on_date = l->on,
@@ -1312,7 +1379,8 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 		int64_t line_id;
 		if ((rc = store_ledger_bank_line_insert(db, &bl, &line_id, e)))
 			goto done;
-		if (l->receipt_id && (rc = store_ledger_receipt_set_bank_line(db, l->receipt_id, line_id, e)))
+		if ((l->receipt_id || booked) &&
+		    (rc = store_ledger_receipt_set_bank_line(db, l->receipt_id ? l->receipt_id : booked, line_id, e)))
 			goto done;
 		if (l->disbursement_id &&
 		    (rc = store_ledger_disbursement_set_bank_line(db, l->disbursement_id, line_id, e)))
@@ -1340,10 +1408,18 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 			json_object_set_new(lj, "difference", json_integer(l->amount - ledger_amount));
 			json_array_append_new(mismatches, lj);
 		} else {
-			json_object_set_new(lj, "reason",
-			                    json_string(l->amount > 0
-			                                        ? "账上没有对应的到账记录（可能是不明款，请登记后认领）"
-			                                        : "账上没有对应的已发放记录"));
+			/* still a difference between the statement and the ledger as it stood: listed, with the
+			 * unidentified receipt it became */
+			const char *why = l->amount < 0 ? "账上没有对应的已发放记录"
+			                  : booked      ? "账上没有对应的到账记录，已登记为不明款，请认领"
+			                  : earlier     ? "同一流水号此前已登记为不明款，本次未重复登记"
+			                  : book_unidentified && !l->reference[0]
+			                          ? "账上没有对应的到账记录；该行没有流水号，未自动登记，请手工登记"
+			                          : "账上没有对应的到账记录（可能是不明款，请登记后认领）";
+			json_object_set_new(lj, "reason", json_string(why));
+			if (booked || earlier)
+				json_object_set_new(lj, "unidentified_receipt_id", json_integer(booked ? booked : earlier));
+			json_object_set_new(lj, "booked", json_boolean(booked != 0));
 			json_array_append_new(un_lines, lj);
 		}
 	}
@@ -1373,6 +1449,8 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 	json_object_set_new(report, "n_lines", json_integer((json_int_t)nl));
 	json_object_set_new(report, "n_matched", json_integer(n_matched));
 	json_object_set_new(report, "n_differences", json_integer((json_int_t)n_diff));
+	json_object_set_new(report, "book_unidentified", json_boolean(book_unidentified));
+	json_object_set_new(report, "n_booked_unidentified", json_integer(n_booked));
 	json_object_set_new(report, "imported_at", json_string(now));
 	char *text = json_dumps(report, JSON_COMPACT);
 	if (!text) {
@@ -1388,6 +1466,7 @@ int ledger_bank_import(store *db, const principal *who, const char *key, const c
 	    json_object_set_new(p, "n_lines", json_integer((json_int_t)nl)) ||
 	    json_object_set_new(p, "n_matched", json_integer(n_matched)) ||
 	    json_object_set_new(p, "n_differences", json_integer((json_int_t)n_diff)) ||
+	    json_object_set_new(p, "n_booked_unidentified", json_integer(n_booked)) ||
 	    json_object_set_new(p, "idempotency_key", json_string(key))) {
 		rc = nomem(e);
 		goto done;

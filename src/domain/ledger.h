@@ -88,9 +88,14 @@ int ledger_reconcile(store *db, const principal *who, const char *court_unit_id,
 
 /* Import a bank statement (CSV "date,amount,reference,payer"; amount in yuan, negative = paid out) and
  * match its lines to receipts (by reference, else exact amount within window_days of the date) and
- * posted disbursements (exact amount and date window); report every difference both ways. */
-int ledger_bank_import(store *db, const principal *who, const char *key, const char *court_unit_id, const char *csv,
-                       int window_days, json_t **out, int *out_replayed, err *e);
+ * posted disbursements (exact amount and date window); report every difference both ways. With
+ * book_unidentified, each credit line that matches nothing and has a bank reference is booked in the
+ * same transaction as an unidentified receipt (不明款, due by s->funds_due_days) under the posting key
+ * "bank:<court>:<reference>", so a statement imported twice books nothing twice; the line stays in
+ * the report's differences with the receipt it became. */
+int ledger_bank_import(store *db, const principal *who, const enforce_settings *s, const char *key,
+                       const char *court_unit_id, const char *csv, int window_days, int book_unidentified,
+                       json_t **out, int *out_replayed, err *e);
 
 /* The matter's amount applied for and received (fen; applied -1 when not set). */
 int ledger_matter_performance(store *db, int64_t matter_id, int64_t *out_applied, int64_t *out_received, err *e);

@@ -1342,13 +1342,44 @@ done:
 }
 
 /* ---- history ---- */
+static const struct {
+	const char *type, *label;
+} history_labels[] = {
+	{ "matter.filed", "立案" },
+	{ "transfer.sent", "移送" },
+	{ "transfer.accepted", "签收" },
+	{ "transfer.returned", "退回移送" },
+	{ "transfer.withdrawn", "撤回移送" },
+	{ "dossier.file_added", "上传卷宗文件" },
+	{ "extension.requested", "申请延长期限" },
+	{ "extension.approved", "批准延长期限" },
+	{ "extension.refused", "不批准延长期限" },
+	{ "matter.suspended", "中止计算期限" },
+	{ "matter.resumed", "恢复计算期限" },
+	{ "matter.tagged", "设置标识" },
+	{ "matter.untagged", "取消标识" },
+};
+
+/* The zh-CN label of a history event: the table above, a step of the flow table (matter.<action>),
+ * or an enforcement event; the type itself otherwise. */
+static const char *history_label(const char *type)
+{
+	for (size_t i = 0; i < sizeof history_labels / sizeof history_labels[0]; i++)
+		if (!strcmp(history_labels[i].type, type))
+			return history_labels[i].label;
+	if (!strncmp(type, "matter.", 7))
+		for (size_t i = 0; i < flow_n_steps; i++)
+			if (!strcmp(flow_steps[i].action, type + 7))
+				return flow_steps[i].label;
+	const char *l = enforce_event_label(type);
+	return l ? l : type;
+}
+
 int matter_history(store *db, int64_t id, const char *as_of, arena *a, json_t **out, err *e)
 {
 	store_event *ev;
 	size_t n;
-	char sid[24];
-	snprintf(sid, sizeof sid, "%lld", (long long)id);
-	int rc = store_event_list_entity(db, "matter", sid, 0, 100000, a, &ev, &n, e);
+	int rc = store_event_list_matter(db, id, a, &ev, &n, e);
 	if (rc)
 		return rc;
 	if (n == 0)
@@ -1367,7 +1398,9 @@ int matter_history(store *db, int64_t id, const char *as_of, arena *a, json_t **
 		json_t *changes = payload ? json_object_get(payload, "changes") : NULL;
 		const char *k;
 		json_t *c;
-		json_object_foreach(changes, k, c) json_object_set(state, k, json_object_get(c, "new"));
+		/* the state is the matter's own; enforcement objects' changes are theirs */
+		if (!strcmp(ev[i].entity_type, "matter"))
+			json_object_foreach(changes, k, c) json_object_set(state, k, json_object_get(c, "new"));
 		/* who: the user's display name (a user never deleted; 0 is the system) */
 		const char *user_name = NULL;
 		store_user su;
@@ -1378,9 +1411,11 @@ int matter_history(store *db, int64_t id, const char *as_of, arena *a, json_t **
 		codec_hex_encode(ev[i].leaf_hash, 32, leaf);
 		leaf[64] = 0;
 		json_array_append_new(events,
-		                      json_pack("{s:I,s:I,s:s,s:s,s:s,s:{s:I,s:s?,s:s?,s:s?},s:o}", "seq",
+		                      json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:I,s:s?,s:s?,s:s?},s:o}", "seq",
 		                                (json_int_t)ev[i].seq, "log_index", (json_int_t)(ev[i].seq - 1),
-		                                "leaf_hash", leaf, "at", ev[i].at, "type", ev[i].event_type, "actor",
+		                                "leaf_hash", leaf, "at", ev[i].at, "type", ev[i].event_type, "label",
+		                                history_label(ev[i].event_type), "entity_type", ev[i].entity_type,
+		                                "entity_id", ev[i].entity_id, "actor",
 		                                "user_id", (json_int_t)ev[i].actor_user_id, "user_name", user_name,
 		                                "unit_id", ev[i].actor_unit_id, "unit_name", u ? u->name : NULL,
 		                                "payload", payload ? payload : json_object()));

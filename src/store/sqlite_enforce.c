@@ -262,7 +262,10 @@ int store_assist_request_list(store *db, const store_assist_query *q, arena *a, 
 	                                                          "?4") " OR " IN_AREA("r.court_area_code",
 	                                                                               "r.court_league_code",
 	                                                                               "?4") ")"
-	                                                                                     " AND (?5=0 OR "
+	                                                                                     " AND " IN_AREA(
+	                                                                                             "r.police_area_code",
+	                                                                                             "r.police_league_code",
+	                                                                                             "?11") " AND " IN_AREA("r.court_area_code", "r.court_league_code", "?12") " AND (?5=0 OR "
 	                                                                                     "r.matter_id=?5) AND (?6 "
 	                                                                                     "IS NULL OR r.status=?6)"
 	                                                                                     " AND (?10=0 OR EXISTS "
@@ -290,6 +293,8 @@ int store_assist_request_list(store *db, const store_assist_query *q, arena *a, 
 	sqlite3_bind_int(st, 8, q->offset);
 	sq_bind_text(st, 9, q->today ? q->today : "0000-00-00");
 	sqlite3_bind_int(st, 10, q->overdue_only);
+	sq_bind_text(st, 11, q->police_area_code);
+	sq_bind_text(st, 12, q->court_area_code);
 	return sq_rows(db, st, a, sizeof **out, limit, request_row, (void **)out, out_n, 18, out_total, e);
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int store_event_append(store *db, store_event *ev, int64_t *out_seq, err *e)
@@ -125,6 +126,29 @@ int store_event_get(store *db, int64_t seq, arena *a, store_event *out, err *e)
 static int collect(store *db, sqlite3_stmt *st, arena *a, store_event **out, size_t *out_n, err *e)
 {
 	return sq_rows(db, st, a, sizeof **out, 0, row, (void **)out, out_n, -1, NULL, e);
+}
+
+int store_event_list_matter(store *db, int64_t matter_id, arena *a, store_event **out, size_t *out_n, err *e)
+{
+	/* each arm reads the events_entity index for its objects' ids */
+#define ARM(type, table) \
+	" UNION ALL SELECT " EVENT_COLS " FROM events WHERE entity_type='" type "' AND entity_id IN" \
+	" (SELECT CAST(id AS TEXT) FROM " table " WHERE matter_id=?2)"
+	static const char sql[] = "SELECT * FROM (SELECT " EVENT_COLS " FROM events WHERE entity_type='matter' AND "
+	                          "entity_id=?1" ARM("assist_request", "assist_requests") ARM(
+	                                  "control_order", "control_orders") ARM("debtor_listing", "debtor_listings")
+	                                  ARM("ledger_account", "ledger_accounts") ARM("ledger_receipt", "ledger_receipts")
+	                                          ARM("ledger_disbursement", "ledger_disbursements") ") ORDER BY seq";
+#undef ARM
+	char sid[24];
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	snprintf(sid, sizeof sid, "%lld", (long long)matter_id);
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, matter_id);
+	return collect(db, st, a, out, out_n, e);
 }
 
 int store_event_list_entity(store *db, const char *entity_type, const char *entity_id, int64_t after_seq, int limit,

@@ -493,6 +493,25 @@ int store_ledger_receipt_set_bank_line(store *db, int64_t id, int64_t line_id, e
 	return change_one(db, st, "receipt bank line", "该到账已与银行流水对应", e);
 }
 
+int store_ledger_receipt_by_key(store *db, const char *key, int64_t *out_id, err *e)
+{
+	static const char sql[] = "SELECT r.id FROM ledger_postings p JOIN ledger_receipts r ON r.posting_id=p.id"
+	                          " WHERE p.idempotency_key=?";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sq_bind_text(st, 1, key);
+	*out_id = 0;
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		*out_id = sqlite3_column_int64(st, 0);
+	else if (s != SQLITE_DONE)
+		return sq_fail(db, e, "receipt by key");
+	sqlite3_reset(st);
+	return OK;
+}
+
 /* ---- disbursements ---- */
 #define DISB_COLS                                                                                              \
 	"id,court_unit_id,matter_id,kind,amount,payee_name,payee_account,payee_bank,note,status,requested_by," \

@@ -84,6 +84,9 @@ int store_event_append(store *db, store_event *ev, int64_t *out_seq, err *e);
 int store_event_count(store *db, int64_t *out_n, err *e);
 int store_event_get(store *db, int64_t seq, arena *a, store_event *out, err *e);
 /* Events of one entity, oldest first (at most limit, from after_seq). */
+/* A matter's history: its own events and those of the enforcement objects of the matter (assistance
+ * requests, control orders, listings, its ledger accounts, receipts and disbursements), by seq. */
+int store_event_list_matter(store *db, int64_t matter_id, arena *a, store_event **out, size_t *out_n, err *e);
 int store_event_list_entity(store *db, const char *entity_type, const char *entity_id, int64_t after_seq, int limit,
                             arena *a, store_event **out, size_t *out_n, err *e);
 /* Events with seq in [first, last], oldest first. */
@@ -341,6 +344,7 @@ typedef struct store_assist_query {
 	const char *unit_id;                        /* requests sent or received by this unit or its sub-units */
 	const char *police_unit_id, *court_unit_id; /* exact, with sub-units */
 	const char *area_code; /* police or court area within (league or county code; 150000 = all) */
+	const char *police_area_code, *court_area_code; /* that side's unit within the area */
 	int64_t matter_id;
 	const char *status; /* open | answered */
 	const char *today;  /* for n_overdue and overdue_only */
@@ -529,6 +533,8 @@ int store_ledger_receipt_held(store *db, int64_t matter_id, int limit, arena *a,
 int store_ledger_receipt_match(store *db, int64_t id, int64_t matter_id, int64_t posting_id, const char *on, err *e);
 int store_ledger_receipt_add_disbursed(store *db, int64_t id, int64_t amount, err *e);
 int store_ledger_receipt_set_bank_line(store *db, int64_t id, int64_t line_id, err *e);
+/* The receipt posted under an idempotency key (0 when none). */
+int store_ledger_receipt_by_key(store *db, const char *key, int64_t *out_id, err *e);
 
 typedef struct store_ledger_disbursement {
 	int64_t id, matter_id, amount, requested_by, decided_by, posting_id, bank_line_id; /* 0 = none */

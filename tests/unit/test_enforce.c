@@ -536,11 +536,11 @@ static void bank_import_matches_and_lists_every_difference(void **state)
 	         "%s,998.00,REF-C,被执行人\n"  /* the reference matches, the amount does not */
 	         "%s,42.00,,无名氏\n",         /* not in the ledger */
 	         d1, d1, d2, today);
-	assert_int_equal(ledger_bank_import(F.db, &f, "bank-import-1", court, "date,amount\n2026-01-01,1.234\n", 3,
+	assert_int_equal(ledger_bank_import(F.db, &f, &S, "bank-import-1", court, "date,amount\n2026-01-01,1.234\n", 3, 0,
 	                                    &out, &replayed, &e),
 	                 E_INVALID);
 	assert_non_null(strstr(e.message, "第2行"));
-	if (ledger_bank_import(F.db, &f, "bank-import-1", court, csv, 3, &out, &replayed, &e) != OK)
+	if (ledger_bank_import(F.db, &f, &S, "bank-import-1", court, csv, 3, 0, &out, &replayed, &e) != OK)
 		fail_msg("%s", e.message);
 	assert_int_equal(json_integer_value(json_object_get(out, "n_matched")), 2);
 	assert_int_equal(json_array_size(json_object_get(out, "amount_mismatches")), 1);
