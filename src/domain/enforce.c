@@ -876,15 +876,13 @@ enum { PRE_MONTHS_FROM_FILING, PRE_CONSUMPTION_ORDER, PRE_ASSIST_ANSWERED };
 static const struct {
 	const char *set;
 	int check, n;
-	const char *field, *basis, *needed;
+	const char *field, *item, *missing;
 } preconditions[] = {
-	{ "no_assets", PRE_MONTHS_FROM_FILING, 3, "filed_on", "法〔2016〕373号第一条第（四）项",
-	  "自执行立案之日起已满三个月" },
-	{ "no_assets", PRE_CONSUMPTION_ORDER, 1, "control_orders", "法〔2016〕373号第一条第（二）项",
-	  "已向被执行人发出限制消费令" },
-	{ "no_assets", PRE_ASSIST_ANSWERED, 1, "assistance_requests", "法〔2016〕373号第一条第（三）项",
-	  "已进行财产调查（至少一项协查已答复）" },
+	{ "no_assets", PRE_MONTHS_FROM_FILING, 3, "filed_on", "第四项", "自立案之日起未满三个月" },
+	{ "no_assets", PRE_CONSUMPTION_ORDER, 1, "control_orders", "第二项", "未发出限制消费令" },
+	{ "no_assets", PRE_ASSIST_ANSWERED, 1, "assistance_requests", "第三项", "没有已答复的协查（财产调查）" },
 };
+#define PRECONDITION_BASIS "法〔2016〕373号第一条"
 
 int enforce_close_check(store *db, int64_t matter_id, const char *precondition, const char *today, arena *a, err *e)
 {
@@ -920,12 +918,12 @@ int enforce_close_check(store *db, int64_t matter_id, const char *precondition, 
 		if (!first)
 			first = preconditions[i].field;
 		if (o < sizeof msg)
-			o += (size_t)snprintf(msg + o, sizeof msg - o, "%s尚未%s%s（%s）", o ? "；" : "",
-			                      preconditions[i].needed, detail, preconditions[i].basis);
+			o += (size_t)snprintf(msg + o, sizeof msg - o, "%s%s%s，%s", o ? "；" : "", preconditions[i].missing,
+			                      detail, preconditions[i].item);
 	}
 	if (!first)
 		return OK;
-	return err_set(e, E_CONFLICT, first, "不符合终结本次执行的条件：%s", msg);
+	return err_set(e, E_CONFLICT, first, "不符合终结本次执行的条件（" PRECONDITION_BASIS "）：%s", msg);
 }
 
 /* ---- the sweep ---- */

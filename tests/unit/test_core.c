@@ -668,6 +668,7 @@ static void err_http_status_maps_every_code(void **state)
 		{ E_BUSY, 503, "busy" },
 		{ E_INTERNAL, 500, "internal" },
 		{ E_METHOD, 405, "method_not_allowed" },
+		{ E_RATE, 429, "rate_limited" },
 	};
 	size_t n = sizeof cases / sizeof cases[0];
 	assert_int_equal(n, E__COUNT); /* a new code needs a row here (and a status in err.c) */
