@@ -247,6 +247,15 @@ const FIXTURES = {
 		request: () => ({ method: 'GET', path: `/api/v1/assistance-requests?matter_id=${pools.enf.id}` }),
 		ok: 200,
 		visible: (json) => json.requests.some((x) => x.id === pools.assist),
+		variants: {
+			/* a league police bureau lists the requests its counties' police received (authz_decide,
+			 * within_area); another organ of the league and another league's police may not */
+			'league police, the area below': {
+				right: 'xlgl.police.handler', wrongRole: 'xlgl.police.admin', sameArea: 'xlgl.procuratorate.handler', other: 'hhht.police.handler', sameAreaReads: false,
+				request: () => ({ method: 'GET', path: '/api/v1/assistance-requests?area=152529' }),
+				ok: 200,
+			},
+		},
 	},
 	'GET /api/v1/assistance-requests/{id}': {
 		...courtReaders,
@@ -333,7 +342,12 @@ const FIXTURES = {
 		request: () => ({ method: 'POST', path: `/api/v1/debtor-list/listings/${take('remove')}/remove`, json: { reason: 'revoked', note: '矩阵测试：不应纳入' } }),
 		ok: 200,
 	},
-	'POST /api/v1/query-log': { ...anyUser, request: () => ({ method: 'POST', path: '/api/v1/query-log', json: { name: '矩阵', id_number: pools.enf.idNumber } }), ok: 200 },
+	'POST /api/v1/query-log': { ...anyUser, request: () => ({ method: 'POST', path: '/api/v1/query-log', json: { id_number: pools.enf.idNumber, code: take('queryCode') } }), ok: 200 },
+	'POST /api/v1/query-log/codes': {
+		right: 'zxbq.court.clerk', wrongRole: 'zxbq.court.admin', sameArea: 'zxbq.police.clerk', other: 'hhht.police.clerk',
+		request: () => ({ method: 'POST', path: '/api/v1/query-log/codes', json: { id_number: pools.enf.idNumber, name: '矩阵', reason: '当面核验居民身份证原件' } }),
+		ok: 201,
+	},
 	'GET /api/v1/person-lookups': {
 		right: 'zxbq.auditor', wrongRole: 'zxbq.committee', sameArea: 'zxbq.police.auditor', other: 'hmq.auditor',
 		request: () => ({ method: 'GET', path: `/api/v1/person-lookups?id_number=${pools.enf.idNumber}` }),
@@ -446,6 +460,7 @@ before(async () => {
 		['hmq.auditor', '150103.committee', ['auditor']],
 		['zxbq.court.admin', '152529.court', ['admin']],
 		['zxbq.procuratorate.fund', '152529.procuratorate', ['fund_officer']],
+		['xlgl.police.admin', '152500.police', ['admin']],
 	]) {
 		const u = await srv.post('/api/v1/users', { username, display_name: '矩阵测试', unit_id, roles, password: DEMO_PASSWORD }, { token: nmg.token });
 		assert.equal(u.status, 201, u.text);
@@ -540,6 +555,7 @@ async function buildEnforcePools() {
 	}, C, 201)).id;
 	pools.order = await order();
 	pools.revoke = await many(5, order);
+	pools.queryCode = await many(5, async () => (await call('POST', '/api/v1/query-log/codes', { id_number: pools.enf.idNumber, name: '矩阵', reason: '当面核验居民身份证原件' }, C, 201)).code);
 	pools.listMatter = await many(5, matter);
 	const listing = async () => {
 		const m = await matter();
@@ -680,10 +696,16 @@ test('every fixture belongs to a route of the table (remove fixtures of removed 
 	assert.deepEqual(stale, [], `fixtures without a route in tests/api/authz_matrix.test.mjs: ${stale.join(', ')}`);
 });
 
-for (const route of routes) {
-	const key = `${route.method} ${route.path}`;
+/* A route's fixture, then its variants (other principals and requests for the same route). */
+const fixturesOf = (key) => [
+	[key, () => FIXTURES[key]],
+	...Object.keys(FIXTURES[key]?.variants ?? {}).map((n) => [`${key} [${n}]`, () => FIXTURES[key].variants[n]]),
+];
+
+for (const route of routes)
+	for (const [key, pick] of fixturesOf(`${route.method} ${route.path}`))
 	test(`authorization matrix: ${key} (${route.perm}, ${route.mode})`, async (t) => {
-		const fx = FIXTURES[key];
+		const fx = pick();
 		assert.ok(
 			fx,
 			`no authorization fixture for ${key}: add one to FIXTURES in tests/api/authz_matrix.test.mjs ` +
@@ -699,7 +721,6 @@ for (const route of routes) {
 			await t.test(cat, () => attempt(key, route, fx, cat));
 		}
 	});
-}
 
 test('the matrix ran against the real permission table', () => {
 	assert.ok(routes.some((r) => r.mode === 'area'), 'some routes are area-scoped');

@@ -30,7 +30,8 @@ const LOG_LINE = /^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=(debug|info|w
 
 /* Start `casebridge serve` on 127.0.0.1:0 with extra settings; resolves once it listens. */
 export async function startServer({ dataDir = demoDataDir(), args = [] } = {}) {
-	const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', ...args], {
+	/* the public routes' per-IP rate limit is off unless a test sets it (all clients are 127.0.0.1) */
+	const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--public-rate-per-minute', '0', ...args], {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let stdout = '';

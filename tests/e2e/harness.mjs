@@ -27,7 +27,8 @@ export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'cb-e2e-'))
   const init = spawnSync(BIN, ['init', '--demo', '--data-dir', dir], { encoding: 'utf8' })
   if (init.status !== 0) throw new Error(`init --demo failed: ${init.stderr || init.stdout}`)
-  const child = spawn(BIN, ['serve', '--data-dir', dir, '--listen', '127.0.0.1:0', '--web-root', WEB_ROOT], {
+  // the public routes' per-IP rate limit is off: every browser of the suite is 127.0.0.1
+  const child = spawn(BIN, ['serve', '--data-dir', dir, '--listen', '127.0.0.1:0', '--web-root', WEB_ROOT, '--public-rate-per-minute', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let log = ''
