@@ -15,8 +15,9 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: casebridge sweep [--data-dir DIR] [--today YYYY-MM-DD]\n\n"
 	           "Writes the events of control orders and dishonest-debtor listings that expired, and of\n"
-	           "listings published after the grace period, up to today (Beijing time) or --today. Running\n"
-	           "it again, or beside a running server, writes nothing twice.\n");
+	           "listings published after the grace period, up to today (Beijing time) or an earlier --today.\n"
+	           "Running"
+	           " it again, or beside a running server, writes nothing twice.\n");
 }
 
 int cli_sweep(int argc, char **argv)
@@ -40,6 +41,13 @@ int cli_sweep(int argc, char **argv)
 			fprintf(stderr, "error: unknown argument %s (see casebridge sweep --help)\n", rest[i]);
 			return 2;
 		}
+	}
+	char now[11];
+	legal_today(now);
+	if (strcmp(today, now) > 0) {
+		/* an expiry recorded before its day would be a false record */
+		fprintf(stderr, "error: --today %s is after today (%s)\n", today, now);
+		return 2;
 	}
 	if (cli_open_data(cfg.data_dir, &db, &e))
 		return cli_fail(&e);

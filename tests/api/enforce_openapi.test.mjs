@@ -84,6 +84,7 @@ test('the enforcement and ledger routes are documented exactly, with permissions
 		} else {
 			assert.equal(field(op, 'requestBody'), undefined, `${name}: no body`);
 		}
+		if (rt.perm === 'public') assert.ok(codes.includes('429'), `${name}: 429 (the per-IP rate limit of public routes)`);
 		if (rt.perm !== 'public') {
 			assert.ok(codes.includes('401'), `${name}: 401`);
 			assert.ok(codes.includes('403'), `${name}: 403`);

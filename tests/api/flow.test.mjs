@@ -172,7 +172,20 @@ test('civil matter goes into enforcement with its own case numbers', async () =>
 	assert.ok(m.case_numbers.some((c) => /内2529执\d+号$/.test(c.number)));
 	const nosup = await srv.post(`/api/v1/matters/${m.id}/actions`, { action: 'close_no_assets' }, { token: u['zxbq.court.handler'] });
 	assertErrorShape(nosup, { status: 400, field: 'reason' });
-	m = await act(u['zxbq.court.handler'], m.id, { action: 'close_enforced' });
+	// 终本 only when its conditions hold (法〔2016〕373号 art. 1): this matter was filed today
+	const early = await srv.post(`/api/v1/matters/${m.id}/actions`, { action: 'close_no_assets', reason: '未发现可供执行的财产' }, { token: u['zxbq.court.handler'] });
+	const ee = assertErrorShape(early, { status: 409, field: 'filed_on' });
+	assert.match(ee.message, /三个月/);
+	assert.match(ee.message, /限制消费令/);
+	// 执行完毕 says how: compulsory enforcement or voluntary performance
+	const view = await srv.get(`/api/v1/matters/${m.id}`, { token: u['zxbq.court.handler'] });
+	const done = view.json.actions.find((a) => a.action === 'close_enforced');
+	assert.deepEqual(done.manners.map((x) => x.manner), ['compulsory', 'voluntary']);
+	assert.ok(view.json.actions.some((a) => a.action === 'close_settled' && a.basis.includes('法释〔2018〕3号')));
+	assert.ok(view.json.actions.some((a) => a.action === 'close_terminated' && a.needs_reason));
+	const nomanner = await srv.post(`/api/v1/matters/${m.id}/actions`, { action: 'close_enforced' }, { token: u['zxbq.court.handler'] });
+	assertErrorShape(nomanner, { status: 400, field: 'manner' });
+	m = await act(u['zxbq.court.handler'], m.id, { action: 'close_enforced', manner: 'compulsory' });
 	assert.equal(m.status, 'closed');
 });
 
