@@ -640,6 +640,46 @@ static void authz_decide_table(void **state)
 	}
 }
 
+/* Lists over an area (within_area, within_kind): a higher unit reads the objects of its own kind's
+ * units below it, a committee those of every kind; numbered so a failure names its row. */
+static const struct {
+	int n;
+	const char *why, *unit, *area, *kind;
+	int want;
+} within_rows[] = {
+	{ 1, "league police lists its counties' police requests", "152500.police", "152529", "police", OK },
+	{ 2, "league police lists its whole league", "152500.police", "152500", "police", OK },
+	{ 3, "the region's police lists every league", "150000.police", "150000", "police", OK },
+	{ 4, "county police does not list its league", "152529.police", "152500", "police", E_FORBIDDEN },
+	{ 5, "league police does not list another league", "152500.police", "150100", "police", E_FORBIDDEN },
+	{ 6, "league police does not list the courts' side", "152500.police", "152529", "court", E_FORBIDDEN },
+	{ 7, "a league procuratorate lists no police requests", "152500.procuratorate", "152529", "police",
+	  E_FORBIDDEN },
+	{ 8, "a league committee lists every kind below it", "152500.committee", "152529", "police", OK },
+	{ 9, "a county committee does not list its league", "152529.committee", "152500", "court", E_FORBIDDEN },
+	{ 10, "league court lists its counties' courts", "152500.court", "152529", "court", OK },
+};
+
+static void authz_within_area_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof within_rows / sizeof within_rows[0]; i++) {
+		principal p = { .user_id = 2000 + within_rows[i].n, .roles = ROLE_HANDLER | ROLE_SUPERVISOR };
+		snprintf(p.username, sizeof p.username, "within%d.user", within_rows[i].n);
+		snprintf(p.unit_id, sizeof p.unit_id, "%s", within_rows[i].unit);
+		authz_scope scope = { .within_area = within_rows[i].area, .within_kind = within_rows[i].kind };
+		err e = { 0 };
+		off_t off = log_size();
+		int rc = authz_decide(&p, PERM_MATTER_READ, &scope, &e);
+		if (rc != within_rows[i].want)
+			fail_msg("row %d (%s): gave %d, expected %d", within_rows[i].n, within_rows[i].why, rc,
+			         within_rows[i].want);
+		int denials = count_lines(log_since(off), "event=access_denied");
+		if (denials != (rc != OK))
+			fail_msg("row %d (%s): %d denial lines", within_rows[i].n, within_rows[i].why, denials);
+	}
+}
+
 /* The permission table that routes, docs and the API matrix read. */
 static void permission_table_names_roles_and_modes(void **state)
 {
@@ -684,6 +724,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(authz_decide_table),
+		cmocka_unit_test(authz_within_area_table),
 		cmocka_unit_test(permission_table_names_roles_and_modes),
 	};
 	return cmocka_run_group_tests_name("authz", tests, group_setup, group_teardown);
