@@ -373,12 +373,9 @@ int api_ledger_reconciliations(req *r)
 
 int api_ledger_bank_import(req *r)
 {
-	static const jfield fields[] = { { "idempotency_key", J_STRING, 1, 128 },
-		                         { "court_unit_id", J_STRING, 0, 95 },
-		                         { "csv", J_STRING, 1, 4 << 20 },
-		                         { "window_days", J_INT, 0, 0 },
-		                         { "book_unidentified", J_BOOL, 0, 0 },
-		                         { NULL, 0, 0, 0 } };
+	static const jfield fields[] = { { "idempotency_key", J_STRING, 1, 128 }, { "court_unit_id", J_STRING, 0, 95 },
+		                         { "csv", J_STRING, 1, 4 << 20 },         { "window_days", J_INT, 0, 0 },
+		                         { "book_unidentified", J_BOOL, 0, 0 },   { NULL, 0, 0, 0 } };
 	const char *court;
 	int rc = jsonin_check(r->json, fields, "", &r->e);
 	if (rc || (rc = court_param(r, jsonin_str(r->json, "court_unit_id"), &court)) ||

@@ -175,14 +175,10 @@ int api_matter_search(req *r)
 
 int api_matter_act(req *r)
 {
-	static const jfield fields[] = { { "action", J_STRING, 1, 64 },
-		                         { "note", J_STRING, 0, 2000 },
-		                         { "reason", J_STRING, 0, 2000 },
-		                         { "procedure", J_STRING, 0, 32 },
-		                         { "manner", J_STRING, 0, 32 },
-		                         { "to_unit_id", J_STRING, 0, 95 },
-		                         { "manifest", J_ARRAY, 0, 1000 },
-		                         { NULL, 0, 0, 0 } };
+	static const jfield fields[] = { { "action", J_STRING, 1, 64 },    { "note", J_STRING, 0, 2000 },
+		                         { "reason", J_STRING, 0, 2000 },  { "procedure", J_STRING, 0, 32 },
+		                         { "manner", J_STRING, 0, 32 },    { "to_unit_id", J_STRING, 0, 95 },
+		                         { "manifest", J_ARRAY, 0, 1000 }, { NULL, 0, 0, 0 } };
 	int64_t id, tid = 0;
 	matter_scope sc;
 	int rc = param_id(r, 0, "id", &id);

@@ -27,9 +27,9 @@ typedef struct config {
 	 * (0 = the same day); case funds; the dishonest-debtor list; the query log */
 	int64_t assist_locate_days, assist_consumption_days, assist_movement_days, assist_vehicles_days;
 	int64_t assist_detain_days, assist_seize_days;
-	int64_t funds_due_days;       /* days from a receipt's arrival to its disbursement */
-	int64_t debtor_grace_days;    /* days from the notice to the debtor to publication */
-	int64_t query_log_delay_days; /* days before a person sees a lookup in their query log */
+	int64_t funds_due_days;         /* days from a receipt's arrival to its disbursement */
+	int64_t debtor_grace_days;      /* days from the notice to the debtor to publication */
+	int64_t query_log_delay_days;   /* days before a person sees a lookup in their query log */
 	int64_t enforce_sweep_interval; /* seconds between sweeps recording expiries and publications */
 	int64_t query_code_days;        /* days a one-time query-log code stays valid */
 	/* the per-client-IP token bucket of the public routes: refill per minute, bucket size (0 = off) */

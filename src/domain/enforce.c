@@ -213,7 +213,7 @@ static const char *case_number_of(store *db, int64_t matter_id, arena *a)
 
 /* ---- query codes ---- */
 #define CODE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ" /* 32 symbols, no 0/O or 1/I */
-#define CODE_SYMBOLS 12                                   /* 60 bits */
+#define CODE_SYMBOLS 12                                  /* 60 bits */
 
 /* The code without separators, upper case; 0 when it is not CODE_SYMBOLS symbols of the alphabet. */
 static int code_normalize(const char *in, char out[CODE_SYMBOLS + 1])
@@ -258,7 +258,8 @@ int enforce_query_code_issue(store *db, const principal *who, const enforce_sett
 	if (!name || util_utf8_len(name) < 2 || util_utf8_len(name) > 100)
 		return err_set(e, E_INVALID, "name", "请填写本人姓名（与身份证件一致）");
 	if (!reason || util_utf8_len(reason) < 2 || util_utf8_len(reason) > 500)
-		return err_set(e, E_INVALID, "reason", "请写明当面核验身份的情况（2 到 500 字，如“当面核验居民身份证原件”）");
+		return err_set(e, E_INVALID, "reason",
+		               "请写明当面核验身份的情况（2 到 500 字，如“当面核验居民身份证原件”）");
 	if (util_random(rnd, sizeof rnd))
 		return err_set(e, E_INTERNAL, NULL, "random source failed");
 	for (size_t i = 0; i < CODE_SYMBOLS; i++)
@@ -328,7 +329,8 @@ static int code_refused(store *db, const char *id_number, int failed, const char
 		return rc;
 	log_event(LOG_WARN, "query_code_failed", "id_number=%s failed=%d locked=%d", masked, failed + 1, lock ? 1 : 0);
 	if (lock)
-		return err_set(e, E_LOCKED, "code", "连续 %d 次查询码错误，该证件号码的查询已锁定 15 分钟", AUTH_MAX_FAILURES);
+		return err_set(e, E_LOCKED, "code", "连续 %d 次查询码错误，该证件号码的查询已锁定 15 分钟",
+		               AUTH_MAX_FAILURES);
 	return err_set(e, E_FORBIDDEN, "code", "%s", why);
 }
 
@@ -353,8 +355,9 @@ int enforce_query_log(store *db, const enforce_settings *s, const char *id_numbe
 		time_t t = (time_t)(locked_until + 8 * 3600);
 		struct tm tm;
 		gmtime_r(&t, &tm);
-		return err_set(e, E_LOCKED, "code", "查询码连续错误次数过多，该证件号码的查询已锁定，请于 %02d:%02d 后重试",
-		               tm.tm_hour, tm.tm_min);
+		return err_set(e, E_LOCKED, "code",
+		               "查询码连续错误次数过多，该证件号码的查询已锁定，请于 %02d:%02d 后重试", tm.tm_hour,
+		               tm.tm_min);
 	}
 	if (locked_until)
 		failed = 0; /* the lock has run out: a fresh count */
@@ -918,8 +921,8 @@ int enforce_close_check(store *db, int64_t matter_id, const char *precondition, 
 		if (!first)
 			first = preconditions[i].field;
 		if (o < sizeof msg)
-			o += (size_t)snprintf(msg + o, sizeof msg - o, "%s%s%s，%s", o ? "；" : "", preconditions[i].missing,
-			                      detail, preconditions[i].item);
+			o += (size_t)snprintf(msg + o, sizeof msg - o, "%s%s%s，%s", o ? "；" : "",
+			                      preconditions[i].missing, detail, preconditions[i].item);
 	}
 	if (!first)
 		return OK;
@@ -1020,8 +1023,9 @@ int enforce_sweep(store *db, const char *today, enforce_sweep_result *out, err *
 		}
 	}
 	if (rc == OK && (out->orders_expired || out->listings_expired || out->listings_published))
-		log_event(LOG_INFO, "enforce_sweep", "today=%s orders_expired=%d listings_expired=%d listings_published=%d",
-		          today, out->orders_expired, out->listings_expired, out->listings_published);
+		log_event(LOG_INFO, "enforce_sweep",
+		          "today=%s orders_expired=%d listings_expired=%d listings_published=%d", today,
+		          out->orders_expired, out->listings_expired, out->listings_published);
 	return rc;
 }
 

@@ -124,10 +124,10 @@ const flow_step flow_steps[] = {
 	/* Enforcement closes four ways (SPC 执行案件立案、结案若干问题的意见 (法发〔2014〕26号) art. 14);
 	 * 实际执行率 counts the first two (by compulsory enforcement or voluntary performance, and by a
 	 * performed settlement), so the table says which was which. */
-	{ "civil", "enforcement", "close_enforced", "执行完毕", "court", TARGET_NONE, NULL, "closed", NULL, NULL,
-	  C | M, "法发〔2014〕26号第十五条" },
-	{ "civil", "enforcement", "close_settled", "执行和解履行完毕", "court", TARGET_NONE, NULL, "closed", NULL,
-	  NULL, C, "法释〔2018〕3号" },
+	{ "civil", "enforcement", "close_enforced", "执行完毕", "court", TARGET_NONE, NULL, "closed", NULL, NULL, C | M,
+	  "法发〔2014〕26号第十五条" },
+	{ "civil", "enforcement", "close_settled", "执行和解履行完毕", "court", TARGET_NONE, NULL, "closed", NULL, NULL,
+	  C, "法释〔2018〕3号" },
 	/* 法〔2016〕373号 art. 1: closing this round without assets, only when its conditions hold */
 	{ "civil", "enforcement", "close_no_assets", "终结本次执行", "court", TARGET_NONE, NULL, "closed", NULL, NULL,
 	  R | C, "法〔2016〕373号第一条", "no_assets" },
@@ -156,8 +156,8 @@ const flow_step flow_steps[] = {
 	/* ---- enforcement filed directly ---- */
 	{ "enforcement", "enforcement", "close_enforced", "执行完毕", "court", TARGET_NONE, NULL, "closed", NULL, NULL,
 	  C | M, "法发〔2014〕26号第十五条" },
-	{ "enforcement", "enforcement", "close_settled", "执行和解履行完毕", "court", TARGET_NONE, NULL, "closed",
-	  NULL, NULL, C, "法释〔2018〕3号" },
+	{ "enforcement", "enforcement", "close_settled", "执行和解履行完毕", "court", TARGET_NONE, NULL, "closed", NULL,
+	  NULL, C, "法释〔2018〕3号" },
 	{ "enforcement", "enforcement", "close_no_assets", "终结本次执行", "court", TARGET_NONE, NULL, "closed", NULL,
 	  NULL, R | C, "法〔2016〕373号第一条", "no_assets" },
 	{ "enforcement", "enforcement", "close_terminated", "终结执行", "court", TARGET_NONE, NULL, "closed", NULL,

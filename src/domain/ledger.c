@@ -1155,8 +1155,8 @@ static int parse_statement(const char *csv, arena *a, bank_line **out, size_t *o
 
 /* Book an unmatched credit line as an unidentified receipt (in the caller's transaction), once per
  * court and bank reference: *out_rid the new receipt, or *out_earlier the one an earlier import booked. */
-static int book_line(store *db, const principal *who, const enforce_settings *s, const char *court,
-                     const bank_line *l, arena *a, int64_t *out_rid, int64_t *out_earlier, err *e)
+static int book_line(store *db, const principal *who, const enforce_settings *s, const char *court, const bank_line *l,
+                     arena *a, int64_t *out_rid, int64_t *out_earlier, err *e)
 {
 	*out_rid = *out_earlier = 0;
 	const char *key = arena_printf(a, "bank:%s:%s", court, l->reference);
@@ -1214,8 +1214,8 @@ static int book_line(store *db, const principal *who, const enforce_settings *s,
 }
 
 int ledger_bank_import(store *db, const principal *who, const enforce_settings *s, const char *key,
-                       const char *court_unit_id, const char *csv, int window_days, int book_unidentified,
-                       json_t **out, int *out_replayed, err *e)
+                       const char *court_unit_id, const char *csv, int window_days, int book_unidentified, json_t **out,
+                       int *out_replayed, err *e)
 {
 	int rc = ledger_key_check(key, e);
 	if (rc)
@@ -1363,8 +1363,8 @@ int ledger_bank_import(store *db, const principal *who, const enforce_settings *
 	for (size_t i = 0; i < nl; i++) {
 		bank_line *l = &lines[i];
 		int64_t booked = 0, earlier = 0;
-		if (book_unidentified && l->amount > 0 && !l->receipt_id && !l->mismatch_receipt_id && l->reference[0] &&
-		    (rc = book_line(db, who, s, c->id, l, a, &booked, &earlier, e)))
+		if (book_unidentified && l->amount > 0 && !l->receipt_id && !l->mismatch_receipt_id &&
+		    l->reference[0] && (rc = book_line(db, who, s, c->id, l, a, &booked, &earlier, e)))
 			goto done;
 		n_booked += booked != 0;
 		store_ledger_bank_line bl = { .import_id = import_id,
@@ -1411,14 +1411,15 @@ int ledger_bank_import(store *db, const principal *who, const enforce_settings *
 			/* still a difference between the statement and the ledger as it stood: listed, with the
 			 * unidentified receipt it became */
 			const char *why = l->amount < 0 ? "账上没有对应的已发放记录"
-			                  : booked      ? "账上没有对应的到账记录，已登记为不明款，请认领"
-			                  : earlier     ? "同一流水号此前已登记为不明款，本次未重复登记"
+			                  : booked ? "账上没有对应的到账记录，已登记为不明款，请认领"
+			                  : earlier ? "同一流水号此前已登记为不明款，本次未重复登记"
 			                  : book_unidentified && !l->reference[0]
 			                          ? "账上没有对应的到账记录；该行没有流水号，未自动登记，请手工登记"
 			                          : "账上没有对应的到账记录（可能是不明款，请登记后认领）";
 			json_object_set_new(lj, "reason", json_string(why));
 			if (booked || earlier)
-				json_object_set_new(lj, "unidentified_receipt_id", json_integer(booked ? booked : earlier));
+				json_object_set_new(lj, "unidentified_receipt_id",
+				                    json_integer(booked ? booked : earlier));
 			json_object_set_new(lj, "booked", json_boolean(booked != 0));
 			json_array_append_new(un_lines, lj);
 		}

@@ -94,8 +94,8 @@ int ledger_reconcile(store *db, const principal *who, const char *court_unit_id,
  * "bank:<court>:<reference>", so a statement imported twice books nothing twice; the line stays in
  * the report's differences with the receipt it became. */
 int ledger_bank_import(store *db, const principal *who, const enforce_settings *s, const char *key,
-                       const char *court_unit_id, const char *csv, int window_days, int book_unidentified,
-                       json_t **out, int *out_replayed, err *e);
+                       const char *court_unit_id, const char *csv, int window_days, int book_unidentified, json_t **out,
+                       int *out_replayed, err *e);
 
 /* The matter's amount applied for and received (fen; applied -1 when not set). */
 int ledger_matter_performance(store *db, int64_t matter_id, int64_t *out_applied, int64_t *out_received, err *e);

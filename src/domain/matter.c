@@ -1291,10 +1291,10 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 					                                "label", flow_manners[k].label));
 			json_array_append_new(
 			        aj, json_pack("{s:s,s:s,s:b,s:o,s:s?,s:s?,s:b,s:o,s:s?}", "action", s->action, "label",
-			                      s->label, "needs_reason", (s->flags & FLOW_NEEDS_REASON) != 0, "procedures",
-			                      procs, "to_unit_id", def ? def->id : NULL, "to_unit_name",
-			                      def ? def->name : NULL, "closes", (s->flags & FLOW_CLOSES) != 0, "manners",
-			                      manners, "basis", s->basis));
+			                      s->label, "needs_reason", (s->flags & FLOW_NEEDS_REASON) != 0,
+			                      "procedures", procs, "to_unit_id", def ? def->id : NULL, "to_unit_name",
+			                      def ? def->name : NULL, "closes", (s->flags & FLOW_CLOSES) != 0,
+			                      "manners", manners, "basis", s->basis));
 		}
 	}
 	json_t *pt = json_null();
@@ -1418,10 +1418,10 @@ int matter_history(store *db, int64_t id, const char *as_of, arena *a, json_t **
 		                                (json_int_t)ev[i].seq, "log_index", (json_int_t)(ev[i].seq - 1),
 		                                "leaf_hash", leaf, "at", ev[i].at, "type", ev[i].event_type, "label",
 		                                history_label(ev[i].event_type), "entity_type", ev[i].entity_type,
-		                                "entity_id", ev[i].entity_id, "actor",
-		                                "user_id", (json_int_t)ev[i].actor_user_id, "user_name", user_name,
-		                                "unit_id", ev[i].actor_unit_id, "unit_name", u ? u->name : NULL,
-		                                "payload", payload ? payload : json_object()));
+		                                "entity_id", ev[i].entity_id, "actor", "user_id",
+		                                (json_int_t)ev[i].actor_user_id, "user_name", user_name, "unit_id",
+		                                ev[i].actor_unit_id, "unit_name", u ? u->name : NULL, "payload",
+		                                payload ? payload : json_object()));
 	}
 	*out = json_pack("{s:o,s:o,s:s?}", "events", events, "state", state, "as_of", as_of);
 	return *out ? OK : nomem(e);

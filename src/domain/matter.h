@@ -46,7 +46,7 @@ typedef struct matter_act_in {
 	const char *to_unit_id;      /* receiver; default the counterpart the table names */
 	const char *const *manifest; /* dossier sha256s that travel; NULL = all */
 	size_t n_manifest;
-	const char *on; /* YYYY-MM-DD the step happened, default today (demo data) */
+	const char *on;     /* YYYY-MM-DD the step happened, default today (demo data) */
 	const char *manner; /* how a closing step ended it (flow_manners), for FLOW_NEEDS_MANNER steps */
 } matter_act_in;
 

@@ -257,27 +257,61 @@ int store_assist_request_list(store *db, const store_assist_query *q, arena *a, 
 	                                    " AND (?3 IS NULL OR " UNIT_OR_SUB(
 	                                            "r.court_unit_id",
 	                                            "?3") ")"
-	                                                  " AND (" IN_AREA(
-	                                                          "r.police_area_code", "r.police_league_code",
-	                                                          "?4") " OR " IN_AREA("r.court_area_code",
-	                                                                               "r.court_league_code",
-	                                                                               "?4") ")"
-	                                                                                     " AND " IN_AREA(
-	                                                                                             "r.police_area_code",
-	                                                                                             "r.police_league_code",
-	                                                                                             "?11") " AND " IN_AREA("r.court_area_code", "r.court_league_code", "?12") " AND (?5=0 OR "
-	                                                                                     "r.matter_id=?5) AND (?6 "
-	                                                                                     "IS NULL OR r.status=?6)"
-	                                                                                     " AND (?10=0 OR EXISTS "
-	                                                                                     "(SELECT 1 FROM "
-	                                                                                     "assist_items i WHERE "
-	                                                                                     "i.request_id=r.id AND "
-	                                                                                     "i.status='pending'"
-	                                                                                     " AND i.due_on<?9))"
-	                                                                                     " ORDER BY "
-	                                                                                     "r.status<>'open', "
-	                                                                                     "r.sent_on DESC, r.id "
-	                                                                                     "DESC LIMIT ?7 OFFSET ?8";
+	                                                  " AND (" IN_AREA("r.police_area_code", "r.police_league_code", "?4") " OR " IN_AREA(
+	                                                          "r.court_area_code", "r.court_league_code",
+	                                                          "?4") ")"
+	                                                                " AND " IN_AREA(
+	                                                                        "r.police_area_code",
+	                                                                        "r.police_league_code",
+	                                                                        "?11") " AND " IN_AREA("r.court_area_"
+	                                                                                               "code",
+	                                                                                               "r.court_league_"
+	                                                                                               "code",
+	                                                                                               "?12") " AND "
+	                                                                                                      "(?5=0 "
+	                                                                                                      "OR "
+	                                                                                                      "r."
+	                                                                                                      "matter_"
+	                                                                                                      "id=?5) "
+	                                                                                                      "AND (?6 "
+	                                                                                                      "IS NULL "
+	                                                                                                      "OR "
+	                                                                                                      "r."
+	                                                                                                      "status=?"
+	                                                                                                      "6)"
+	                                                                                                      " AND "
+	                                                                                                      "(?10=0 "
+	                                                                                                      "OR "
+	                                                                                                      "EXISTS "
+	                                                                                                      "(SELECT "
+	                                                                                                      "1 FROM "
+	                                                                                                      "assist_"
+	                                                                                                      "items i "
+	                                                                                                      "WHERE "
+	                                                                                                      "i."
+	                                                                                                      "request_"
+	                                                                                                      "id=r.id "
+	                                                                                                      "AND "
+	                                                                                                      "i."
+	                                                                                                      "status='"
+	                                                                                                      "pending'"
+	                                                                                                      " AND "
+	                                                                                                      "i.due_"
+	                                                                                                      "on<?9))"
+	                                                                                                      " ORDER "
+	                                                                                                      "BY "
+	                                                                                                      "r."
+	                                                                                                      "status<>"
+	                                                                                                      "'open', "
+	                                                                                                      "r.sent_"
+	                                                                                                      "on "
+	                                                                                                      "DESC, "
+	                                                                                                      "r.id "
+	                                                                                                      "DESC "
+	                                                                                                      "LIMIT "
+	                                                                                                      "?7 "
+	                                                                                                      "OFFSET "
+	                                                                                                      "?8";
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);
 	if (rc)
@@ -972,8 +1006,9 @@ int store_query_code_failures(store *db, const char *id_number, int *out_failed,
 
 int store_query_code_failures_set(store *db, const char *id_number, int failed, int64_t locked_until, err *e)
 {
-	static const char sql[] = "INSERT INTO query_code_failures(id_number,failed_count,locked_until) VALUES(?1,?2,?3)"
-	                          " ON CONFLICT(id_number) DO UPDATE SET failed_count=?2, locked_until=?3";
+	static const char sql[] =
+	        "INSERT INTO query_code_failures(id_number,failed_count,locked_until) VALUES(?1,?2,?3)"
+	        " ON CONFLICT(id_number) DO UPDATE SET failed_count=?2, locked_until=?3";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)

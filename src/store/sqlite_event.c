@@ -131,14 +131,15 @@ static int collect(store *db, sqlite3_stmt *st, arena *a, store_event **out, siz
 int store_event_list_matter(store *db, int64_t matter_id, arena *a, store_event **out, size_t *out_n, err *e)
 {
 	/* each arm reads the events_entity index for its objects' ids */
-#define ARM(type, table) \
+#define ARM(type, table)                                                                             \
 	" UNION ALL SELECT " EVENT_COLS " FROM events WHERE entity_type='" type "' AND entity_id IN" \
 	" (SELECT CAST(id AS TEXT) FROM " table " WHERE matter_id=?2)"
-	static const char sql[] = "SELECT * FROM (SELECT " EVENT_COLS " FROM events WHERE entity_type='matter' AND "
-	                          "entity_id=?1" ARM("assist_request", "assist_requests") ARM(
-	                                  "control_order", "control_orders") ARM("debtor_listing", "debtor_listings")
-	                                  ARM("ledger_account", "ledger_accounts") ARM("ledger_receipt", "ledger_receipts")
-	                                          ARM("ledger_disbursement", "ledger_disbursements") ") ORDER BY seq";
+	static const char sql[] =
+	        "SELECT * FROM (SELECT " EVENT_COLS " FROM events WHERE entity_type='matter' AND "
+	        "entity_id=?1" ARM("assist_request", "assist_requests") ARM("control_order", "control_orders")
+	                ARM("debtor_listing", "debtor_listings") ARM("ledger_account", "ledger_accounts")
+	                        ARM("ledger_receipt", "ledger_receipts")
+	                                ARM("ledger_disbursement", "ledger_disbursements") ") ORDER BY seq";
 #undef ARM
 	char sid[24];
 	sqlite3_stmt *st;

@@ -391,7 +391,8 @@ static const char *code_for_adult(arena *a, const enforce_settings *s)
 {
 	err e = { 0 };
 	json_t *out;
-	if (enforce_query_code_issue(F.db, &handler, s, ADULT, "被执行人丙", "当面核验居民身份证原件", a, &out, &e) != OK)
+	if (enforce_query_code_issue(F.db, &handler, s, ADULT, "被执行人丙", "当面核验居民身份证原件", a, &out, &e) !=
+	    OK)
 		fail_msg("%s", e.message);
 	const char *code = arena_strdup(a, json_string_value(json_object_get(out, "code")));
 	json_decref(out);
@@ -548,8 +549,8 @@ static void bank_import_matches_and_lists_every_difference(void **state)
 	         "%s,998.00,REF-C,被执行人\n"  /* the reference matches, the amount does not */
 	         "%s,42.00,,无名氏\n",         /* not in the ledger */
 	         d1, d1, d2, today);
-	assert_int_equal(ledger_bank_import(F.db, &f, &S, "bank-import-1", court, "date,amount\n2026-01-01,1.234\n", 3, 0,
-	                                    &out, &replayed, &e),
+	assert_int_equal(ledger_bank_import(F.db, &f, &S, "bank-import-1", court, "date,amount\n2026-01-01,1.234\n", 3,
+	                                    0, &out, &replayed, &e),
 	                 E_INVALID);
 	assert_non_null(strstr(e.message, "第2行"));
 	if (ledger_bank_import(F.db, &f, &S, "bank-import-1", court, csv, 3, 0, &out, &replayed, &e) != OK)

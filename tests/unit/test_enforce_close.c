@@ -89,7 +89,8 @@ static void close_enforced_needs_a_manner_and_settled_and_terminated_are_rows(vo
 	                 1);
 	/* each closing row cites its basis, for both kinds of enforcement matter */
 	static const char *const kinds[] = { "civil", "enforcement" };
-	static const char *const actions[] = { "close_enforced", "close_settled", "close_no_assets", "close_terminated" };
+	static const char *const actions[] = { "close_enforced", "close_settled", "close_no_assets",
+		                               "close_terminated" };
 	for (size_t k = 0; k < 2; k++)
 		for (size_t i = 0; i < 4; i++) {
 			const flow_step *s = flow_find(kinds[k], "enforcement", actions[i]);
@@ -140,7 +141,9 @@ static void no_assets_closing_names_each_missing_condition_then_succeeds(void **
 	assert_int_equal(control_order_issue(F.db, &handler, &c, &order, &e), OK);
 	const char *kinds[] = { "vehicles" };
 	assist_debtor_in ad = { .party_id = debtor, .kinds = kinds, .n_kinds = 1 };
-	assist_new an = { .matter_id = m, .police_unit_id = POLICE, .basis = "协助执行通知书", .debtors = &ad, .n_debtors = 1 };
+	assist_new an = {
+		.matter_id = m, .police_unit_id = POLICE, .basis = "协助执行通知书", .debtors = &ad, .n_debtors = 1
+	};
 	assert_int_equal(assist_request_create(F.db, &handler, &S, &an, &rid, &e), OK);
 	assert_int_equal(matter_act(F.db, &handler, m, "close_no_assets", &in, NULL, &e), E_CONFLICT);
 	assert_non_null(strstr(e.message, "协查")); /* sent but not answered */
@@ -180,12 +183,12 @@ static const struct metrics_case {
 	int64_t received;
 } metrics_cases[] = {
 	/* 1 */ { "2026-01-05", "close_enforced", "compulsory", "2026-03-06", 100000, 100000 }, /* 60 days */
-	/* 2 */ { "2026-02-01", "close_enforced", "voluntary", "2026-02-11", 50000, 60000 },   /* capped */
+	/* 2 */ { "2026-02-01", "close_enforced", "voluntary", "2026-02-11", 50000, 60000 },    /* capped */
 	/* 3 */ { "2026-01-10", "close_enforced", NULL, "2026-01-30", -1, 0 }, /* back-filled, no manner */
 	/* 4 */ { "2026-01-01", "close_settled", NULL, "2026-04-01", 200000, 150000 },
 	/* 5 */ { "2026-01-02", "close_no_assets", NULL, "2026-05-02", 300000, 0 },
 	/* 6 */ { "2026-01-20", "close_terminated", NULL, "2026-02-19", -1, 0 },
-	/* 7 */ { "2026-03-01", NULL, NULL, NULL, 80000, 10000 },                           /* open */
+	/* 7 */ { "2026-03-01", NULL, NULL, NULL, 80000, 10000 },                             /* open */
 	/* 8 */ { "2026-03-02", "close_enforced", "compulsory", "2026-07-01", 10000, 10000 }, /* closed later */
 };
 
@@ -250,7 +253,8 @@ static void metrics_match_the_hand_computed_table(void **state)
 		json_t *v = json_object_get(t, expect[i].field);
 		double got = json_is_number(v) ? json_number_value(v) : -1;
 		if (got < expect[i].want - 1e-9 || got > expect[i].want + 1e-9)
-			fail_msg("expectation %zu: %s = %g, hand-computed %g", i + 1, expect[i].field, got, expect[i].want);
+			fail_msg("expectation %zu: %s = %g, hand-computed %g", i + 1, expect[i].field, got,
+			         expect[i].want);
 	}
 	assert_null(strstr(json_string_value(json_object_get(out, "definitions")), "有款项实际到账"));
 	json_decref(out);
@@ -310,10 +314,11 @@ static void sweep_writes_expiry_and_publication_once(void **state)
 	         "event_type='control.expired'",
 	         (long long)order);
 	assert_int_equal(count(sql), 1);
-	snprintf(sql, sizeof sql,
-	         "SELECT count(*) FROM events WHERE entity_type='debtor_listing' AND entity_id='%lld' AND event_type IN "
-	         "('debtor.expired','debtor.published')",
-	         (long long)listing);
+	snprintf(
+	        sql, sizeof sql,
+	        "SELECT count(*) FROM events WHERE entity_type='debtor_listing' AND entity_id='%lld' AND event_type IN "
+	        "('debtor.expired','debtor.published')",
+	        (long long)listing);
 	assert_int_equal(count(sql), 2);
 	int64_t after = count("SELECT count(*) FROM events");
 	assert_int_equal(after - before_events, r.orders_expired + r.listings_expired + r.listings_published);
@@ -344,8 +349,8 @@ static void query_code_works_once_is_stored_hashed_and_wrong_codes_lock(void **s
 	json_decref(out);
 	assert_int_equal(enforce_query_code_issue(F.db, &handler, &s, id, "本人", "x", a, &out, &e), E_INVALID);
 	assert_string_equal(e.field, "reason");
-	assert_int_equal(enforce_query_code_issue(F.db, &handler, &s, id, "本人", "当面核验居民身份证原件", a, &out, &e),
-	                 OK);
+	assert_int_equal(
+	        enforce_query_code_issue(F.db, &handler, &s, id, "本人", "当面核验居民身份证原件", a, &out, &e), OK);
 	char code[32];
 	util_strlcpy(code, json_string_value(json_object_get(out, "code")), sizeof code);
 	json_decref(out);
@@ -379,8 +384,8 @@ static void query_code_works_once_is_stored_hashed_and_wrong_codes_lock(void **s
 		assert_int_equal(enforce_query_log(F.db, &s, id, "AAAA-BBBB-CCCC", a, &out, &e), E_FORBIDDEN);
 	assert_int_equal(enforce_query_log(F.db, &s, id, "AAAA-BBBB-CCCC", a, &out, &e), E_LOCKED);
 	/* a fresh, right code waits for the lock too */
-	assert_int_equal(enforce_query_code_issue(F.db, &handler, &s, id, "本人", "当面核验居民身份证原件", a, &out, &e),
-	                 OK);
+	assert_int_equal(
+	        enforce_query_code_issue(F.db, &handler, &s, id, "本人", "当面核验居民身份证原件", a, &out, &e), OK);
 	util_strlcpy(code, json_string_value(json_object_get(out, "code")), sizeof code);
 	json_decref(out);
 	assert_int_equal(enforce_query_log(F.db, &s, id, code, a, &out, &e), E_LOCKED);
@@ -421,8 +426,8 @@ static void bank_import_books_unmatched_credits_once_and_still_lists_them(void *
 	if (ledger_bank_import(F.db, &fund, &S, "bank-book-2", COURT, csv, 3, 1, &out, &replayed, &e) != OK)
 		fail_msg("%s", e.message);
 	assert_int_equal(json_integer_value(json_object_get(out, "n_booked_unidentified")), 0);
-	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(json_object_get(out, "unmatched_lines"), 0),
-	                                                         "reason")),
+	assert_non_null(strstr(json_string_value(json_object_get(
+	                               json_array_get(json_object_get(out, "unmatched_lines"), 0), "reason")),
 	                       "此前已登记"));
 	json_decref(out);
 	assert_int_equal(count("SELECT count(*) FROM ledger_receipts WHERE matter_id IS NULL"), unid0 + 1);
