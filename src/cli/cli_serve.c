@@ -9,6 +9,7 @@
 #include "domain/legal.h"
 #include "domain/org.h"
 #include "domain/tlog.h"
+#include "store/store.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -39,6 +40,8 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "error: unknown argument %s (see casebridge serve --help)\n", rest[0]);
 		return 2;
 	}
+	if (store_set_synchronous(cfg.synchronous, &e))
+		return cli_fail(&e);
 	store *db = NULL;
 	if (cli_open_data(cfg.data_dir, &db, &e))
 		return cli_fail(&e);
@@ -59,15 +62,21 @@ int cli_serve(int argc, char **argv)
 	server *s = NULL;
 	char db_path[700];
 	snprintf(db_path, sizeof db_path, "%s/casebridge.db", cfg.data_dir);
-	if (tlog_signer_start(db_path, (int)cfg.sth_interval, &e))
+	if (cfg.group_commit > 0 && store_group_start(db_path, (int)cfg.group_commit, &e))
 		return cli_fail(&e);
+	if (tlog_signer_start(db_path, (int)cfg.sth_interval, &e)) {
+		store_group_stop();
+		return cli_fail(&e);
+	}
 	if (enforce_sweeper_start(db_path, (int)cfg.enforce_sweep_interval, &e)) {
 		tlog_signer_stop();
+		store_group_stop();
 		return cli_fail(&e);
 	}
 	if (server_start(&cfg, &s, &e)) {
 		enforce_sweeper_stop();
 		tlog_signer_stop();
+		store_group_stop();
 		return cli_fail(&e);
 	}
 	int sig = 0;
@@ -76,6 +85,11 @@ int cli_serve(int argc, char **argv)
 	server_stop(s, 10000);
 	enforce_sweeper_stop();
 	tlog_signer_stop();
+	int64_t nb = 0, nt = 0, nf = 0;
+	store_group_stats(&nb, &nt, &nf);
+	store_group_stop();
+	log_event(LOG_INFO, "group_commit", "batches=%lld transactions=%lld failed=%lld", (long long)nb, (long long)nt,
+	          (long long)nf);
 	org_cache_free();
 	legal_free();
 	tlog_free();

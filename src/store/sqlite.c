@@ -1,9 +1,11 @@
 /*
  * sqlite.c - the SQLite back end's connection, statement cache, transactions, migrations and meta.
  *
- * Each connection runs in WAL mode with foreign keys on, synchronous=NORMAL (durable at checkpoints,
- * never corrupt; see docs/architecture.md for the durability choice) and a 5 s busy timeout. Write
- * transactions are BEGIN IMMEDIATE so writers queue instead of failing at commit. Migrations are the
+ * Each connection runs in WAL mode with foreign keys on, the process's synchronous setting (FULL in
+ * the server: a commit is on disk before it returns; NORMAL for tools: durable at checkpoints, never
+ * corrupt; see docs/architecture.md) and a 5 s busy timeout. Write transactions are BEGIN IMMEDIATE
+ * so writers queue instead of failing at commit; in the server they are savepoints in a shared batch
+ * (group commit, sqlite_group.c). Migrations are the
  * embedded files src/store/migrations/NNNN_name.sql, applied in order, each recorded in
  * schema_migrations.
  */
@@ -32,27 +34,27 @@ int sq_fail(store *db, err *e, const char *what)
 
 int sq_prepare(store *db, const char *sql, sqlite3_stmt **out, err *e)
 {
-	for (int i = 0; i < db->n_cache; i++) {
-		if (db->cache[i].sql == sql) {
-			sqlite3_reset(db->cache[i].st);
-			sqlite3_clear_bindings(db->cache[i].st);
-			*out = db->cache[i].st;
+	for (int i = 0; i < db->c->n_cache; i++) {
+		if (db->c->cache[i].sql == sql) {
+			sqlite3_reset(db->c->cache[i].st);
+			sqlite3_clear_bindings(db->c->cache[i].st);
+			*out = db->c->cache[i].st;
 			return OK;
 		}
 	}
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		return sq_fail(db, e, "prepare");
-	if (db->n_cache < STMT_CACHE_MAX) {
-		db->cache[db->n_cache].sql = sql;
-		db->cache[db->n_cache].st = st;
-		db->n_cache++;
+	if (db->c->n_cache < STMT_CACHE_MAX) {
+		db->c->cache[db->c->n_cache].sql = sql;
+		db->c->cache[db->c->n_cache].st = st;
+		db->c->n_cache++;
 	} else {
 		/* Cache full: should not happen with static SQL; keep working, leak-free. */
-		log_event(LOG_WARN, "store_stmt_cache_full", "n=%d", db->n_cache);
-		sqlite3_finalize(db->cache[STMT_CACHE_MAX - 1].st);
-		db->cache[STMT_CACHE_MAX - 1].sql = sql;
-		db->cache[STMT_CACHE_MAX - 1].st = st;
+		log_event(LOG_WARN, "store_stmt_cache_full", "n=%d", db->c->n_cache);
+		sqlite3_finalize(db->c->cache[STMT_CACHE_MAX - 1].st);
+		db->c->cache[STMT_CACHE_MAX - 1].sql = sql;
+		db->c->cache[STMT_CACHE_MAX - 1].st = st;
 	}
 	*out = st;
 	return OK;
@@ -60,11 +62,11 @@ int sq_prepare(store *db, const char *sql, sqlite3_stmt **out, err *e)
 
 int sq_prepare_text(store *db, const char *sql, sqlite3_stmt **out, err *e)
 {
-	for (int i = 0; i < db->n_dyn; i++) {
-		if (strcmp(db->dyn[i].sql, sql) == 0) {
-			sqlite3_reset(db->dyn[i].st);
-			sqlite3_clear_bindings(db->dyn[i].st);
-			*out = db->dyn[i].st;
+	for (int i = 0; i < db->c->n_dyn; i++) {
+		if (strcmp(db->c->dyn[i].sql, sql) == 0) {
+			sqlite3_reset(db->c->dyn[i].st);
+			sqlite3_clear_bindings(db->c->dyn[i].st);
+			*out = db->c->dyn[i].st;
 			return OK;
 		}
 	}
@@ -76,13 +78,13 @@ int sq_prepare_text(store *db, const char *sql, sqlite3_stmt **out, err *e)
 		mem_free(copy);
 		return sq_fail(db, e, "prepare");
 	}
-	int slot = db->n_dyn < DYN_CACHE_MAX ? db->n_dyn++ : db->next_dyn++ % DYN_CACHE_MAX;
-	if (db->dyn[slot].st) {
-		sqlite3_finalize(db->dyn[slot].st);
-		mem_free(db->dyn[slot].sql);
+	int slot = db->c->n_dyn < DYN_CACHE_MAX ? db->c->n_dyn++ : db->c->next_dyn++ % DYN_CACHE_MAX;
+	if (db->c->dyn[slot].st) {
+		sqlite3_finalize(db->c->dyn[slot].st);
+		mem_free(db->c->dyn[slot].sql);
 	}
-	db->dyn[slot].sql = copy;
-	db->dyn[slot].st = st;
+	db->c->dyn[slot].sql = copy;
+	db->c->dyn[slot].st = st;
 	*out = st;
 	return OK;
 }
@@ -203,47 +205,86 @@ static void config_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int store_open(const char *path, store **out, err *e)
+/* The durability of every connection opened from now on ("NORMAL" until the server chooses). */
+static const char *g_synchronous = "NORMAL";
+
+int store_set_synchronous(const char *mode, err *e)
+{
+	if (!strcmp(mode, "full"))
+		g_synchronous = "FULL";
+	else if (!strcmp(mode, "normal"))
+		g_synchronous = "NORMAL";
+	else
+		return err_set(e, E_INVALID, "synchronous", "synchronous 应为 full 或 normal");
+	return OK;
+}
+
+int sq_conn_open(const char *path, sq_conn *c, err *e)
 {
 	pthread_once(&config_once, config_sqlite);
-	int rc = OK;
+	memset(c, 0, sizeof *c);
+	if (sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		int rc = err_set(e, E_STORE, "data_dir", "无法打开数据库 %s: %s", path,
+		                 c->h ? sqlite3_errmsg(c->h) : "?");
+		sq_conn_close(c);
+		return rc;
+	}
+	sqlite3_busy_timeout(c->h, 5000);
+	char sql[200];
+	snprintf(sql, sizeof sql,
+	         "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+	         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
+	         g_synchronous);
+	char *msg = NULL;
+	if (sqlite3_exec(c->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int rc = err_set(e, E_STORE, "data_dir", "无法打开数据库 %s: %s", path, msg ? msg : "?");
+		sqlite3_free(msg);
+		sq_conn_close(c);
+		return rc;
+	}
+	return OK;
+}
+
+void sq_conn_close(sq_conn *c)
+{
+	if (!c->h)
+		return;
+	for (int i = 0; i < c->n_cache; i++)
+		sqlite3_finalize(c->cache[i].st);
+	for (int i = 0; i < c->n_dyn; i++) {
+		sqlite3_finalize(c->dyn[i].st);
+		mem_free(c->dyn[i].sql);
+	}
+	if (!sqlite3_get_autocommit(c->h))
+		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(c->h);
+	memset(c, 0, sizeof *c);
+}
+
+int store_open(const char *path, store **out, err *e)
+{
 	store *db = mem_calloc(1, sizeof *db);
 	if (!db)
 		return err_set(e, E_NOMEM, NULL, "out of memory");
-	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
-		rc = err_set(e, E_STORE, "data_dir", "无法打开数据库 %s: %s", path,
-		             db->h ? sqlite3_errmsg(db->h) : "?");
-		goto done;
+	int rc = sq_conn_open(path, &db->own, e);
+	if (rc) {
+		mem_free(db);
+		return rc;
 	}
-	sqlite3_busy_timeout(db->h, 5000);
-	rc = exec(db,
-	          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-	          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
-	          e);
-	if (rc)
-		goto done;
+	db->c = &db->own;
+	db->h = db->own.h;
 	*out = db;
-	db = NULL;
-done:
-	if (db)
-		store_close(db);
-	return rc;
+	return OK;
 }
 
 void store_close(store *db)
 {
 	if (!db)
 		return;
-	for (int i = 0; i < db->n_cache; i++)
-		sqlite3_finalize(db->cache[i].st);
-	for (int i = 0; i < db->n_dyn; i++) {
-		sqlite3_finalize(db->dyn[i].st);
-		mem_free(db->dyn[i].sql);
-	}
-	if (db->in_tx || db->in_read || db->in_batch)
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(db->h);
+	if (db->in_tx)
+		store_tx_rollback(db); /* returns a borrowed writer */
+	sq_conn_close(&db->own);
 	mem_free(db);
 }
 
@@ -277,24 +318,30 @@ int store_thread_get(const char *path, store **out, err *e)
 }
 
 /* ---- transactions ---- */
+int sq_exec_cached(store *db, const char *sql, err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st) == SQLITE_DONE ? OK : sq_fail(db, e, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
 int store_tx_begin(store *db, err *e)
 {
 	if (db->in_tx)
 		return err_set(e, E_INTERNAL, NULL, "nested transaction");
-	if (db->in_read)
+	if (db->c->in_read)
 		store_read_end(db);
-	sqlite3_stmt *st;
-	static const char sql[] = "BEGIN IMMEDIATE";
-	static const char sp[] = "SAVEPOINT tx";
-	int rc = sq_prepare(db, db->in_batch ? sp : sql, &st, e);
-	if (rc)
-		return rc;
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = sq_fail(db, e, "begin");
-		sqlite3_reset(st);
+	int rc;
+	if (!db->c->in_batch && sq_group_on()) {
+		if ((rc = sq_group_begin(db, e)))
+			return rc;
+	} else if ((rc = sq_exec_cached(db, db->c->in_batch ? "SAVEPOINT tx" : "BEGIN IMMEDIATE", e))) {
 		return rc;
 	}
-	sqlite3_reset(st);
 	db->in_tx = 1;
 	db->n_writes = db->n_events = 0;
 	return OK;
@@ -304,8 +351,12 @@ void store_tx_rollback(store *db)
 {
 	if (!db->in_tx)
 		return;
-	sqlite3_exec(db->h, db->in_batch ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = 0;
+	if (db->in_group) {
+		sq_group_rollback(db);
+		return;
+	}
+	sqlite3_exec(db->h, db->c->in_batch ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", NULL, NULL, NULL);
 }
 
 int store_tx_commit(store *db, err *e)
@@ -316,21 +367,15 @@ int store_tx_commit(store *db, err *e)
 		store_tx_rollback(db);
 		return err_set(e, E_INTEGRITY, NULL, "a write without its event was refused");
 	}
-	sqlite3_stmt *st;
-	static const char sql[] = "COMMIT";
-	static const char sp[] = "RELEASE tx";
-	int rc = sq_prepare(db, db->in_batch ? sp : sql, &st, e);
+	if (db->in_group) {
+		db->in_tx = 0;
+		return sq_group_commit(db, e);
+	}
+	int rc = sq_exec_cached(db, db->c->in_batch ? "RELEASE tx" : "COMMIT", e);
 	if (rc) {
 		store_tx_rollback(db);
 		return rc;
 	}
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = sq_fail(db, e, "commit");
-		sqlite3_reset(st);
-		store_tx_rollback(db);
-		return rc;
-	}
-	sqlite3_reset(st);
 	db->in_tx = 0;
 	return OK;
 }
@@ -342,21 +387,21 @@ int store_in_tx(const store *db)
 
 int store_batch_begin(store *db, err *e)
 {
-	if (db->in_tx || db->in_batch)
+	if (db->in_tx || db->c->in_batch)
 		return err_set(e, E_INTERNAL, NULL, "a batch must start outside any transaction");
-	if (db->in_read)
+	if (db->c->in_read)
 		store_read_end(db);
 	int rc = exec(db, "BEGIN IMMEDIATE", e);
 	if (rc == OK)
-		db->in_batch = 1;
+		db->c->in_batch = 1;
 	return rc;
 }
 
 int store_batch_commit(store *db, err *e)
 {
-	if (!db->in_batch || db->in_tx)
+	if (!db->c->in_batch || db->in_tx)
 		return err_set(e, E_INTERNAL, NULL, "no batch to commit, or a transaction is still open");
-	db->in_batch = 0;
+	db->c->in_batch = 0;
 	int rc = exec(db, "COMMIT", e);
 	if (rc)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
@@ -365,12 +410,12 @@ int store_batch_commit(store *db, err *e)
 
 void store_batch_rollback(store *db)
 {
-	if (!db->in_batch)
+	if (!db->c->in_batch)
 		return;
 	if (db->in_tx)
 		store_tx_rollback(db);
 	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	db->in_batch = 0;
+	db->c->in_batch = 0;
 }
 
 int store_tune(store *db, const char *synchronous, int cache_mib, err *e)
@@ -384,36 +429,23 @@ int store_tune(store *db, const char *synchronous, int cache_mib, err *e)
 
 /* BEGIN and COMMIT of read snapshots are cached statements: every matter page opens one, and
  * sqlite3_exec parsed the text each time. */
-static int step_cached(store *db, const char *sql, err *e)
-{
-	sqlite3_stmt *st;
-	int rc = sq_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	rc = sqlite3_step(st) == SQLITE_DONE ? OK : sq_fail(db, e, sql);
-	sqlite3_reset(st);
-	return rc;
-}
-
 int store_read_begin(store *db, err *e)
 {
-	static const char sql[] = "BEGIN";
-	if (db->in_tx || db->in_read)
+	if (db->in_tx || db->c->in_read || db->c->in_batch)
 		return OK;
-	int rc = step_cached(db, sql, e);
+	int rc = sq_exec_cached(db, "BEGIN", e);
 	if (rc == OK)
-		db->in_read = 1;
+		db->c->in_read = 1;
 	return rc;
 }
 
 void store_read_end(store *db)
 {
-	static const char sql[] = "COMMIT";
-	if (!db->in_read)
+	if (!db->c->in_read)
 		return;
-	if (step_cached(db, sql, NULL) != OK)
+	if (sq_exec_cached(db, "COMMIT", NULL) != OK)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	db->in_read = 0;
+	db->c->in_read = 0;
 }
 
 /* ---- migrations ---- */

@@ -12,7 +12,9 @@
 #define STMT_CACHE_MAX 256
 #define DYN_CACHE_MAX 64
 
-struct store {
+/* A SQLite connection with its statement caches. Each store handle owns one; while a handle's
+ * transaction runs in the server's group commit it borrows the shared writer's (sqlite_group.c). */
+typedef struct sq_conn {
 	sqlite3 *h;
 	struct {
 		const char *sql; /* static string: identity by pointer */
@@ -24,9 +26,16 @@ struct store {
 		sqlite3_stmt *st;
 	} dyn[DYN_CACHE_MAX];
 	int n_dyn, next_dyn;
+	int in_read;  /* a read snapshot is open */
+	int in_batch; /* a batch is open: transactions are savepoints */
+} sq_conn;
+
+struct store {
+	sqlite3 *h;    /* c->h: the connection statements run on now */
+	sq_conn *c;    /* &own, or the group writer while a group transaction is open */
+	sq_conn own;   /* this handle's own connection */
 	int in_tx;     /* an audited write transaction is open */
-	int in_read;   /* a read snapshot is open */
-	int in_batch;  /* a generation batch is open: transactions are savepoints */
+	int in_group;  /* that transaction is a savepoint in the group commit's batch */
 	long n_writes; /* writes in the open transaction */
 	long n_events; /* events appended in the open transaction */
 };
@@ -61,5 +70,22 @@ int sq_one_row(store *db, const char *sql, int64_t id, arena *a, sq_row_fn fn, v
 int sq_bind_id(sqlite3_stmt *st, int i, int64_t id);
 /* A column as int64, 0 for SQL NULL. */
 int64_t sq_col_id(sqlite3_stmt *st, int i);
+
+/* Connections: open with the process's durability setting, close (rolling back what is open). */
+int sq_conn_open(const char *path, sq_conn *c, err *e);
+void sq_conn_close(sq_conn *c);
+/* Run one cached statement that returns no rows (BEGIN, SAVEPOINT, COMMIT, ...). */
+int sq_exec_cached(store *db, const char *sql, err *e);
+
+/* Group commit (sqlite_group.c): 1 while the server's shared writer is running. */
+int sq_group_on(void);
+/* Begin db's transaction as a savepoint in the open batch (opening one), lending db the writer. */
+int sq_group_begin(store *db, err *e);
+/* Release db's savepoint and return once the batch that holds it is durable (or failed). */
+int sq_group_commit(store *db, err *e);
+/* Roll back db's savepoint; the batch goes on for the others. */
+void sq_group_rollback(store *db);
+/* Threads waiting to begin a group transaction now (tests orchestrate batches with it). */
+int sq_group_waiting(void);
 
 #endif

@@ -55,6 +55,25 @@ void store_batch_rollback(store *db);
  * checkpoints) or "full" (every commit synced); cache_mib 0 restores the default cache. */
 int store_tune(store *db, const char *synchronous, int cache_mib, err *e);
 
+/* The durability of connections opened from now on: "full" (every commit is on disk before it
+ * returns: the server's default, so an acknowledged transfer survives a power loss) or "normal" (WAL
+ * commits reach the disk at checkpoints: an application crash loses nothing, a power loss may lose
+ * the last commits). E_INVALID naming "synchronous" otherwise. Call before opening connections. */
+int store_set_synchronous(const char *mode, err *e);
+
+/* Group commit (the server). store_group_start opens one shared writer connection to path; from then
+ * on every store_tx_begin in this process runs as a savepoint inside the writer's open batch, and
+ * store_tx_commit returns only when the batch holding it has committed: the transactions of
+ * concurrent requests share one COMMIT (one disk sync at synchronous=full) instead of one each.
+ * A transaction's own rollback undoes only its savepoint; a failed batch COMMIT fails every
+ * transaction in it (E_STORE), none is reported committed unless it is. The batch is committed as
+ * soon as no other transaction is waiting to begin, or when it holds max_batch transactions.
+ * store_group_stop commits what is open and closes the writer; transactions must have ended. */
+int store_group_start(const char *path, int max_batch, err *e);
+void store_group_stop(void);
+/* Counters since start: batches committed, transactions committed in them, failed batches. */
+void store_group_stats(int64_t *out_batches, int64_t *out_tx, int64_t *out_failed);
+
 /* Read-only snapshot for consistent multi-query reads (BEGIN DEFERRED ... COMMIT). */
 int store_read_begin(store *db, err *e);
 void store_read_end(store *db);

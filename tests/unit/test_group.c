@@ -1,0 +1,292 @@
+/*
+ * test_group.c - group commit (src/store/sqlite_group.c): concurrent write transactions share one
+ * COMMIT, each still all-or-nothing with its event; a rollback undoes only its own savepoint; a batch
+ * whose COMMIT fails fails every transaction in it and leaves nothing; the writer is never lent twice
+ * to one thread. Batches are orchestrated: a transaction holds the group lock while the test waits
+ * until the others are queued behind it.
+ */
+#include "testutil.h"
+
+#include "core/log.h"
+#include "store/sqlite_internal.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <time.h>
+
+typedef struct fixture {
+	char dir[64];
+	char path[128];
+	store *db;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	test_tmpdir(f->dir, sizeof f->dir);
+	snprintf(f->path, sizeof f->path, "%s/casebridge.db", f->dir);
+	err e = { 0 };
+	if (store_open(f->path, &f->db, &e) || store_migrate(f->db, NULL, &e))
+		fail_msg("open/migrate: %s", e.message);
+	/* a deferred foreign key: checked only at the outermost COMMIT, so one transaction can make a
+	 * whole batch's COMMIT fail */
+	if (sqlite3_exec(f->db->h,
+	                 "CREATE TABLE gc_parent(id INTEGER PRIMARY KEY);"
+	                 "CREATE TABLE gc_child(p INTEGER REFERENCES gc_parent(id) DEFERRABLE INITIALLY DEFERRED);",
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("schema: %s", sqlite3_errmsg(f->db->h));
+	if (store_group_start(f->path, 64, &e))
+		fail_msg("group start: %s", e.message);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	store_group_stop();
+	store_close(f->db);
+	test_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int64_t event_count(store *db)
+{
+	int64_t n = -1;
+	err e = { 0 };
+	if (store_event_count(db, &n, &e))
+		fail_msg("event count: %s", e.message);
+	return n;
+}
+
+static int meta_exists(store *db, const char *key)
+{
+	arena *a = arena_new();
+	char *v = NULL;
+	err e = { 0 };
+	int rc = store_meta_get(db, key, a, &v, &e);
+	arena_free(a);
+	if (rc && rc != E_NOTFOUND)
+		fail_msg("meta get: %s", e.message);
+	return rc == OK;
+}
+
+/* One transaction: a meta row with its event; what = 'c' commits, 'r' rolls back, 'f' also writes a
+ * dangling deferred reference (the batch's COMMIT will fail). */
+typedef struct member {
+	const char *path;
+	char key[32];
+	char what;
+	atomic_int began;   /* set once the transaction holds the group lock */
+	atomic_int proceed; /* the test lets it finish */
+	int rc;
+} member;
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static void *run_member(void *arg)
+{
+	member *m = arg;
+	store *db = NULL;
+	err e = { 0 };
+	if (store_open(m->path, &db, &e)) {
+		m->rc = e.code;
+		return NULL;
+	}
+	int rc = store_tx_begin(db, &e);
+	atomic_store(&m->began, 1);
+	while (rc == OK && !atomic_load(&m->proceed))
+		sleep_ms(1);
+	store_event ev = { .entity_type = "meta", .entity_id = m->key, .event_type = "test.written", .payload = "{}" };
+	if (rc == OK)
+		rc = store_meta_set(db, m->key, "v", &e);
+	if (rc == OK)
+		rc = store_event_append(db, &ev, NULL, &e);
+	if (rc == OK && m->what == 'f' &&
+	    sqlite3_exec(db->h, "INSERT INTO gc_child VALUES (42)", NULL, NULL, NULL) != SQLITE_OK)
+		rc = E_STORE;
+	if (rc == OK && m->what == 'r')
+		store_tx_rollback(db);
+	else if (rc == OK)
+		rc = store_tx_commit(db, &e);
+	m->rc = rc;
+	store_close(db);
+	return NULL;
+}
+
+/* Run members as one batch: the first takes the lock, the rest queue behind it, then all proceed. */
+static void run_batch(const char *path, member *ms, int n)
+{
+	pthread_t t[8];
+	assert_true(n <= 8);
+	for (int i = 0; i < n; i++) {
+		ms[i].path = path;
+		atomic_store(&ms[i].began, 0);
+		atomic_store(&ms[i].proceed, i > 0); /* the first waits to be let go */
+		pthread_create(&t[i], NULL, run_member, &ms[i]);
+		if (i == 0)
+			while (!atomic_load(&ms[0].began))
+				sleep_ms(1);
+	}
+	for (int w = 0; w < 5000 && sq_group_waiting() < n - 1; w++)
+		sleep_ms(1);
+	assert_int_equal(sq_group_waiting(), n - 1);
+	atomic_store(&ms[0].proceed, 1);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+}
+
+static void queued_transactions_share_one_commit(void **state)
+{
+	fixture *f = *state;
+	int64_t b0, t0, f0, b1, t1, f1;
+	store_group_stats(&b0, &t0, &f0);
+	int64_t ev0 = event_count(f->db);
+	member ms[4] = { { .key = "k1", .what = 'c' },
+		         { .key = "k2", .what = 'c' },
+		         { .key = "k3", .what = 'r' },
+		         { .key = "k4", .what = 'c' } };
+	run_batch(f->path, ms, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(ms[i].rc, OK);
+	store_group_stats(&b1, &t1, &f1);
+	assert_int_equal(b1 - b0, 1); /* three transactions, one COMMIT */
+	assert_int_equal(t1 - t0, 3);
+	assert_int_equal(f1 - f0, 0);
+	assert_true(meta_exists(f->db, "k1") && meta_exists(f->db, "k2") && meta_exists(f->db, "k4"));
+	assert_false(meta_exists(f->db, "k3")); /* its rollback undid only its savepoint */
+	assert_int_equal(event_count(f->db) - ev0, 3);
+}
+
+static void a_failed_commit_fails_every_transaction_of_its_batch(void **state)
+{
+	fixture *f = *state;
+	int64_t ev0 = event_count(f->db), b0, t0, f0, b1, t1, f1;
+	store_group_stats(&b0, &t0, &f0);
+	log_set_level(LOG_OFF); /* the failed commit is logged as an error, as it should be */
+	member ms[3] = { { .key = "a1", .what = 'c' }, { .key = "a2", .what = 'f' }, { .key = "a3", .what = 'c' } };
+	run_batch(f->path, ms, 3);
+	log_set_level(LOG_INFO);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ms[i].rc, E_STORE); /* nobody is told it committed */
+	store_group_stats(&b1, &t1, &f1);
+	assert_int_equal(f1 - f0, 1);
+	assert_int_equal(t1 - t0, 0);
+	assert_false(meta_exists(f->db, "a1") || meta_exists(f->db, "a2") || meta_exists(f->db, "a3"));
+	assert_int_equal(event_count(f->db), ev0);
+	/* and the next batch works */
+	member ok[2] = { { .key = "b1", .what = 'c' }, { .key = "b2", .what = 'c' } };
+	run_batch(f->path, ok, 2);
+	assert_int_equal(ok[0].rc, OK);
+	assert_int_equal(ok[1].rc, OK);
+	assert_true(meta_exists(f->db, "b1") && meta_exists(f->db, "b2"));
+	assert_int_equal(event_count(f->db), ev0 + 2);
+}
+
+static void a_second_transaction_on_the_same_thread_is_refused_not_deadlocked(void **state)
+{
+	fixture *f = *state;
+	store *other = NULL;
+	err e = { 0 };
+	assert_int_equal(store_open(f->path, &other, &e), OK);
+	assert_int_equal(store_tx_begin(f->db, &e), OK);
+	assert_int_equal(store_tx_begin(other, &e), E_INTERNAL);
+	store_tx_rollback(f->db);
+	assert_int_equal(store_tx_begin(other, &e), OK); /* the lock was given back */
+	store_tx_rollback(other);
+	store_close(other);
+}
+
+/* Many threads, many transactions, some rolled back: every committed one is there once with its
+ * event, none of the rolled back ones, and the commits were shared. */
+typedef struct worker {
+	const char *path;
+	int id, n, committed;
+	char failure[200]; /* cmocka's asserts belong to the main thread */
+} worker;
+
+static void *run_worker(void *arg)
+{
+	worker *w = arg;
+	store *db = NULL;
+	err e = { 0 };
+	if (store_open(w->path, &db, &e))
+		return NULL;
+	for (int i = 0; i < w->n; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "w%d.%d", w->id, i);
+		store_event ev = {
+			.entity_type = "meta", .entity_id = key, .event_type = "test.written", .payload = "{}"
+		};
+		if (store_tx_begin(db, &e) || store_meta_set(db, key, "v", &e) ||
+		    store_event_append(db, &ev, NULL, &e)) {
+			snprintf(w->failure, sizeof w->failure, "write %s: %s", key, e.message);
+			break;
+		}
+		if (i % 7 == 3) {
+			store_tx_rollback(db);
+			continue;
+		}
+		if (store_tx_commit(db, &e)) {
+			snprintf(w->failure, sizeof w->failure, "commit %s: %s", key, e.message);
+			break;
+		}
+		w->committed++;
+	}
+	store_close(db);
+	return NULL;
+}
+
+static void concurrent_writers_commit_each_transaction_exactly_once(void **state)
+{
+	fixture *f = *state;
+	int64_t ev0 = event_count(f->db), b0, t0, f0, b1, t1, f1;
+	store_group_stats(&b0, &t0, &f0);
+	enum { N_THREADS = 8, N_TX = 150 };
+	pthread_t t[N_THREADS];
+	worker w[N_THREADS];
+	for (int i = 0; i < N_THREADS; i++) {
+		w[i] = (worker){ f->path, i, N_TX, 0, "" };
+		pthread_create(&t[i], NULL, run_worker, &w[i]);
+	}
+	int committed = 0;
+	for (int i = 0; i < N_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		if (w[i].failure[0])
+			fail_msg("%s", w[i].failure);
+		committed += w[i].committed;
+	}
+	assert_int_equal(committed, N_THREADS * (N_TX - N_TX / 7 - (N_TX % 7 > 3)));
+	store_group_stats(&b1, &t1, &f1);
+	assert_int_equal(t1 - t0, committed);
+	assert_int_equal(f1 - f0, 0);
+	assert_true(b1 - b0 <= committed);
+	assert_int_equal(event_count(f->db) - ev0, committed);
+	for (int i = 0; i < N_THREADS; i++)
+		for (int k = 0; k < N_TX; k++) {
+			char key[32];
+			snprintf(key, sizeof key, "w%d.%d", i, k);
+			assert_int_equal(meta_exists(f->db, key), k % 7 != 3);
+		}
+}
+
+int main(void)
+{
+	log_set_level(LOG_WARN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(queued_transactions_share_one_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_failed_commit_fails_every_transaction_of_its_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_second_transaction_on_the_same_thread_is_refused_not_deadlocked,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(concurrent_writers_commit_each_transaction_exactly_once, setup,
+		                                teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
