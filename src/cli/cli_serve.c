@@ -85,11 +85,11 @@ int cli_serve(int argc, char **argv)
 	server_stop(s, 10000);
 	enforce_sweeper_stop();
 	tlog_signer_stop();
-	int64_t nb = 0, nt = 0, nf = 0;
-	store_group_stats(&nb, &nt, &nf);
+	int64_t nb = 0, nt = 0, nf = 0, held = 0, commit = 0;
+	store_group_stats(&nb, &nt, &nf, &held, &commit);
 	store_group_stop();
-	log_event(LOG_INFO, "group_commit", "batches=%lld transactions=%lld failed=%lld", (long long)nb, (long long)nt,
-	          (long long)nf);
+	log_event(LOG_INFO, "group_commit", "batches=%lld transactions=%lld failed=%lld held_ms=%lld commit_ms=%lld",
+	          (long long)nb, (long long)nt, (long long)nf, (long long)held, (long long)commit);
 	org_cache_free();
 	legal_free();
 	tlog_free();

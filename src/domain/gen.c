@@ -12,7 +12,10 @@
 #include "domain/gen.h"
 
 #include "core/util.h"
+#include "domain/assist.h"
+#include "domain/enforce.h"
 #include "domain/flow.h"
+#include "domain/ledger.h"
 #include "domain/legal.h"
 #include "domain/matter.h"
 #include "domain/org.h"
@@ -230,6 +233,14 @@ static void unit_principal(const char *unit_id, principal *out)
 	out->roles = ROLE_HANDLER | ROLE_REVIEWER | ROLE_CLERK;
 }
 
+/* A named officer of a unit: the four-eyes rules of case funds tell people apart by user id. */
+static void officer_principal(const char *unit_id, int64_t user_id, int roles, principal *out)
+{
+	unit_principal(unit_id, out);
+	out->user_id = user_id;
+	out->roles = roles;
+}
+
 static double unit_rand(synth_rng *r)
 {
 	return (double)synth_next(r) / 4294967296.0;
@@ -332,12 +343,128 @@ static long step_gap(synth_rng *r, long period, const char *kind, const char *st
 struct walk {
 	store *db;
 	synth_rng *r;
+	enforce_settings es;
 	cal_date today;
 	long span_days;
 	const long *cum; /* cumulative county weights */
 	long cum_total;
 	gen_stats *st;
 };
+
+/* An enforcement matter's work besides its steps, as courts do it: on entering the stage the case-funds
+ * account is opened and the county police are asked to locate the debtor and list vehicles; they
+ * answer within days. Each call writes through the real domain functions, with their events. */
+static int enforce_begin(struct walk *w, const store_matter *m, cal_date started, const matter_party_in *debtor, err *e)
+{
+	synth_rng *r = w->r;
+	principal handler, police;
+	unit_principal(m->holder_unit_id, &handler);
+	arena *a = arena_new();
+	json_t *out = NULL;
+	if (!a)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	int64_t applied = 100000 * (int64_t)(10 + synth_below(r, 4990)); /* 1,000 to 500,000 yuan */
+	int rc = ledger_account_open(w->db, &handler, m->id, applied, a, &out, e);
+	json_decref(out);
+	cal_date sent = cal_date_add_days(started, 1 + (long)synth_below(r, 5));
+	const org_unit *pu = org_unit_of(m->holder_area_code, "police");
+	if (rc || !pu || strcmp(debtor->type, "person") || cal_date_cmp(sent, w->today) > 0)
+		goto done;
+	char on[11], answered_on[11];
+	legal_format(sent, on);
+	static const char *const asked[] = { "locate", "vehicles" };
+	assist_debtor_in d = { .name = debtor->name,
+		               .id_type = debtor->id_type,
+		               .id_number = debtor->id_number,
+		               .kinds = asked,
+		               .n_kinds = 2 };
+	assist_new req = { .matter_id = m->id,
+		           .police_unit_id = pu->id,
+		           .basis = "执行裁定书、协助执行通知书",
+		           .note = "请协助查找被执行人下落及名下车辆",
+		           .debtors = &d,
+		           .n_debtors = 1,
+		           .on = on };
+	int64_t req_id;
+	if ((rc = assist_request_create(w->db, &handler, &w->es, &req, &req_id, e)))
+		goto done;
+	cal_date when = cal_date_add_days(sent, (long)synth_below(r, 9)); /* mostly within 5 working days */
+	if (cal_date_cmp(when, w->today) > 0)
+		goto done;
+	legal_format(when, answered_on);
+	store_assist_item *items;
+	size_t ni;
+	if ((rc = store_assist_item_list(w->db, req_id, a, &items, &ni, e)) || ni < 2)
+		goto done;
+	json_t *found = json_pack("{s:s}", "address", "户籍地居住");
+	json_t *none = json_object();
+	assist_answer_in ans[2] = { { .item_id = items[0].id, .found = 1, .findings = found },
+		                    { .item_id = items[1].id, .found = 0, .findings = none } };
+	officer_principal(pu->id, -1, ROLE_HANDLER, &police);
+	rc = found && none ? assist_answer(w->db, &police, req_id, ans, 2, answered_on, e)
+	                   : err_set(e, E_NOMEM, NULL, "out of memory");
+	json_decref(found);
+	json_decref(none);
+done:
+	arena_free(a);
+	return rc;
+}
+
+/* Before a matter closes as performed (执行完毕): the money comes in and, approved by a second person,
+ * goes out to the creditor. A 终本 closing may first see part of it. */
+static int enforce_funds(struct walk *w, const store_matter *m, const char *action, cal_date on_day, err *e)
+{
+	int performed = !strcmp(action, "close_enforced");
+	if (!performed && synth_below(w->r, 3))
+		return OK;
+	arena *a = arena_new();
+	if (!a)
+		return err_set(e, E_NOMEM, NULL, "out of memory");
+	int64_t applied = 0, received = 0;
+	int rc = ledger_matter_performance(w->db, m->id, &applied, &received, e);
+	if (rc || applied <= 0)
+		goto done;
+	int64_t amount = performed ? applied : applied / (2 + (int64_t)synth_below(w->r, 8));
+	char on[11], key[40], ref[40];
+	legal_format(on_day, on);
+	principal fund, reviewer;
+	officer_principal(m->holder_unit_id, -2, ROLE_FUND_OFFICER, &fund);
+	officer_principal(m->holder_unit_id, -3, ROLE_REVIEWER | ROLE_FUND_OFFICER, &reviewer);
+	snprintf(key, sizeof key, "gen-receipt-%lld", (long long)m->id);
+	snprintf(ref, sizeof ref, "GEN-%lld", (long long)m->id);
+	ledger_receipt_in in = { .key = key,
+		                 .matter_id = m->id,
+		                 .source = performed ? "debtor_payment" : "bank_deduction",
+		                 .amount = amount,
+		                 .payer = performed ? "被执行人交款" : "银行扣划",
+		                 .reference = ref,
+		                 .received_on = on };
+	json_t *out = NULL;
+	int replayed;
+	if ((rc = ledger_receipt(w->db, &fund, &w->es, &in, &out, &replayed, e)))
+		goto done;
+	json_decref(out);
+	out = NULL;
+	snprintf(key, sizeof key, "gen-disburse-%lld", (long long)m->id);
+	ledger_disbursement_in dis = { .key = key,
+		                       .matter_id = m->id,
+		                       .kind = "creditor",
+		                       .amount = amount,
+		                       .payee_name = "申请执行人",
+		                       .payee_account = "6228480012345678901",
+		                       .payee_bank = "中国农业银行" };
+	if ((rc = ledger_disbursement_request(w->db, &fund, &dis, &out, &replayed, e)))
+		goto done;
+	int64_t id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	out = NULL;
+	snprintf(key, sizeof key, "gen-approve-%lld", (long long)m->id);
+	rc = ledger_disbursement_approve(w->db, &reviewer, key, id, "核对无误", on, &out, &replayed, e);
+	json_decref(out);
+done:
+	arena_free(a);
+	return rc;
+}
 
 static int one_matter(struct walk *w, err *e)
 {
@@ -386,7 +513,7 @@ static int one_matter(struct walk *w, err *e)
 	if (rc)
 		return rc;
 	w->st->by_kind[ki]++;
-	int open = 1, pending = 0;
+	int open = 1, pending = 0, enforcing = 0;
 	store_matter m;
 	arena *a = arena_new();
 	if (!a)
@@ -408,6 +535,9 @@ static int one_matter(struct walk *w, err *e)
 		cal_date started, due;
 		cal_date_parse(m.stage_started_on, NULL, &started, NULL);
 		cal_date_parse(m.due_on, NULL, &due, NULL);
+		if (!strcmp(m.stage, "enforcement") && !enforcing++ &&
+		    (rc = enforce_begin(w, &m, started, &parties[np > 1 ? 1 : 0], e)))
+			break;
 		double share;
 		long period = cal_days_between(started, due);
 		long gap = step_gap(r, period > 0 ? period : 1, m.kind, m.stage, &share);
@@ -430,6 +560,8 @@ static int one_matter(struct walk *w, err *e)
 			break; /* not yet: the matter is open in this stage */
 		cur = next;
 		legal_format(cur, on);
+		if (!strcmp(m.stage, "enforcement") && (rc = enforce_funds(w, &m, s->action, cur, e)))
+			break;
 		const char *proc = (s->flags & FLOW_NEEDS_PROCEDURE) ? pick_procedure(r, m.kind) : NULL;
 		matter_act_in ai = { .note = "", .reason = "证据不足，需补充材料", .procedure = proc, .on = on };
 		int64_t tid = 0;
@@ -483,7 +615,10 @@ int gen_region(store *db, const gen_opts *o, gen_stats *out, err *e)
 	cal_date today = legal_today_date();
 	if (o->as_of && cal_date_parse(o->as_of, "as-of", &today, e))
 		return e->code;
-	struct walk w = { db, &r, today, 365L * (o->years > 0 ? o->years : 10), cum, total, &st };
+	struct walk w = {
+		db, &r, { .funds_due_days = 0 }, today, 365L * (o->years > 0 ? o->years : 10), cum, total, &st
+	};
+	enforce_settings_default(&w.es);
 	int batch = o->batch > 0 ? o->batch : 500;
 	int64_t ev0 = 0, ev = 0;
 	int rc = store_event_count(db, &ev0, e);

@@ -1,47 +1,98 @@
 /*
- * sqlite_group.c - group commit: the server's write transactions share commits.
+ * sqlite_group.c - group commit: the server's write transactions share commits and disk syncs.
  *
- * SQLite has one writer at a time, and at synchronous=FULL every COMMIT waits for the disk. Rather than
- * each request's transaction paying for its own sync, the server keeps one shared writer connection
- * with a batch transaction open (BEGIN IMMEDIATE). A handle's store_tx_begin takes the group lock,
- * borrows the writer (db->c, db->h) and opens SAVEPOINT tx; its store_tx_commit releases the savepoint
- * and gives the writer back. The transaction that finds nobody else waiting for the lock (or fills the
- * batch) COMMITs it, on behalf of everyone in it, and wakes them; the others wait on a condition
- * variable until their batch's generation has finished, and then return that batch's result. So:
+ * SQLite has one writer at a time, and a durable COMMIT waits for the disk. Rather than each request's
+ * transaction paying for its own sync, the server keeps one shared writer connection with a batch
+ * transaction open (BEGIN IMMEDIATE). A handle's store_tx_begin takes the group lock, borrows the
+ * writer (db->c, db->h) and opens SAVEPOINT tx; its store_tx_commit releases the savepoint and gives
+ * the writer back. The transaction that finds nobody else waiting for the lock (or fills the batch)
+ * COMMITs the batch on behalf of everyone in it; the others wait until their batch is durable and then
+ * return its result.
+ *
+ * Durability (synchronous=full): the writer itself runs at synchronous=NORMAL, so COMMIT only appends
+ * the batch's frames to the WAL, and the committing thread then syncs the WAL file (fdatasync) after
+ * giving up the lock: the next batch is built while this one goes to disk. A sync covers every frame
+ * written before it began, so "durable up to batch N" is a watermark; a transaction returns OK only
+ * once the watermark has passed its batch. (A reader may see a batch in the moment between its COMMIT
+ * and its sync; anything written on the strength of that is in a later batch, whose sync covers both.)
+ * A failed sync means the kernel may have dropped the frames: the process stops (like PostgreSQL's
+ * data_sync_retry=off), it cannot tell anyone the truth otherwise. Checkpoints run on a background
+ * thread (PASSIVE, never blocking writers) instead of inside a batch's COMMIT.
  *
  *   - one thread at a time runs a write transaction (as SQLite's write lock did before);
- *   - while one batch syncs, the next queues on the lock and then goes in as one batch;
- *   - nothing is reported committed before the COMMIT that contains it returned OK; when that COMMIT
- *     fails, or SQLite rolled the whole batch back after an I/O error (autocommit again), every
- *     transaction of the batch gets E_STORE;
+ *   - nothing is reported committed before its batch's COMMIT returned OK and was synced; when the
+ *     COMMIT fails, or SQLite rolled the whole batch back after an I/O error, every transaction of the
+ *     batch gets E_STORE;
  *   - a transaction that rolls back undoes only its savepoint.
  *
- * Reads never take the lock: they run on each thread's own connection and see committed batches.
+ * Reads never take the lock: they run on each thread's own connection.
  */
 #include "store/sqlite_internal.h"
 
 #include "core/log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
-#define RESULT_RING 4096 /* results of the last finished batches, by generation */
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+#define RESULT_RING 4096      /* outcomes of the latest batches, by generation */
+#define CHECKPOINT_PAGES 2000 /* WAL frames after which the checkpointer is woken */
+
+enum { BATCH_OPEN = 0, BATCH_COMMITTED, BATCH_FAILED };
 
 static struct {
 	int on;
 	pthread_mutex_t lock;
-	pthread_cond_t finished_cv;
-	sq_conn w;                         /* the shared writer */
-	int open;                          /* a batch transaction is open on w */
-	int n;                             /* transactions released into the open batch */
-	int max_batch;                     /* commit when the batch holds this many */
-	uint64_t gen;                      /* generation of the open (or next) batch */
-	uint64_t finished;                 /* generations below this one have finished */
-	atomic_int waiting;                /* threads waiting to take the lock */
-	unsigned char result[RESULT_RING]; /* per generation: 0 committed, 1 failed */
-	int64_t n_batches, n_tx, n_failed;
-} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .finished_cv = PTHREAD_COND_INITIALIZER };
+	pthread_cond_t durable_cv;
+	sq_conn w;          /* the shared writer */
+	int open;           /* a batch transaction is open on w */
+	int n;              /* transactions released into the open batch */
+	int max_batch;      /* commit when the batch holds this many */
+	uint64_t gen;       /* generation of the open (or next) batch */
+	uint64_t durable;   /* batches below this generation are committed and on disk (or failed) */
+	atomic_int waiting; /* threads waiting to take the lock */
+	struct {
+		uint64_t gen;
+		unsigned char state;
+	} result[RESULT_RING];
+	/* the WAL sync done outside the lock (synchronous=full) */
+	int sync_wal;
+	char wal_path[700];
+	int wal_fd;
+	uint64_t committed; /* batches below this generation are committed (their frames are in the WAL) */
+	pthread_t sync_thread;
+	pthread_cond_t sync_cv;
+	int sync_stop;
+	/* the background checkpointer */
+	char db_path[700];
+	pthread_t ckpt_thread;
+	int ckpt_running, ckpt_wanted, ckpt_stop;
+	pthread_cond_t ckpt_cv;
+	/* counters */
+	int64_t n_batches, n_tx, n_failed, n_syncs;
+	int64_t t_locked_ns; /* when the lock was last taken */
+	int64_t held_ns;     /* time transactions held the lock, commits included */
+	int64_t commit_ns;   /* time in COMMIT (under the lock) */
+	int64_t sync_ns;     /* time in the WAL sync (outside it) */
+} g = { .lock = PTHREAD_MUTEX_INITIALIZER,
+	.durable_cv = PTHREAD_COND_INITIALIZER,
+	.ckpt_cv = PTHREAD_COND_INITIALIZER,
+	.sync_cv = PTHREAD_COND_INITIALIZER,
+	.wal_fd = -1 };
 
 int sq_group_on(void)
 {
@@ -53,46 +104,126 @@ int sq_group_waiting(void)
 	return atomic_load(&g.waiting);
 }
 
-/* Finish the open batch with its outcome (0 committed, 1 failed) and wake its transactions. */
-static void batch_finish(int failed)
-{
-	g.result[g.gen % RESULT_RING] = (unsigned char)failed;
-	if (failed)
-		g.n_failed++;
-	else if (g.n) {
-		g.n_batches++;
-		g.n_tx += g.n;
-	}
-	g.open = 0;
-	g.n = 0;
-	g.gen++;
-	g.finished = g.gen;
-	pthread_cond_broadcast(&g.finished_cv);
-}
-
 static int w_exec(const char *sql)
 {
 	return sqlite3_exec(g.w.h, sql, NULL, NULL, NULL) == SQLITE_OK ? OK : E_STORE;
 }
 
-/* Commit the open batch (caller holds the lock). */
+/* The syncer: one WAL sync in flight at a time, each covering every batch committed before it began
+ * (so batches that commit while a sync runs share the next one). A failure stops the process (see the
+ * top). */
+static void *syncer(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&g.lock);
+	for (;;) {
+		while (g.committed <= g.durable && !g.sync_stop)
+			pthread_cond_wait(&g.sync_cv, &g.lock);
+		if (g.committed <= g.durable && g.sync_stop)
+			break;
+		uint64_t target = g.committed;
+		pthread_mutex_unlock(&g.lock);
+		int64_t t0 = now_ns();
+		if (g.wal_fd < 0) {
+			/* opened on first use: the WAL exists once the writer has written; it is never deleted while
+			 * the writer stays open, and a checkpoint rewrites it in place */
+			g.wal_fd = open(g.wal_path, O_RDONLY | O_CLOEXEC);
+			if (g.wal_fd < 0) {
+				log_event(LOG_ERROR, "wal_sync_failed", "step=open errno=%d", errno);
+				abort();
+			}
+		}
+		if (fdatasync(g.wal_fd) != 0) {
+			log_event(LOG_ERROR, "wal_sync_failed", "step=fdatasync errno=%d", errno);
+			abort();
+		}
+		int64_t dt = now_ns() - t0;
+		pthread_mutex_lock(&g.lock);
+		g.sync_ns += dt;
+		g.n_syncs++;
+		if (g.durable < target)
+			g.durable = target;
+		pthread_cond_broadcast(&g.durable_cv);
+	}
+	pthread_mutex_unlock(&g.lock);
+	return NULL;
+}
+
+static void *checkpointer(void *arg)
+{
+	(void)arg;
+	sq_conn c;
+	err e = { 0 };
+	if (sq_conn_open(g.db_path, &c, &e)) {
+		log_event(LOG_ERROR, "checkpointer_failed", "msg=\"%s\"", e.message);
+		return NULL;
+	}
+	pthread_mutex_lock(&g.lock);
+	for (;;) {
+		while (!g.ckpt_wanted && !g.ckpt_stop)
+			pthread_cond_wait(&g.ckpt_cv, &g.lock);
+		if (g.ckpt_stop)
+			break;
+		g.ckpt_wanted = 0;
+		pthread_mutex_unlock(&g.lock);
+		int n_log = 0, n_done = 0;
+		if (sqlite3_wal_checkpoint_v2(c.h, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_done) != SQLITE_OK)
+			log_event(LOG_WARN, "checkpoint_failed", "msg=\"%s\"", sqlite3_errmsg(c.h));
+		pthread_mutex_lock(&g.lock);
+	}
+	pthread_mutex_unlock(&g.lock);
+	sq_conn_close(&c);
+	return NULL;
+}
+
+/* After each COMMIT on the writer: wake the checkpointer once the WAL has grown. */
+static int on_wal(void *arg, sqlite3 *h, const char *name, int n_frames)
+{
+	(void)arg;
+	(void)h;
+	(void)name;
+	if (n_frames >= CHECKPOINT_PAGES && g.ckpt_running) {
+		g.ckpt_wanted = 1; /* the lock is held: only batch_commit commits on the writer */
+		pthread_cond_signal(&g.ckpt_cv);
+	}
+	return SQLITE_OK;
+}
+
+/* Close the open batch (caller holds the lock); the syncer makes it durable. */
 static void batch_commit(void)
 {
 	if (!g.open)
 		return;
-	if (g.n == 0) { /* only rollbacks in it: nothing to sync */
+	uint64_t my = g.gen;
+	g.result[my % RESULT_RING].gen = my;
+	int failed = 0;
+	if (g.n == 0) { /* only rollbacks in it: nothing to write */
 		w_exec("ROLLBACK");
-		batch_finish(0);
-		return;
+	} else {
+		int64_t t0 = now_ns();
+		failed = sqlite3_get_autocommit(g.w.h) || w_exec("COMMIT") != OK;
+		g.commit_ns += now_ns() - t0;
+		if (failed) {
+			log_event(LOG_ERROR, "group_commit_failed", "n=%d msg=\"%s\"", g.n, sqlite3_errmsg(g.w.h));
+			if (!sqlite3_get_autocommit(g.w.h))
+				w_exec("ROLLBACK");
+			g.n_failed++;
+		} else {
+			g.n_batches++;
+			g.n_tx += g.n;
+		}
 	}
-	if (sqlite3_get_autocommit(g.w.h) || w_exec("COMMIT") != OK) {
-		log_event(LOG_ERROR, "group_commit_failed", "n=%d msg=\"%s\"", g.n, sqlite3_errmsg(g.w.h));
-		if (!sqlite3_get_autocommit(g.w.h))
-			w_exec("ROLLBACK");
-		batch_finish(1);
-		return;
+	g.result[my % RESULT_RING].state = failed ? BATCH_FAILED : BATCH_COMMITTED;
+	g.open = 0;
+	g.n = 0;
+	g.gen++;
+	if (!failed && g.sync_wal) {
+		g.committed = my + 1;
+		pthread_cond_signal(&g.sync_cv);
+	} else if (!failed && g.durable < my + 1) {
+		g.durable = my + 1; /* synchronous=normal: committed is as durable as it gets */
 	}
-	batch_finish(0);
+	pthread_cond_broadcast(&g.durable_cv);
 }
 
 static void lend(store *db)
@@ -113,6 +244,32 @@ static void give_back(store *db)
  * for itself. */
 static _Thread_local int t_holding;
 
+/* Commit the batch if nobody is queued behind (or it is full), then wait for my_gen to be durable
+ * when counted. Called with the lock held; returns with it released. */
+static int leave(int counted, uint64_t my_gen, err *e)
+{
+	t_holding = 0;
+	if (g.open && (atomic_load(&g.waiting) == 0 || g.n >= g.max_batch))
+		batch_commit();
+	g.held_ns += now_ns() - g.t_locked_ns;
+	int rc = OK;
+	if (counted) {
+		for (;;) {
+			int failed = g.result[my_gen % RESULT_RING].gen == my_gen &&
+			             g.result[my_gen % RESULT_RING].state == BATCH_FAILED && g.gen > my_gen;
+			if (failed) {
+				rc = err_set(e, E_STORE, NULL, "commit: 数据库写入失败，本次操作未保存，请重试");
+				break;
+			}
+			if (g.durable > my_gen)
+				break;
+			pthread_cond_wait(&g.durable_cv, &g.lock);
+		}
+	}
+	pthread_mutex_unlock(&g.lock);
+	return rc;
+}
+
 int sq_group_begin(store *db, err *e)
 {
 	if (t_holding)
@@ -120,11 +277,13 @@ int sq_group_begin(store *db, err *e)
 	atomic_fetch_add(&g.waiting, 1);
 	pthread_mutex_lock(&g.lock);
 	atomic_fetch_sub(&g.waiting, 1);
+	g.t_locked_ns = now_ns();
 	int rc = OK;
 	if (g.open && sqlite3_get_autocommit(g.w.h)) {
-		/* SQLite rolled the batch back (an I/O error in an earlier statement): it has failed. */
+		/* SQLite rolled the batch back (an I/O error in an earlier statement): it has failed */
 		log_event(LOG_ERROR, "group_batch_lost", "n=%d", g.n);
-		batch_finish(1);
+		g.n = 1; /* make batch_commit see it as failed, not as empty */
+		batch_commit();
 	}
 	if (!g.open) {
 		if (w_exec("BEGIN IMMEDIATE") != OK) {
@@ -135,6 +294,8 @@ int sq_group_begin(store *db, err *e)
 		}
 		g.open = 1;
 		g.n = 0;
+		g.result[g.gen % RESULT_RING].gen = g.gen;
+		g.result[g.gen % RESULT_RING].state = BATCH_OPEN;
 	}
 	lend(db);
 	if ((rc = sq_exec_cached(db, "SAVEPOINT tx", e))) {
@@ -144,27 +305,7 @@ int sq_group_begin(store *db, err *e)
 	t_holding = 1;
 	return OK; /* the lock stays with db until its commit or rollback */
 done:
-	if (g.open && atomic_load(&g.waiting) == 0)
-		batch_commit();
-	pthread_mutex_unlock(&g.lock);
-	return rc;
-}
-
-/* After db's savepoint ended: commit the batch if nobody is queued behind (or it is full), then wait
- * for the batch holding my_gen when counted. Called with the lock held; returns with it released. */
-static int leave(int counted, uint64_t my_gen, err *e)
-{
-	t_holding = 0;
-	if (g.open && (atomic_load(&g.waiting) == 0 || g.n >= g.max_batch))
-		batch_commit();
-	int rc = OK;
-	if (counted) {
-		while (g.finished <= my_gen)
-			pthread_cond_wait(&g.finished_cv, &g.lock);
-		if (g.result[my_gen % RESULT_RING])
-			rc = err_set(e, E_STORE, NULL, "commit: 数据库写入失败，本次操作未保存，请重试");
-	}
-	pthread_mutex_unlock(&g.lock);
+	leave(0, 0, NULL);
 	return rc;
 }
 
@@ -199,9 +340,38 @@ int store_group_start(const char *path, int max_batch, err *e)
 	}
 	if ((rc = sq_conn_open(path, &g.w, e)))
 		goto done;
+	char mode[16] = "";
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(g.w.h, "PRAGMA synchronous", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		snprintf(mode, sizeof mode, "%d", sqlite3_column_int(st, 0));
+	sqlite3_finalize(st);
+	g.sync_wal = !strcmp(mode, "2"); /* FULL: the group syncs the WAL itself, outside the lock */
+	if (g.sync_wal && w_exec("PRAGMA synchronous=NORMAL") != OK) {
+		rc = err_set(e, E_STORE, NULL, "group commit: %s", sqlite3_errmsg(g.w.h));
+		sq_conn_close(&g.w);
+		goto done;
+	}
+	snprintf(g.wal_path, sizeof g.wal_path, "%s-wal", path);
+	snprintf(g.db_path, sizeof g.db_path, "%s", path);
+	g.wal_fd = -1;
 	g.max_batch = max_batch > 0 ? max_batch : 1;
 	g.open = g.n = 0;
-	g.n_batches = g.n_tx = g.n_failed = 0;
+	g.durable = g.committed = g.gen;
+	g.n_batches = g.n_tx = g.n_failed = g.n_syncs = g.held_ns = g.commit_ns = g.sync_ns = 0;
+	g.sync_stop = 0;
+	if (g.sync_wal && pthread_create(&g.sync_thread, NULL, syncer, NULL) != 0) {
+		rc = err_set(e, E_NOMEM, NULL, "group commit: cannot start the syncer thread");
+		sq_conn_close(&g.w);
+		goto done;
+	}
+	/* checkpoints move to their own thread */
+	sqlite3_wal_autocheckpoint(g.w.h, 0);
+	sqlite3_wal_hook(g.w.h, on_wal, NULL);
+	g.ckpt_stop = g.ckpt_wanted = 0;
+	g.ckpt_running = pthread_create(&g.ckpt_thread, NULL, checkpointer, NULL) == 0;
+	if (!g.ckpt_running)
+		sqlite3_wal_autocheckpoint(g.w.h, 1000);
 	g.on = 1;
 done:
 	pthread_mutex_unlock(&g.lock);
@@ -211,19 +381,40 @@ done:
 void store_group_stop(void)
 {
 	pthread_mutex_lock(&g.lock);
-	if (g.on) {
-		batch_commit();
-		sq_conn_close(&g.w);
-		g.on = 0;
+	if (!g.on) {
+		pthread_mutex_unlock(&g.lock);
+		return;
 	}
+	batch_commit();
+	g.on = 0;
+	g.ckpt_stop = g.sync_stop = 1;
+	pthread_cond_signal(&g.ckpt_cv);
+	pthread_cond_signal(&g.sync_cv);
+	int ckpt = g.ckpt_running;
+	g.ckpt_running = 0;
+	pthread_mutex_unlock(&g.lock);
+	if (g.sync_wal)
+		pthread_join(g.sync_thread, NULL); /* after its last sync */
+	if (ckpt)
+		pthread_join(g.ckpt_thread, NULL);
+	pthread_mutex_lock(&g.lock);
+	sq_conn_close(&g.w); /* the last connection's close checkpoints the WAL */
+	if (g.wal_fd >= 0)
+		close(g.wal_fd);
+	g.wal_fd = -1;
 	pthread_mutex_unlock(&g.lock);
 }
 
-void store_group_stats(int64_t *out_batches, int64_t *out_tx, int64_t *out_failed)
+void store_group_stats(int64_t *out_batches, int64_t *out_tx, int64_t *out_failed, int64_t *out_held_ms,
+                       int64_t *out_commit_ms)
 {
 	pthread_mutex_lock(&g.lock);
 	*out_batches = g.n_batches;
 	*out_tx = g.n_tx;
 	*out_failed = g.n_failed;
+	if (out_held_ms)
+		*out_held_ms = g.held_ns / 1000000;
+	if (out_commit_ms)
+		*out_commit_ms = (g.commit_ns + g.sync_ns) / 1000000;
 	pthread_mutex_unlock(&g.lock);
 }

@@ -71,8 +71,10 @@ int store_set_synchronous(const char *mode, err *e);
  * store_group_stop commits what is open and closes the writer; transactions must have ended. */
 int store_group_start(const char *path, int max_batch, err *e);
 void store_group_stop(void);
-/* Counters since start: batches committed, transactions committed in them, failed batches. */
-void store_group_stats(int64_t *out_batches, int64_t *out_tx, int64_t *out_failed);
+/* Counters since start: batches committed, transactions committed in them, failed batches; and (when
+ * not NULL) the milliseconds transactions held the writer, and of that the milliseconds in COMMIT. */
+void store_group_stats(int64_t *out_batches, int64_t *out_tx, int64_t *out_failed, int64_t *out_held_ms,
+                       int64_t *out_commit_ms);
 
 /* Read-only snapshot for consistent multi-query reads (BEGIN DEFERRED ... COMMIT). */
 int store_read_begin(store *db, err *e);

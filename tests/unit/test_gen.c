@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "domain/audit.h"
 #include "domain/gen.h"
+#include "domain/ledger.h"
 #include "domain/legal.h"
 #include "domain/matter.h"
 #include "domain/org.h"
@@ -101,6 +102,51 @@ static void gen_log_of_generated_region_verifies(void **state)
 	fclose(devnull);
 	if (rc != OK)
 		fail_msg("generated log does not verify: %s", e.message);
+	close_fixture(&f);
+}
+
+static int64_t count_sql(fixture *f, const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	char path[300];
+	snprintf(path, sizeof path, "%s/casebridge.db", f->dir);
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+/* Enforcement matters carry their case funds and assistance requests: accounts opened, money received
+ * and disbursed with a second person's approval, the police asked and answering; the ledger's
+ * invariants hold, and every matter closed as performed received what was applied for. */
+static void gen_enforcement_matters_have_funds_and_assistance(void **state)
+{
+	(void)state;
+	fixture f;
+	err e = { 0 };
+	gen_stats st;
+	gen_opts o = { .n_matters = 600, .seed = 5, .batch = 100 };
+	open_new(&f);
+	assert_int_equal(gen_region(f.db, &o, &st, &e), OK);
+	if (ledger_check_all(f.db, &e) != OK)
+		fail_msg("ledger invariants: %s", e.message);
+	assert_true(count_sql(&f, "SELECT count(*) FROM events WHERE event_type='ledger.account_opened'") > 0);
+	int64_t received = count_sql(&f, "SELECT count(*) FROM events WHERE event_type='ledger.received'");
+	assert_true(received > 0);
+	assert_int_equal(count_sql(&f, "SELECT count(*) FROM events WHERE event_type='ledger.disbursement_posted'"),
+	                 received);
+	assert_true(count_sql(&f, "SELECT count(*) FROM events WHERE event_type='assist.requested'") > 0);
+	assert_true(count_sql(&f, "SELECT count(*) FROM events WHERE event_type='assist.answered'") > 0);
+	/* performed closings are backed by the money: no 执行完毕 without a receipt of the full amount */
+	assert_int_equal(count_sql(&f, "SELECT count(*) FROM events ev WHERE ev.event_type='matter.close_enforced'"
+	                               " AND NOT EXISTS (SELECT 1 FROM ledger_receipts r, ledger_accounts ac"
+	                               " WHERE r.matter_id=CAST(ev.entity_id AS INTEGER) AND ac.matter_id=r.matter_id"
+	                               " AND r.amount=ac.amount_applied)"),
+	                 0);
 	close_fixture(&f);
 }
 
@@ -243,6 +289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(gen_same_seed_gives_same_matters),
 		cmocka_unit_test(gen_log_of_generated_region_verifies),
+		cmocka_unit_test(gen_enforcement_matters_have_funds_and_assistance),
 		cmocka_unit_test(gen_unit_numbers_of_areas_sharing_a_prefix_differ),
 		cmocka_unit_test(gen_committee_search_sees_its_league),
 		cmocka_unit_test(gen_batch_keeps_the_event_rule_per_transaction),
