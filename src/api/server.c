@@ -665,7 +665,9 @@ int server_start(const config *cfg, server **out, err *e)
 	if (!s)
 		return err_set(e, E_NOMEM, NULL, "out of memory");
 	s->cfg = *cfg;
-	long threads = cfg->threads ? (long)cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	/* A worker waits while its write's batch reaches the disk (group commit), and the requests queued on
+	 * its connections wait with it: eight workers a core keep the cores busy and the batches full. */
+	long threads = cfg->threads ? (long)cfg->threads : 8 * sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
 	/* The logger comes first so that MHD never writes to stderr in its own format. */

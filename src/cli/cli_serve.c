@@ -85,11 +85,13 @@ int cli_serve(int argc, char **argv)
 	server_stop(s, 10000);
 	enforce_sweeper_stop();
 	tlog_signer_stop();
-	int64_t nb = 0, nt = 0, nf = 0, held = 0, commit = 0;
-	store_group_stats(&nb, &nt, &nf, &held, &commit);
+	store_group_counters gc;
+	store_group_stats(&gc);
 	store_group_stop();
-	log_event(LOG_INFO, "group_commit", "batches=%lld transactions=%lld failed=%lld held_ms=%lld commit_ms=%lld",
-	          (long long)nb, (long long)nt, (long long)nf, (long long)held, (long long)commit);
+	log_event(LOG_INFO, "group_commit",
+	          "batches=%lld transactions=%lld failed=%lld syncs=%lld held_ms=%lld commit_ms=%lld sync_ms=%lld",
+	          (long long)gc.batches, (long long)gc.transactions, (long long)gc.failed, (long long)gc.syncs,
+	          (long long)gc.held_ms, (long long)gc.commit_ms, (long long)gc.sync_ms);
 	org_cache_free();
 	legal_free();
 	tlog_free();

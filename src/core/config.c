@@ -29,7 +29,7 @@ static const struct setting {
 	  "directory of the built web application (empty: API only)" },
 	{ "log-level", T_STR, offsetof(config, log_level), sizeof(((config *)0)->log_level), "info", 0, 0,
 	  "debug, info, warn, error or off" },
-	{ "threads", T_INT, offsetof(config, threads), 0, "0", 0, 256, "worker threads (0 = one per core)" },
+	{ "threads", T_INT, offsetof(config, threads), 0, "0", 0, 256, "worker threads (0 = eight per core: workers wait for their batch's disk sync)" },
 	{ "max-json-bytes", T_INT, offsetof(config, max_json_bytes), 0, "1048576", 1024, 64 << 20,
 	  "largest JSON request body" },
 	{ "max-upload-bytes", T_INT, offsetof(config, max_upload_bytes), 0, "67108864", 1024, INT64_C(4) << 30,

@@ -405,16 +405,15 @@ void store_group_stop(void)
 	pthread_mutex_unlock(&g.lock);
 }
 
-void store_group_stats(int64_t *out_batches, int64_t *out_tx, int64_t *out_failed, int64_t *out_held_ms,
-                       int64_t *out_commit_ms)
+void store_group_stats(store_group_counters *out)
 {
 	pthread_mutex_lock(&g.lock);
-	*out_batches = g.n_batches;
-	*out_tx = g.n_tx;
-	*out_failed = g.n_failed;
-	if (out_held_ms)
-		*out_held_ms = g.held_ns / 1000000;
-	if (out_commit_ms)
-		*out_commit_ms = (g.commit_ns + g.sync_ns) / 1000000;
+	*out = (store_group_counters){ .batches = g.n_batches,
+		                       .transactions = g.n_tx,
+		                       .failed = g.n_failed,
+		                       .syncs = g.n_syncs,
+		                       .held_ms = g.held_ns / 1000000,
+		                       .commit_ms = g.commit_ns / 1000000,
+		                       .sync_ms = g.sync_ns / 1000000 };
 	pthread_mutex_unlock(&g.lock);
 }

@@ -71,10 +71,15 @@ int store_set_synchronous(const char *mode, err *e);
  * store_group_stop commits what is open and closes the writer; transactions must have ended. */
 int store_group_start(const char *path, int max_batch, err *e);
 void store_group_stop(void);
-/* Counters since start: batches committed, transactions committed in them, failed batches; and (when
- * not NULL) the milliseconds transactions held the writer, and of that the milliseconds in COMMIT. */
-void store_group_stats(int64_t *out_batches, int64_t *out_tx, int64_t *out_failed, int64_t *out_held_ms,
-                       int64_t *out_commit_ms);
+/* Counters since store_group_start. */
+typedef struct store_group_counters {
+	int64_t batches, transactions, failed; /* batches committed, transactions in them, batches failed */
+	int64_t syncs;                         /* WAL syncs (synchronous=full) */
+	int64_t held_ms;                       /* transactions holding the writer, their COMMITs included */
+	int64_t commit_ms;                     /* of that, in COMMIT */
+	int64_t sync_ms;                       /* in WAL syncs, outside the writer's lock */
+} store_group_counters;
+void store_group_stats(store_group_counters *out);
 
 /* Read-only snapshot for consistent multi-query reads (BEGIN DEFERRED ... COMMIT). */
 int store_read_begin(store *db, err *e);

@@ -147,7 +147,9 @@ static void queued_transactions_share_one_commit(void **state)
 {
 	fixture *f = *state;
 	int64_t b0, t0, f0, b1, t1, f1;
-	store_group_stats(&b0, &t0, &f0, NULL, NULL);
+	store_group_counters c0;
+	store_group_stats(&c0);
+	b0 = c0.batches, t0 = c0.transactions, f0 = c0.failed;
 	int64_t ev0 = event_count(f->db);
 	member ms[4] = { { .key = "k1", .what = 'c' },
 		         { .key = "k2", .what = 'c' },
@@ -156,7 +158,9 @@ static void queued_transactions_share_one_commit(void **state)
 	run_batch(f->path, ms, 4);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(ms[i].rc, OK);
-	store_group_stats(&b1, &t1, &f1, NULL, NULL);
+	store_group_counters c1;
+	store_group_stats(&c1);
+	b1 = c1.batches, t1 = c1.transactions, f1 = c1.failed;
 	assert_int_equal(b1 - b0, 1); /* three transactions, one COMMIT */
 	assert_int_equal(t1 - t0, 3);
 	assert_int_equal(f1 - f0, 0);
@@ -169,16 +173,21 @@ static void a_failed_commit_fails_every_transaction_of_its_batch(void **state)
 {
 	fixture *f = *state;
 	int64_t ev0 = event_count(f->db), b0, t0, f0, b1, t1, f1;
-	store_group_stats(&b0, &t0, &f0, NULL, NULL);
+	store_group_counters c0;
+	store_group_stats(&c0);
+	b0 = c0.batches, t0 = c0.transactions, f0 = c0.failed;
 	log_set_level(LOG_OFF); /* the failed commit is logged as an error, as it should be */
 	member ms[3] = { { .key = "a1", .what = 'c' }, { .key = "a2", .what = 'f' }, { .key = "a3", .what = 'c' } };
 	run_batch(f->path, ms, 3);
 	log_set_level(LOG_INFO);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(ms[i].rc, E_STORE); /* nobody is told it committed */
-	store_group_stats(&b1, &t1, &f1, NULL, NULL);
+	store_group_counters c1;
+	store_group_stats(&c1);
+	b1 = c1.batches, t1 = c1.transactions, f1 = c1.failed;
 	assert_int_equal(f1 - f0, 1);
 	assert_int_equal(t1 - t0, 0);
+	assert_int_equal(b1 - b0, 0); /* a failed batch is not counted as committed */
 	assert_false(meta_exists(f->db, "a1") || meta_exists(f->db, "a2") || meta_exists(f->db, "a3"));
 	assert_int_equal(event_count(f->db), ev0);
 	/* and the next batch works */
@@ -248,7 +257,9 @@ static void concurrent_writers_commit_each_transaction_exactly_once(void **state
 {
 	fixture *f = *state;
 	int64_t ev0 = event_count(f->db), b0, t0, f0, b1, t1, f1;
-	store_group_stats(&b0, &t0, &f0, NULL, NULL);
+	store_group_counters c0;
+	store_group_stats(&c0);
+	b0 = c0.batches, t0 = c0.transactions, f0 = c0.failed;
 	enum { N_THREADS = 8, N_TX = 150 };
 	pthread_t t[N_THREADS];
 	worker w[N_THREADS];
@@ -264,7 +275,9 @@ static void concurrent_writers_commit_each_transaction_exactly_once(void **state
 		committed += w[i].committed;
 	}
 	assert_int_equal(committed, N_THREADS * (N_TX - N_TX / 7 - (N_TX % 7 > 3)));
-	store_group_stats(&b1, &t1, &f1, NULL, NULL);
+	store_group_counters c1;
+	store_group_stats(&c1);
+	b1 = c1.batches, t1 = c1.transactions, f1 = c1.failed;
 	assert_int_equal(t1 - t0, committed);
 	assert_int_equal(f1 - f0, 0);
 	assert_true(b1 - b0 <= committed);
