@@ -55,8 +55,9 @@ static int check_subject(const char *name, const char *id_type, const char *id_n
 		if (ident_resident_id_check(id_number, field, &ip, e) == OK) {
 			*out_type = "resident_id";
 			*out_number = arena_strdup(a, ip.id);
-		} else if (strlen(id_number) == 18 && strspn(id_number, "0123456789Xx") != 18 &&
+		} else if (strlen(id_number) == 18 && !ident_resident_id_shaped(id_number) &&
 		           ident_credit_code_check(id_number, field, &cc, &e2) == OK) {
+			/* a credit code may be all digits (914403001922038216); a mistyped ID number stays one */
 			err_clear(e);
 			*out_type = "credit_code";
 			*out_number = arena_strdup(a, cc.code);
