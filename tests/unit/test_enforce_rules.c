@@ -673,6 +673,78 @@ static void metrics_count_funds_received_disbursed_refunded_overdue_and_unidenti
 	arena_free(a);
 }
 
+/* ---- bank import: money paid out ---- */
+static void bank_import_matches_paid_out_lines_and_lists_disbursements_missing_from_the_statement(void **state)
+{
+	(void)state;
+	err e = { 0 };
+	const char *court = "152522.court";
+	assert_non_null(org_unit_find(court));
+	principal f = efix_who(70, court, ROLE_FUND_OFFICER), rv = efix_who(71, court, ROLE_REVIEWER);
+	int64_t m = efix_matter(&F, court, "被执行人申", ADULT, "2026-01-05", NULL);
+	char today[11], d3[11], d2[11], csv[400];
+	legal_today(today);
+	enforce_add_days(today, -3, d3);
+	enforce_add_days(today, -2, d2);
+	json_t *out = NULL;
+	int replayed;
+	ledger_receipt_in r = {
+		.key = "bank-out-r001", .matter_id = m, .source = "debtor_payment", .amount = 100000, .received_on = d3
+	};
+	assert_int_equal(ledger_receipt(F.db, &f, &S, &r, &out, &replayed, &e), OK);
+	int64_t receipt_id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	int64_t dis[2];
+	static const int64_t amounts[2] = { 30000, 20000 };
+	for (int i = 0; i < 2; i++) {
+		char k[32];
+		snprintf(k, sizeof k, "bank-out-d%03d", i + 1);
+		ledger_disbursement_in d = { .key = k,
+			                     .matter_id = m,
+			                     .kind = "creditor",
+			                     .amount = amounts[i],
+			                     .payee_name = "申请人甲",
+			                     .payee_account = "6228480012345678901",
+			                     .payee_bank = "农业银行" };
+		assert_int_equal(ledger_disbursement_request(F.db, &f, &d, &out, &replayed, &e), OK);
+		dis[i] = json_integer_value(json_object_get(out, "id"));
+		json_decref(out);
+		snprintf(k, sizeof k, "bank-out-a%03d", i + 1);
+		assert_int_equal(ledger_disbursement_approve(F.db, &rv, k, dis[i], NULL, d2, &out, &replayed, &e), OK);
+		json_decref(out);
+	}
+	snprintf(csv, sizeof csv,
+	         "date,amount,reference,payer\n"
+	         "%s,1000.00,,被执行人\n" /* the receipt */
+	         "%s,-300.00,,\n"         /* the first disbursement */
+	         "%s,-55.00,,\n",         /* paid out, not in the ledger */
+	         d3, d2, d2);
+	if (ledger_bank_import(F.db, &f, &S, "bank-out-imp1", court, csv, 3, 0, &out, &replayed, &e) != OK)
+		fail_msg("%s", e.message);
+	assert_int_equal(json_integer_value(json_object_get(out, "n_matched")), 2);
+	json_t *matched = json_object_get(out, "matched");
+	int64_t got_r = 0, got_d = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(matched, i, v)
+	{
+		if (json_object_get(v, "receipt_id"))
+			got_r = json_integer_value(json_object_get(v, "receipt_id"));
+		if (json_object_get(v, "disbursement_id"))
+			got_d = json_integer_value(json_object_get(v, "disbursement_id"));
+	}
+	assert_int_equal(got_r, receipt_id);
+	assert_int_equal(got_d, dis[0]);
+	json_t *ud = json_object_get(out, "unmatched_disbursements");
+	assert_int_equal(json_array_size(ud), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ud, 0), "disbursement_id")), dis[1]);
+	json_t *ul = json_object_get(out, "unmatched_lines");
+	assert_int_equal(json_array_size(ul), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ul, 0), "amount")), -5500);
+	assert_int_equal(json_array_size(json_object_get(out, "unmatched_receipts")), 0);
+	json_decref(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -685,6 +757,7 @@ int main(void)
 		cmocka_unit_test(receipt_is_overdue_after_the_configured_days_and_shows_on_the_workbench),
 		cmocka_unit_test(reconciliation_balances_per_account_and_reports_a_tampered_total),
 		cmocka_unit_test(metrics_count_funds_received_disbursed_refunded_overdue_and_unidentified),
+		cmocka_unit_test(bank_import_matches_paid_out_lines_and_lists_disbursements_missing_from_the_statement),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
