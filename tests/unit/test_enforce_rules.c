@@ -207,6 +207,28 @@ static void overdue_assistance_shows_on_both_workbenches_and_in_supervision_with
 	assert_float_equal(json_real_value(json_object_get(st, "on_time_rate")), 0.5, 1e-9);
 	assert_float_equal(json_real_value(json_object_get(st, "avg_days")), 6.0, 1e-6); /* (2 + 10) / 2 */
 	assert_float_equal(json_real_value(json_object_get(st, "max_days")), 10.0, 1e-6);
+	/* a unit that has answered nothing has no on-time rate and no response time, not 0 */
+	json_t *tot = json_object_get(json_object_get(out, "assistance_response"), "totals");
+	assert_int_equal(json_integer_value(json_object_get(tot, "answered")), 2);
+	json_decref(out);
+	const char *kinds2[] = { "vehicles" };
+	int64_t debtor2, rid2;
+	int64_t m2 = efix_matter(&F, "152525.court", "被执行人酉", ADULT, "2026-02-02", &debtor2);
+	assist_debtor_in d2 = { .party_id = debtor2, .kinds = kinds2, .n_kinds = 1 };
+	assist_new in2 = { .matter_id = m2,
+		           .police_unit_id = "152525.police",
+		           .basis = "协助执行通知书",
+		           .debtors = &d2,
+		           .n_debtors = 1,
+		           .on = "2026-03-02" };
+	principal ch2 = efix_who(22, "152525.court", ROLE_HANDLER);
+	assert_int_equal(assist_request_create(F.db, &ch2, &S, &in2, &rid2, &e), OK);
+	assert_int_equal(enforce_supervision(F.db, "152525", a, &out, &e), OK);
+	st = find_by(json_object_get(json_object_get(out, "assistance_response"), "units"), "unit_id", "152525.police");
+	assert_non_null(st);
+	assert_int_equal(json_integer_value(json_object_get(st, "overdue")), 1);
+	assert_true(json_is_null(json_object_get(st, "on_time_rate")));
+	assert_true(json_is_null(json_object_get(st, "avg_days")));
 	json_decref(out);
 	/* the league's view holds its counties' items too; another county's does not */
 	assert_int_equal(enforce_supervision(F.db, "152500", a, &out, &e), OK);
