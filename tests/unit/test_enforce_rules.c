@@ -414,7 +414,7 @@ static void public_query_finds_a_company_by_credit_code_masked_even_all_digits(v
 }
 
 /* ---- removal by revocation, published ---- */
-static void revoked_listing_is_removed_once_and_the_removal_published(void **state)
+static void revoked_and_expired_listings_are_removed_and_the_removals_published(void **state)
 {
 	(void)state;
 	err e = { 0 };
@@ -465,6 +465,32 @@ static void revoked_listing_is_removed_once_and_the_removal_published(void **sta
 	json_t *r = find_by(json_object_get(out, "removals"), "name", "被执行人辰");
 	assert_non_null(r);
 	assert_string_equal(json_string_value(json_object_get(r, "removal_reason")), "撤销");
+	json_decref(out);
+	/* a listing whose two years ran out about ten days ago is published as removed on expiry, sweep or not */
+	char today[11], decided[11], ended[11];
+	legal_today(today);
+	cal_date t;
+	cal_date_parse(today, NULL, &t, NULL);
+	legal_format(cal_date_add_days(cal_date_add_months(t, -24, 0), -10), decided);
+	char id2[19] = "152529199202020081";
+	int64_t debtor2, lid2;
+	int64_t m2 = efix_matter(&F, COURT, "被执行人亥", id2, "2023-01-05", &debtor2);
+	in.matter_id = m2;
+	in.party_id = debtor2;
+	in.decided_on = decided;
+	assert_int_equal(debtor_list(F.db, &handler, &in, &lid2, &e), OK);
+	assert_int_equal(debtor_notice(F.db, &handler, &s, lid2, decided, "直接送达", &e), OK);
+	assert_int_equal(store_listing_get(F.db, lid2, a, &l, &e), OK);
+	assert_true(strcmp(l.expires_on, today) < 0);
+	enforce_add_days(l.expires_on, 1, ended); /* removed on the day after the last */
+	assert_int_equal(debtor_public_query(F.db, NULL, id2, a, &out, &e), OK);
+	assert_int_equal(json_array_size(json_object_get(out, "results")), 0);
+	json_decref(out);
+	assert_int_equal(debtor_public_removals(F.db, NULL, a, &out, &e), OK);
+	r = find_by(json_object_get(out, "removals"), "name", "被执行人亥");
+	assert_non_null(r);
+	assert_string_equal(json_string_value(json_object_get(r, "removal_reason")), "期限届满");
+	assert_string_equal(json_string_value(json_object_get(r, "removed_on")), ended);
 	json_decref(out);
 	arena_free(a);
 }
@@ -775,7 +801,7 @@ int main(void)
 		cmocka_unit_test(listing_terms_follow_the_ground_and_the_extension),
 		cmocka_unit_test(listing_waits_the_configured_grace_after_notice_before_it_is_public),
 		cmocka_unit_test(public_query_finds_a_company_by_credit_code_masked_even_all_digits),
-		cmocka_unit_test(revoked_listing_is_removed_once_and_the_removal_published),
+		cmocka_unit_test(revoked_and_expired_listings_are_removed_and_the_removals_published),
 		cmocka_unit_test(receipt_is_overdue_after_the_configured_days_and_shows_on_the_workbench),
 		cmocka_unit_test(reconciliation_balances_per_account_and_reports_a_tampered_total),
 		cmocka_unit_test(metrics_count_funds_received_disbursed_refunded_overdue_and_unidentified),
