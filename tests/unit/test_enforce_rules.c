@@ -129,6 +129,16 @@ static void assistance_limits_follow_the_configured_days_per_kind(void **state)
 			fail_msg("row %zu (%s): due %s, want %s", i + 1, want[i].kind, k < n ? items[k].due_on : "-",
 			         want[i].due);
 	}
+	/* by default a detention is due the day it is sent, a holiday too (not put off: 当日办理) */
+	const char *detain[] = { "detain" };
+	assist_debtor_in dh = { .party_id = debtor, .kinds = detain, .n_kinds = 1, .order_id = order };
+	in.debtors = &dh;
+	in.on = "2024-10-02";
+	if (assist_request_create(F.db, &handler, &S, &in, &rid, &e) != OK)
+		fail_msg("%s (%s)", e.message, e.field);
+	assert_int_equal(store_assist_item_list(F.db, rid, a, &items, &n, &e), OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].due_on, "2024-10-02");
 	arena_free(a);
 }
 
