@@ -55,8 +55,9 @@ static int check_subject(const char *name, const char *id_type, const char *id_n
 		if (ident_resident_id_check(id_number, field, &ip, e) == OK) {
 			*out_type = "resident_id";
 			*out_number = arena_strdup(a, ip.id);
-		} else if (strlen(id_number) == 18 && strspn(id_number, "0123456789Xx") != 18 &&
+		} else if (strlen(id_number) == 18 && !ident_resident_id_shaped(id_number) &&
 		           ident_credit_code_check(id_number, field, &cc, &e2) == OK) {
+			/* a credit code may be all digits (914403001922038216); a mistyped ID number stays one */
 			err_clear(e);
 			*out_type = "credit_code";
 			*out_number = arena_strdup(a, cc.code);
@@ -735,6 +736,25 @@ int assist_request_list(store *db, store_assist_query *q, arena *a, json_t **out
 	return *out ? OK : nomem(e);
 }
 
+/* One row of the statistics. The rate and the days are over the answered items: null, not 0, when
+ * nothing was answered (as the metrics: a unit that has not answered is not "0% on time"). */
+static json_t *stat_json(const store_assist_stat *v, const char *name, double avg_days)
+{
+	json_t *j = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "unit_id", v->police_unit_id, "unit_name", name,
+	                      "items", (json_int_t)v->items, "answered", (json_int_t)v->answered, "pending",
+	                      (json_int_t)v->pending, "overdue", (json_int_t)v->overdue, "answered_late",
+	                      (json_int_t)v->answered_late, "found", (json_int_t)v->found);
+	if (!j)
+		return json_object();
+	int any = v->answered > 0;
+	json_object_set_new(j, "on_time_rate",
+	                    any ? json_real((double)(v->answered - v->answered_late) / (double)v->answered)
+	                        : json_null());
+	json_object_set_new(j, "avg_days", any ? json_real(avg_days) : json_null());
+	json_object_set_new(j, "max_days", any ? json_real(v->max_days) : json_null());
+	return j;
+}
+
 int assist_stats_json(store *db, const char *area_code, const char *police_unit_id, const char *from, const char *to,
                       arena *a, json_t **out, err *e)
 {
@@ -750,15 +770,7 @@ int assist_stats_json(store *db, const char *area_code, const char *police_unit_
 	double days_sum = 0;
 	for (size_t i = 0; arr && i < n; i++) {
 		const org_unit *u = org_unit_find(v[i].police_unit_id);
-		int64_t on_time = v[i].answered - v[i].answered_late;
-		json_array_append_new(
-		        arr, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}", "unit_id", v[i].police_unit_id,
-		                       "unit_name", u ? u->name : v[i].police_unit_id, "items", (json_int_t)v[i].items,
-		                       "answered", (json_int_t)v[i].answered, "pending", (json_int_t)v[i].pending,
-		                       "overdue", (json_int_t)v[i].overdue, "answered_late",
-		                       (json_int_t)v[i].answered_late, "found", (json_int_t)v[i].found, "on_time_rate",
-		                       v[i].answered ? (double)on_time / (double)v[i].answered : 0.0, "avg_days",
-		                       v[i].avg_days, "max_days", v[i].max_days));
+		json_array_append_new(arr, stat_json(&v[i], u ? u->name : v[i].police_unit_id, v[i].avg_days));
 		t.items += v[i].items;
 		t.answered += v[i].answered;
 		t.pending += v[i].pending;
@@ -769,11 +781,8 @@ int assist_stats_json(store *db, const char *area_code, const char *police_unit_
 		if (v[i].max_days > t.max_days)
 			t.max_days = v[i].max_days;
 	}
-	*out = json_pack("{s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}}", "units", arr ? arr : json_array(), "totals",
-	                 "items", (json_int_t)t.items, "answered", (json_int_t)t.answered, "pending",
-	                 (json_int_t)t.pending, "overdue", (json_int_t)t.overdue, "answered_late",
-	                 (json_int_t)t.answered_late, "found", (json_int_t)t.found, "on_time_rate",
-	                 t.answered ? (double)(t.answered - t.answered_late) / (double)t.answered : 0.0, "avg_days",
-	                 t.answered ? days_sum / (double)t.answered : 0.0, "max_days", t.max_days);
+	t.police_unit_id = "total";
+	*out = json_pack("{s:o,s:o}", "units", arr ? arr : json_array(), "totals",
+	                 stat_json(&t, "合计", t.answered ? days_sum / (double)t.answered : 0.0));
 	return *out ? OK : nomem(e);
 }

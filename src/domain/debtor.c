@@ -522,18 +522,22 @@ int debtor_listing_list_json(store *db, store_listing_query *q, arena *a, json_t
 	return *out ? OK : nomem(e);
 }
 
-/* A resident ID or a credit code, normalised; E_INVALID otherwise. */
-static int subject_id(const char *s, const char *field, char out[24], err *e)
+/* A resident ID or a credit code, normalised; *out_org says which. E_INVALID otherwise. A credit code
+ * may be all digits (914403001922038216); an ID number with a wrong check character stays an ID number
+ * (ident_resident_id_shaped). */
+static int subject_id(const char *s, const char *field, char out[24], int *out_org, err *e)
 {
 	ident_person ip;
 	ident_credit_code cc;
 	err e2 = { 0 };
 	if (ident_resident_id_check(s, field, &ip, &e2) == OK) {
 		util_strlcpy(out, ip.id, 24);
+		*out_org = 0;
 		return OK;
 	}
-	if (strlen(s) == 18 && strspn(s, "0123456789Xx") != 18 && ident_credit_code_check(s, field, &cc, NULL) == OK) {
+	if (strlen(s) == 18 && !ident_resident_id_shaped(s) && ident_credit_code_check(s, field, &cc, NULL) == OK) {
 		util_strlcpy(out, cc.code, 24);
+		*out_org = 1;
 		return OK;
 	}
 	return err_set(e, E_INVALID, field, "请填写有效的居民身份证号或统一社会信用代码（%s）", e2.message);
@@ -547,7 +551,8 @@ int debtor_public_query(store *db, const char *name, const char *id_number, aren
 		return err_set(e, E_INVALID, "name", "请输入被执行人姓名（名称）或身份证号（统一社会信用代码）");
 	if (name && *name && util_utf8_len(name) > 100)
 		return err_set(e, E_INVALID, "name", "姓名或名称最多 100 字");
-	if (id_number && *id_number && subject_id(id_number, "id_number", id, e))
+	int is_org;
+	if (id_number && *id_number && subject_id(id_number, "id_number", id, &is_org, e))
 		return e->code;
 	store_listing_query q = { .id_number = id[0] ? id : NULL,
 		                  .name = name && *name ? name : NULL,
@@ -598,7 +603,8 @@ int debtor_restriction_check(store *db, const principal *who, const debtor_check
 {
 	char today[11], id[24], masked[40];
 	legal_today(today);
-	if (!in->id_number || subject_id(in->id_number, "id_number", id, e))
+	int is_org;
+	if (!in->id_number || subject_id(in->id_number, "id_number", id, &is_org, e))
 		return in->id_number ? e->code
 		                     : err_set(e, E_INVALID, "id_number", "请填写居民身份证号或统一社会信用代码");
 	int cat = -1;
@@ -616,7 +622,6 @@ int debtor_restriction_check(store *db, const principal *who, const debtor_check
 		return err_set(e, E_INVALID, "purpose", "请填写查询事由（如 购票核验、不动产登记，2 到 100 字）");
 	if (!text_ok(in->basis, 2, 300))
 		return err_set(e, E_INVALID, "basis", "请填写查询依据（2 到 300 字）");
-	int is_org = strspn(id, "0123456789X") != 18;
 	mask(is_org ? "credit_code" : "resident_id", id, masked, sizeof masked);
 	store_listing *ls;
 	store_control_order *os;

@@ -560,21 +560,31 @@ int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out
 	store_enforce_count *c;
 	store_ledger_court_summary *ls;
 	size_t nc, nl;
+	store_assist_item *late;
+	size_t nlate;
+	int64_t late_total;
 	json_t *stats = NULL;
 	int rc = store_enforce_counts(db, area_code, today, a, &c, &nc, e);
 	if (rc || (rc = store_ledger_summaries(db, area_code, NULL, today, NULL, NULL, a, &ls, &nl, e)) ||
+	    (rc = store_assist_item_overdue(db, NULL, area_code, today, 100, a, &late, &nlate, &late_total, e)) ||
 	    (rc = assist_stats_json(db, area_code, NULL, NULL, NULL, a, &stats, e)))
 		return rc;
+	/* the overdue items themselves, oldest due first, so the committee can name what is late and
+	 * where (ID numbers masked: supervision reads, it does not look people up) */
+	json_t *over = json_array();
+	for (size_t i = 0; over && i < nlate; i++)
+		json_array_append_new(over, assist_item_json(&late[i], today, 0));
 	json_t *units = json_object(), *rows = json_array();
 	json_t *tot = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "assist_pending", (json_int_t)0, "assist_overdue",
 	                        (json_int_t)0, "orders_active", (json_int_t)0, "listings_live", (json_int_t)0,
 	                        "funds_unidentified_n", (json_int_t)0, "funds_unidentified_amount", (json_int_t)0,
 	                        "funds_overdue_n", (json_int_t)0, "funds_overdue_amount", (json_int_t)0);
-	if (!units || !rows || !tot) {
+	if (!units || !rows || !tot || !over) {
 		json_decref(units);
 		json_decref(rows);
 		json_decref(tot);
 		json_decref(stats);
+		json_decref(over);
 		return nomem(e);
 	}
 	for (size_t i = 0; i < nc; i++) {
@@ -605,8 +615,9 @@ int enforce_supervision(store *db, const char *area_code, arena *a, json_t **out
 		json_array_append(rows, r);
 	}
 	json_decref(units);
-	*out = json_pack("{s:s,s:s,s:o,s:o,s:o}", "area_code", area_code ? area_code : "150000", "today", today,
-	                 "units", rows, "totals", tot, "assistance_response", stats);
+	*out = json_pack("{s:s,s:s,s:o,s:o,s:o,s:{s:o,s:I}}", "area_code", area_code ? area_code : "150000", "today",
+	                 today, "units", rows, "totals", tot, "assistance_response", stats, "assistance_overdue",
+	                 "items", over, "total", (json_int_t)late_total);
 	return *out ? OK : nomem(e);
 }
 

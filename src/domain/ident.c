@@ -81,6 +81,21 @@ done:
 	return rc;
 }
 
+int ident_resident_id_shaped(const char *s)
+{
+	if (!s || strlen(s) != IDENT_RESIDENT_ID_LEN)
+		return 0;
+	for (int i = 0; i < 17; i++)
+		if (!is_digit(s[i]))
+			return 0;
+	if (!is_digit(s[17]) && s[17] != 'X' && s[17] != 'x')
+		return 0;
+	cal_date b = { .y = (s[6] - '0') * 1000 + (s[7] - '0') * 100 + (s[8] - '0') * 10 + (s[9] - '0'),
+		       .m = (s[10] - '0') * 10 + (s[11] - '0'),
+		       .d = (s[12] - '0') * 10 + (s[13] - '0') };
+	return b.y >= 1900 && cal_date_valid(b);
+}
+
 int ident_age_at(cal_date birth, cal_date date)
 {
 	int age = date.y - birth.y;

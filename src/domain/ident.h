@@ -38,6 +38,14 @@ typedef struct ident_person {
 int ident_resident_id_check(const char *s, const char *field, ident_person *out, err *e);
 
 /*
+ * 1 if s has the shape of a resident ID number - 17 digits, a digit or X, and a birth date that exists
+ * in characters 7-14 - whether or not its check character is right. A unified social credit code may
+ * be all digits too (914403001922038216); one that fails the resident-ID check but has this shape is
+ * more likely a mistyped ID number than a company, so callers that accept either report the ID error.
+ */
+int ident_resident_id_shaped(const char *s);
+
+/*
  * The holder's age in full years on date, counted the everyday way: it goes up on the birthday (someone
  * born on 29 February has the birthday on 28 February in common years, as Civil Code art. 202 ends a
  * period on the last day of a month that lacks the corresponding day). Negative if date is before birth.

@@ -118,6 +118,37 @@ test('a batch request is answered partly, and an overdue item late', async () =>
 	assert.equal(again.json.error.field, 'code');
 });
 
+test('an answer carries attachments uploaded to the matter, and only those', async () => {
+	const a = await demoMatter('民间借贷纠纷一案生效判决');
+	const r = await srv.post('/api/v1/assistance-requests', {
+		matter_id: a.id, police_unit_id: '152529.police', basis: '（2026）内2529执5号协助执行通知书',
+		debtors: [{ party_id: a.debtor.id, kinds: ['vehicles', 'seize_vehicle'] }],
+	}, court);
+	assert.equal(r.status, 201, r.text);
+	const [veh, seize] = ['vehicles', 'seize_vehicle'].map((k) => r.json.items.find((i) => i.kind === k));
+	const up = await srv.request('POST', `/api/v1/assistance-requests/${r.json.id}/files?name=${encodeURIComponent('车辆登记信息.txt')}`,
+		{ token: police, body: `蒙H·12345 小型轿车 登记所有人 ${a.debtor.name}\n` });
+	assert.equal(up.status, 201, up.text);
+	assert.equal(up.json.matter_id, a.id);
+	assert.equal((await srv.request('POST', `/api/v1/assistance-requests/${r.json.id}/files?name=x.txt`, { token: court, body: 'x\n' })).status, 403);
+	const unknown = await srv.post(`/api/v1/assistance-requests/${r.json.id}/answers`, {
+		answers: [{ item_id: veh.id, found: true, findings: { vehicles: [{ plate: '蒙H·12345' }] }, attachments: ['0'.repeat(64)] }],
+	}, police);
+	assert.equal(unknown.status, 400, unknown.text);
+	assert.equal(unknown.json.error.field, 'answers[0].attachments[0]');
+	const ok = await srv.post(`/api/v1/assistance-requests/${r.json.id}/answers`, {
+		answers: [
+			{ item_id: veh.id, found: true, findings: { vehicles: [{ plate: '蒙H·12345' }] }, attachments: [up.json.sha256] },
+			{ item_id: seize.id, found: true, findings: { vehicle: '蒙H·12345' }, action_taken: '已于停车场扣押，移交法院' },
+		],
+	}, police);
+	assert.equal(ok.status, 200, ok.text);
+	assert.equal(ok.json.status, 'answered');
+	const got = ok.json.items.find((i) => i.id === veh.id);
+	assert.deepEqual(got.attachments, [up.json.sha256]);
+	assert.equal(ok.json.items.find((i) => i.id === seize.id).action_taken, '已于停车场扣押，移交法院');
+});
+
 test('a detention order is found by a police check, and ends when revoked', async () => {
 	const a = await demoMatter('民间借贷纠纷一案生效判决');
 	const tooLong = await srv.post('/api/v1/control-orders', {

@@ -164,7 +164,7 @@ test('a bank statement import matches lines to receipts and lists every differen
 	assert.match(bad.json.error.message, /第2行/);
 });
 
-test('overdue and unidentified funds show on the workbench', async () => {
+test('overdue funds and overdue assistance show on the workbenches and in supervision', async () => {
 	const wb = await srv.get('/api/v1/enforcement/workbench', fund);
 	assert.equal(wb.status, 200, wb.text);
 	assert.ok(wb.json.funds_overdue.receipts.length >= 1);
@@ -174,6 +174,17 @@ test('overdue and unidentified funds show on the workbench', async () => {
 	const cw = await srv.get('/api/v1/enforcement/workbench', court);
 	assert.ok(cw.json.assistance_overdue.requests.length >= 1);
 	assert.ok(cw.json.assistance_overdue.requests.every((r) => r.n_overdue > 0));
+	// and the committee's supervision view names the overdue items (numbers masked), the police unit's
+	// count, and its response times
+	const s = await srv.get('/api/v1/enforcement/supervision?area=152500', committee);
+	assert.equal(s.status, 200, s.text);
+	const late = s.json.assistance_overdue;
+	assert.ok(late.total >= 1 && late.items.length >= 1, JSON.stringify(late));
+	assert.ok(late.items.every((i) => i.overdue && i.due_on < day(0) && i.id_number.includes('****')));
+	const policeRow = s.json.units.find((u) => u.unit_id === late.items[0].police_unit_id);
+	assert.ok(policeRow && policeRow.assist_overdue >= 1, JSON.stringify(policeRow));
+	const resp = s.json.assistance_response.units.find((u) => u.unit_id === late.items[0].police_unit_id);
+	assert.ok(resp && resp.overdue >= 1 && typeof resp.avg_days === 'number', JSON.stringify(resp));
 });
 
 test('the server stops cleanly', async () => {

@@ -12,6 +12,7 @@
 #include "testutil.h"
 
 #include "core/util.h"
+#include "domain/ident.h"
 #include "domain/legal.h"
 #include "domain/matter.h"
 #include "domain/org.h"
@@ -75,7 +76,8 @@ static inline int64_t efix_matter(efix *f, const char *court, const char *debtor
 {
 	err e = { 0 };
 	principal who = efix_who(0, court, ROLE_HANDLER);
-	int org = strspn(debtor_id, "0123456789X") != 18;
+	ident_person ip;
+	int org = ident_resident_id_check(debtor_id, NULL, &ip, NULL) != OK; /* credit codes may be all digits */
 	matter_party_in parties[2] = { { "person", "申请人甲", "creditor", "resident_id", "152529198001010018" },
 		                       { org ? "organization" : "person", debtor_name, "debtor",
 		                         org ? "credit_code" : "resident_id", debtor_id } };

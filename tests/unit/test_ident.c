@@ -288,6 +288,31 @@ static void masking_credit_codes_keeps_authority_and_division(void **state)
 	assert_string_equal(out, "");
 }
 
+/* An all-digit credit code is not a resident ID in shape; an ID number with a wrong check character
+ * still is, so callers that accept either report it as a mistyped ID rather than take it for a company
+ * (the credit-code check takes any 18 digits: a wrong check character there is only a warning). */
+static void resident_id_shape_tells_digit_credit_codes_from_mistyped_ids(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int shaped;
+	} rows[] = {
+		/* 1 */ { "150927198902266130", 1 }, /* a valid ID */
+		/* 2 */ { "152529199007070066", 1 }, /* wrong check character */
+		/* 3 */ { "15062219730720686x", 1 },
+		/* 4 */ { "914403001922038216", 0 }, /* a credit code of digits only: no birth date 00192203 */
+		/* 5 */ { "9315020216QU90AW99", 0 },
+		/* 6 */ { "15010218991231004X", 0 }, /* born before 1900 */
+		/* 7 */ { "150102202302290020", 0 }, /* 29 February of a common year */
+		/* 8 */ { "15082220110414881", 0 },  /* 17 characters */
+		/* 9 */ { NULL, 0 },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (ident_resident_id_shaped(rows[i].s) != rows[i].shaped)
+			fail_msg("row %zu (%s): shaped %d", i + 1, rows[i].s ? rows[i].s : "NULL", !rows[i].shaped);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +326,7 @@ int main(void)
 		cmocka_unit_test(passport_numbers),
 		cmocka_unit_test(masking_hides_birth_month_and_day),
 		cmocka_unit_test(masking_credit_codes_keeps_authority_and_division),
+		cmocka_unit_test(resident_id_shape_tells_digit_credit_codes_from_mistyped_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

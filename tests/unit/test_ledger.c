@@ -9,8 +9,9 @@
  * and exactly the effective operations appended one event each (repeats and refusals none). Every few
  * thousand operations, and at the end, the full check (ledger_check_all: running totals = entries,
  * balances = what the receipts say) runs too. Rounds of concurrent requests from several threads, each
- * with its own connection, race the same idempotency key and the same approval: one wins, the others
- * get the first result or a conflict, and the model stays right.
+ * with its own connection, race the same idempotency key, the same approval, requests that cannot all
+ * fit in one balance and matches of the same unidentified receipt: one wins, the others get the first
+ * result or a conflict, and the model stays right.
  *
  * Durability is off for this test (enforce_fixture.h: synchronous=OFF on a temporary file database),
  * which keeps 100,000 audited transactions within seconds under ASan. Set LEDGER_OPS to run more.
@@ -481,7 +482,7 @@ static void op_repeat(long op)
 /* ---- concurrent rounds ---- */
 typedef struct racer {
 	const char *db_path;
-	int kind; /* 0 receipt with one key, 1 approve one disbursement */
+	int kind; /* 0 receipt with one key, 1 approve one disbursement, 2 request a disbursement, 3 match */
 	const char *key;
 	int64_t matter_id, amount, disb_id;
 	int court;
@@ -510,9 +511,20 @@ static void *race(void *arg)
 			                 .source = "auction_proceeds",
 			                 .amount = r->amount };
 		r->rc = ledger_receipt(db, &fund[r->court], &S, &in, &out, &r->replayed, &e);
-	} else {
+	} else if (r->kind == 1) {
 		r->rc = ledger_disbursement_approve(db, &reviewer[r->court], r->key, r->disb_id, NULL, NULL, &out,
 		                                    &r->replayed, &e);
+	} else if (r->kind == 2) {
+		ledger_disbursement_in in = { .key = r->key,
+			                      .matter_id = r->matter_id,
+			                      .kind = "creditor",
+			                      .amount = r->amount,
+			                      .payee_name = "申请执行人",
+			                      .payee_account = "6228480012345678901",
+			                      .payee_bank = "中国农业银行" };
+		r->rc = ledger_disbursement_request(db, &fund[r->court], &in, &out, &r->replayed, &e);
+	} else {
+		r->rc = ledger_match(db, &fund[r->court], r->key, r->disb_id, r->matter_id, &out, &r->replayed, &e);
 	}
 	if (out)
 		r->result_id = json_integer_value(json_object_get(out, "id"));
@@ -592,6 +604,89 @@ static void op_concurrent(long op)
 	assert_int_equal(ok, 1);
 	apply_posted(d);
 	check(1, "concurrent approval", op);
+
+	/* four officers ask at once, each for more than half of what a matter has available: the
+	 * requests serialise, so one is accepted and the others find the balance taken (pending
+	 * requests never exceed the balance) */
+	int best = -1;
+	for (int q = 0; q < NM; q++)
+		if (best < 0 || M.matter[q] - M.pending[q][0] > M.matter[best] - M.pending[best][0])
+			best = q;
+	int64_t avail = M.matter[best] - M.pending[best][0];
+	if (avail >= 2) {
+		int bc = court_of(best);
+		int64_t want = avail / 2 + 1;
+		pthread_barrier_init(&barrier, NULL, RACERS);
+		for (int i = 0; i < RACERS; i++) {
+			snprintf(keys[i], sizeof keys[i], "req-%ld-%d", op, i);
+			rs[i] = (racer){ .db_path = F.db_path,
+				         .kind = 2,
+				         .key = keys[i],
+				         .matter_id = matter_ids[best],
+				         .amount = want,
+				         .court = bc };
+			pthread_create(&t[i], NULL, race, &rs[i]);
+		}
+		int winner = -1;
+		for (int i = 0; i < RACERS; i++) {
+			pthread_join(t[i], NULL);
+			if (rs[i].rc == OK) {
+				if (winner >= 0)
+					fail_msg("op %ld: two concurrent requests over the balance were accepted", op);
+				winner = i;
+			} else if (rs[i].rc != E_CONFLICT) {
+				fail_msg("op %ld: concurrent request failed with %d", op, rs[i].rc);
+			}
+		}
+		pthread_barrier_destroy(&barrier);
+		assert_true(winner >= 0);
+		assert_true(M.nd < MAXD);
+		M.d[M.nd++] = (mdisb){ .id = rs[winner].result_id,
+			               .amount = want,
+			               .requested_by = fund[bc].user_id,
+			               .matter = best,
+			               .fee = 0,
+			               .status = 'r' };
+		M.pending[best][0] += want;
+		check(1, "concurrent requests", op);
+	}
+
+	/* four officers match the same unidentified receipt at once, with their own keys: it goes to
+	 * one matter once */
+	mreceipt *u = NULL;
+	for (size_t i = M.nr; i-- > 0 && !u;)
+		if (M.r[i].matter == -1 && !M.r[i].fee)
+			u = &M.r[i];
+	if (!u)
+		return;
+	int target = u->court == 0 ? (int)below(6) : 6 + (int)below(2);
+	pthread_barrier_init(&barrier, NULL, RACERS);
+	for (int i = 0; i < RACERS; i++) {
+		snprintf(keys[i], sizeof keys[i], "match-%ld-%d", op, i);
+		rs[i] = (racer){ .db_path = F.db_path,
+			         .kind = 3,
+			         .key = keys[i],
+			         .matter_id = matter_ids[target],
+			         .disb_id = u->id,
+			         .court = u->court };
+		pthread_create(&t[i], NULL, race, &rs[i]);
+	}
+	ok = 0;
+	for (int i = 0; i < RACERS; i++) {
+		pthread_join(t[i], NULL);
+		if (rs[i].rc == OK)
+			ok++;
+		else if (rs[i].rc != E_CONFLICT)
+			fail_msg("op %ld: concurrent match failed with %d", op, rs[i].rc);
+	}
+	pthread_barrier_destroy(&barrier);
+	assert_int_equal(ok, 1);
+	u->matter = target;
+	model_hold(target, (size_t)(u - M.r));
+	M.unid[u->court] -= u->amount;
+	M.matter[target] += u->amount;
+	M.received[target] += u->amount;
+	check(1, "concurrent match", op);
 }
 
 static void ledger_random_operations_keep_every_invariant(void **state)
