@@ -50,7 +50,7 @@ static int64_t now_ns(void)
 }
 
 #define RESULT_RING 4096      /* outcomes of the latest batches, by generation */
-#define CHECKPOINT_PAGES 2000 /* WAL frames after which the checkpointer is woken */
+#define CHECKPOINT_PAGES 8000 /* WAL frames after which the checkpointer is woken */
 
 enum { BATCH_OPEN = 0, BATCH_COMMITTED, BATCH_FAILED };
 
