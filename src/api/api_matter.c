@@ -25,17 +25,23 @@ static int param_id(req *r, int i, const char *name, int64_t *out)
 	return OK;
 }
 
-/* Load the matter's scope and authorize the route's permission on it. Not found and not visible look
- * the same to the caller. */
-static int authorize_matter(req *r, int64_t id, matter_scope *sc)
+/* The route's permission on a matter's scope, by the one authorization function. Not found and not
+ * visible look the same to the caller. */
+static int check_matter(void *ctx, const matter_scope *sc, err *e)
 {
-	int rc = matter_scope_load(r->db, id, r->a, sc, &r->e);
-	if (rc)
-		return rc;
-	rc = api_authorize(r, &sc->scope);
+	req *r = ctx;
+	(void)e; /* api_authorize sets r->e, which is e */
+	int rc = api_authorize(r, &sc->scope);
 	if (rc == E_FORBIDDEN && r->route->perm == PERM_MATTER_READ)
 		return err_set(&r->e, E_NOTFOUND, "id", "案件不存在或无权查看");
 	return rc;
+}
+
+/* Load the matter's scope and authorize the route's permission on it. */
+static int authorize_matter(req *r, int64_t id, matter_scope *sc)
+{
+	int rc = matter_scope_load(r->db, id, r->a, sc, &r->e);
+	return rc ? rc : check_matter(r, sc, &r->e);
 }
 
 static int reply_matter(req *r, int status, int64_t id)
@@ -105,11 +111,11 @@ int api_matter_create(req *r)
 int api_matter_get(req *r)
 {
 	int64_t id;
-	matter_scope sc;
+	json_t *v;
 	int rc = param_id(r, 0, "id", &id);
-	if (rc || (rc = authorize_matter(r, id, &sc)))
+	if (rc || (rc = matter_view_checked(r->db, r->who, id, check_matter, r, r->a, &v, &r->e)))
 		return rc;
-	return reply_matter(r, 200, id);
+	return req_reply_json(r, 200, v);
 }
 
 int api_matter_history(req *r)

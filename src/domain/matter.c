@@ -1195,6 +1195,12 @@ static int sees_full_ids(const principal *who, const matter_scope *sc)
 
 int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **out, err *e)
 {
+	return matter_view_checked(db, who, id, NULL, NULL, a, out, e);
+}
+
+int matter_view_checked(store *db, const principal *who, int64_t id, matter_check_fn fn, void *ctx, arena *a,
+                        json_t **out, err *e)
+{
 	store_matter m;
 	matter_scope sc;
 	store_party *parties;
@@ -1209,7 +1215,7 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 	if ((rc = store_read_begin(db, e)))
 		return rc;
 	if ((rc = store_matter_get(db, id, a, &m, e)) || (rc = scope_of(db, &m, a, &sc, e)) ||
-	    (rc = store_party_list(db, id, a, &parties, &np, e)) ||
+	    (fn && (rc = fn(ctx, &sc, e))) || (rc = store_party_list(db, id, a, &parties, &np, e)) ||
 	    (rc = store_case_number_list(db, id, a, &numbers, &nn, e)) ||
 	    (rc = store_matter_file_list(db, id, a, &files, &nf, e)) ||
 	    (rc = store_extension_list(db, id, a, &exts, &nx, e)) ||

@@ -95,6 +95,12 @@ int matter_tag(store *db, const principal *who, int64_t id, const char *tag, int
  * them), stage, deadline with basis, case numbers, pending transfer, files, and the actions the viewer
  * may take now. */
 int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **out, err *e);
+/* The same, deciding access in the same read: fn gets the matter's scope once it is read (and before
+ * anything else is) and returns OK to go on, or the code to return (its own error already set in e).
+ * The matter page reads the matter once instead of once for authorization and once for the page. */
+typedef int (*matter_check_fn)(void *ctx, const matter_scope *scope, err *e);
+int matter_view_checked(store *db, const principal *who, int64_t id, matter_check_fn fn, void *ctx, arena *a,
+                        json_t **out, err *e);
 /* A short JSON row for lists (no parties). */
 json_t *matter_row_json(const store_matter *m, const char *today);
 
