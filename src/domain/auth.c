@@ -10,8 +10,10 @@
 
 #include <argon2.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define ARGON_T 2
 #define ARGON_M 19456 /* KiB = 19 MiB */
@@ -183,6 +185,75 @@ done:
 	return rc;
 }
 
+/* ---- resolved sessions, remembered for a second ----
+ * Every authenticated request resolved its token with two queries (the session, then its user): a
+ * tenth of a matter page. A resolved session is remembered for at most SESSION_CACHE_MS, never past
+ * its idle or absolute expiry. Logout, a password change and disabling an account in this process
+ * forget every entry at once (a new generation), so they take effect at the very next request; the
+ * same changes made by another process (casebridge user ...) take effect within the second. */
+#define SESSION_CACHE_SLOTS 1024
+#define SESSION_CACHE_MS 1000
+
+static struct {
+	char th[65];
+	principal who;
+	int64_t until_ms;
+	uint64_t gen;
+} s_cache[SESSION_CACHE_SLOTS];
+static uint64_t s_gen = 1;
+static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Milliseconds on the clock the session rules use (util_now_sec, which tests can move). */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return util_now_sec() * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned cache_slot(const char *th)
+{
+	unsigned h = 0;
+	for (int i = 0; i < 8; i++)
+		h = h * 16 + (unsigned)(th[i] <= '9' ? th[i] - '0' : th[i] - 'a' + 10);
+	return h % SESSION_CACHE_SLOTS;
+}
+
+static int cache_get(const char *th, principal *out, uint64_t *out_gen)
+{
+	int hit = 0;
+	unsigned i = cache_slot(th);
+	pthread_mutex_lock(&s_lock);
+	*out_gen = s_gen;
+	if (s_cache[i].gen == s_gen && s_cache[i].until_ms > now_ms() && !strcmp(s_cache[i].th, th)) {
+		*out = s_cache[i].who;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&s_lock);
+	return hit;
+}
+
+/* Remember a session resolved from the store, unless the generation moved while it was read. */
+static void cache_put(const char *th, const principal *who, int64_t until_ms, uint64_t gen)
+{
+	unsigned i = cache_slot(th);
+	pthread_mutex_lock(&s_lock);
+	if (gen == s_gen) {
+		util_strlcpy(s_cache[i].th, th, sizeof s_cache[i].th);
+		s_cache[i].who = *who;
+		s_cache[i].until_ms = until_ms;
+		s_cache[i].gen = gen;
+	}
+	pthread_mutex_unlock(&s_lock);
+}
+
+void auth_session_cache_forget(void)
+{
+	pthread_mutex_lock(&s_lock);
+	s_gen++;
+	pthread_mutex_unlock(&s_lock);
+}
+
 int auth_session_resolve(store *db, const char *token, principal *out, err *e)
 {
 	int rc = OK;
@@ -191,6 +262,9 @@ int auth_session_resolve(store *db, const char *token, principal *out, err *e)
 	if (!token || strlen(token) != AUTH_TOKEN_HEX)
 		return err_set(e, E_UNAUTHORIZED, NULL, "请先登录");
 	token_hash(token, th);
+	uint64_t gen;
+	if (cache_get(th, out, &gen))
+		return OK;
 	if (!(a = arena_new()))
 		return err_set(e, E_NOMEM, NULL, "out of memory");
 	store_session s;
@@ -208,9 +282,17 @@ int auth_session_resolve(store *db, const char *token, principal *out, err *e)
 		rc = err_set(e, E_UNAUTHORIZED, NULL, "该账户已停用，请联系管理员");
 		goto done;
 	}
-	if (now - s.last_seen_at >= 60 && !store_in_tx(db))
+	if (now - s.last_seen_at >= 60 && !store_in_tx(db)) {
 		store_session_touch(db, th, now, NULL);
+		s.last_seen_at = now;
+	}
 	principal_fill(out, &u);
+	int64_t until = now_ms() + SESSION_CACHE_MS, idle = (s.last_seen_at + AUTH_IDLE_SECONDS) * 1000;
+	if (until > idle)
+		until = idle;
+	if (until > s.expires_at * 1000)
+		until = s.expires_at * 1000;
+	cache_put(th, out, until, gen);
 done:
 	arena_free(a);
 	return rc;
@@ -231,6 +313,8 @@ int auth_logout(store *db, const principal *who, const char *token, err *e)
 		rc = store_tx_commit(db, e);
 	if (rc)
 		store_tx_rollback(db);
+	else
+		auth_session_cache_forget();
 	json_decref(p);
 	return rc;
 }
@@ -357,6 +441,7 @@ int auth_user_passwd(store *db, const principal *who, const char *username, cons
 	    (rc = store_session_revoke_user(db, u.id, util_now_sec(), e)) ||
 	    (rc = record_user_event(db, who, u.id, "user.password_changed", p, e)) || (rc = store_tx_commit(db, e)))
 		goto done;
+	auth_session_cache_forget();
 done:
 	if (a && store_in_tx(db))
 		store_tx_rollback(db);
@@ -388,6 +473,7 @@ int auth_user_set_disabled(store *db, const principal *who, const char *username
 	    (rc = record_user_event(db, who, u.id, disabled ? "user.disabled" : "user.enabled", p, e)) ||
 	    (rc = store_tx_commit(db, e)))
 		goto done;
+	auth_session_cache_forget();
 done:
 	if (a && store_in_tx(db))
 		store_tx_rollback(db);

@@ -33,6 +33,9 @@ int auth_login(store *db, const char *username, const char *password, char out_t
                principal *out, err *e);
 /* Resolve a presented token to its principal; E_UNAUTHORIZED if unknown, expired, idle or revoked. */
 int auth_session_resolve(store *db, const char *token, principal *out, err *e);
+/* Forget every remembered session resolution (auth_session_resolve keeps one for up to a second):
+ * called after logout, a password change or disabling an account, so that it applies at once. */
+void auth_session_cache_forget(void);
 /* Revoke the session of token (logout); records an event. */
 int auth_logout(store *db, const principal *who, const char *token, err *e);
 

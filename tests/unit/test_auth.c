@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/util.h"
+#include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/org.h"
 #include "store/sqlite_internal.h"
@@ -381,6 +382,35 @@ static void session_dies_after_12_hours_however_active(void **state)
 	assert_int_equal(resolves(tok), E_UNAUTHORIZED);
 }
 
+/* A session ended behind the domain's back (another process's casebridge user command writes the store
+ * directly) is still remembered for at most a second, then refused; the remembered resolution is the
+ * one the store gave. */
+static void a_remembered_session_lasts_at_most_a_second(void **state)
+{
+	(void)state;
+	add_user("cached.user", "152529.court", "clerk");
+	char tok[AUTH_TOKEN_HEX + 1], th[65];
+	principal p, q;
+	err e = { 0 };
+	login_ok("cached.user", PW, tok, &p);
+	assert_int_equal(auth_session_resolve(g_db, tok, &q, &e), OK);
+	assert_string_equal(q.username, "cached.user");
+	unsigned char d[32];
+	unsigned int dn = 0;
+	EVP_Digest(tok, strlen(tok), d, &dn, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++)
+		snprintf(th + 2 * i, 3, "%02x", d[i]);
+	/* ended in the store without the domain (as another process would): nothing here forgets it */
+	assert_int_equal(store_tx_begin(g_db, &e), OK);
+	assert_int_equal(store_session_revoke(g_db, th, util_now_sec(), &e), OK);
+	assert_int_equal(audit_record(g_db, principal_system(), "user", "cached.user", "test.revoked", NULL, NULL, &e),
+	                 OK);
+	assert_int_equal(store_tx_commit(g_db, &e), OK);
+	assert_int_equal(resolves(tok), OK);
+	util_clock_offset(2);
+	assert_int_equal(resolves(tok), E_UNAUTHORIZED);
+}
+
 static void logout_makes_the_token_unusable(void **state)
 {
 	(void)state;
@@ -390,6 +420,7 @@ static void logout_makes_the_token_unusable(void **state)
 	err e = { 0 };
 	login_ok("logout.user", PW, tok, &p);
 	login_ok("logout.user", PW, other, &p);
+	assert_int_equal(resolves(tok), OK); /* now remembered: logout must still end it at once */
 	int64_t before = events();
 	assert_int_equal(auth_logout(g_db, &p, tok, &e), OK);
 	assert_int_equal(events(), before + 1);
@@ -411,6 +442,7 @@ static void disabling_a_user_ends_sessions_and_refuses_login(void **state)
 	principal p;
 	err e = { 0 };
 	login_ok("disabled.user", PW, tok, &p);
+	assert_int_equal(resolves(tok), OK); /* remembered: disabling must still end it at once */
 	assert_int_equal(auth_user_set_disabled(g_db, principal_system(), "disabled.user", 1, &e), OK);
 	assert_int_equal(resolves(tok), E_UNAUTHORIZED);
 	assert_int_equal(auth_login(g_db, "disabled.user", PW, tok, &p, &e), E_UNAUTHORIZED);
@@ -577,6 +609,7 @@ int main(void)
 		cmocka_unit_test(a_success_resets_the_failure_count),
 		cmocka_unit_test_teardown(session_dies_after_30_idle_minutes, reset_clock),
 		cmocka_unit_test_teardown(session_dies_after_12_hours_however_active, reset_clock),
+		cmocka_unit_test_teardown(a_remembered_session_lasts_at_most_a_second, reset_clock),
 		cmocka_unit_test(logout_makes_the_token_unusable),
 		cmocka_unit_test(disabling_a_user_ends_sessions_and_refuses_login),
 		cmocka_unit_test(passwd_checks_policy_ends_sessions_and_clears_lockout),
