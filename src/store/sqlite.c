@@ -234,7 +234,7 @@ int sq_conn_open(const char *path, sq_conn *c, err *e)
 	char sql[200];
 	snprintf(sql, sizeof sql,
 	         "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
-	         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000;",
+	         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;",
 	         g_synchronous);
 	char *msg = NULL;
 	if (sqlite3_exec(c->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -423,7 +423,7 @@ int store_tune(store *db, const char *synchronous, int cache_mib, err *e)
 	char sql[128];
 	const char *mode = !strcmp(synchronous, "off") ? "OFF" : !strcmp(synchronous, "full") ? "FULL" : "NORMAL";
 	snprintf(sql, sizeof sql, "PRAGMA synchronous=%s; PRAGMA cache_size=%d;", mode,
-	         cache_mib > 0 ? -1024 * cache_mib : -8000);
+	         cache_mib > 0 ? -1024 * cache_mib : -4000);
 	return exec(db, sql, e);
 }
 
