@@ -58,6 +58,19 @@ static inline void efix_close(efix *f)
 	test_rmdir(f->dir);
 }
 
+/* The single integer a SQL query returns on the fixture's database (-1 for no row). */
+static inline int64_t efix_count(efix *f, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+	if (sqlite3_prepare_v2(f->db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(f->db->h));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* A principal of a unit with roles and a user id (0 = the system). */
 static inline principal efix_who(int64_t user_id, const char *unit_id, unsigned roles)
 {

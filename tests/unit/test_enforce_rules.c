@@ -45,14 +45,7 @@ static int teardown(void **state)
 
 static int64_t count(const char *sql)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-	if (sqlite3_prepare_v2(F.db->h, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s", sqlite3_errmsg(F.db->h));
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return efix_count(&F, sql);
 }
 
 static json_t *find_by(json_t *arr, const char *field, const char *value)
