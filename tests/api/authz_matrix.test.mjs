@@ -714,8 +714,11 @@ for (const route of routes)
 		await checkPrincipals(key, route, fx);
 		for (const cat of CATEGORIES) {
 			if (cat === 'wrongRole' && fx.wrongRole === null) {
-				// checkPrincipals proved no such user can exist: say so rather than pass quietly.
-				await t.test(cat, { skip: route.perm === 'public' ? 'public route' : `every role holds ${route.perm}` }, () => {});
+				// no such user can exist: a public route, or a permission every role holds; asserted here, so
+				// that a role losing the permission turns this case into a failure, not a quiet pass
+				await t.test(`${cat}: none exists (${route.perm === 'public' ? 'public route' : `every role holds ${route.perm}`})`, () =>
+					assert.ok(route.perm === 'public' || ALL_ROLES.every((r) => route.roles.includes(r)),
+						`${key}: some role lacks ${route.perm}; the fixture needs a wrongRole user`));
 				continue;
 			}
 			await t.test(cat, () => attempt(key, route, fx, cat));
