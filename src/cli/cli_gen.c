@@ -171,6 +171,7 @@ int cli_gen(int argc, char **argv)
 		       .years = (int)years,
 		       .as_of = as_of,
 		       .batch = (int)batch,
+		       .data_dir = cfg.data_dir,
 		       .progress = on_progress,
 		       .progress_ctx = &pr };
 	gen_stats st;

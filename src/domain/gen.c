@@ -12,7 +12,9 @@
 #include "domain/gen.h"
 
 #include "core/util.h"
+#include "crypto/hash.h"
 #include "domain/assist.h"
+#include "domain/dossier.h"
 #include "domain/enforce.h"
 #include "domain/flow.h"
 #include "domain/ledger.h"
@@ -21,9 +23,12 @@
 #include "domain/org.h"
 #include "domain/synth.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Approximate resident population of each county-level division, in 10,000s, after the 2020 (7th)
  * national census county bulletins, rounded; the league totals match the published league figures
@@ -343,6 +348,7 @@ static long step_gap(synth_rng *r, long period, const char *kind, const char *st
 struct walk {
 	store *db;
 	synth_rng *r;
+	const char *data_dir; /* NULL: no documents */
 	enforce_settings es;
 	cal_date today;
 	long span_days;
@@ -350,6 +356,69 @@ struct walk {
 	long cum_total;
 	gen_stats *st;
 };
+
+/* A document registered in the matter's dossier, as the holder does when it files, judges or hands the
+ * matter on (电子卷宗随案流转): through dossier_add, with its registration event. The content is a
+ * small stand-in PDF per title and position in the dossier, so the region's file store holds a few
+ * hundred files however many registrations point at them (content is stored once by hash). */
+static int add_document(struct walk *w, const principal *who, int64_t matter_id, const char *title, int *nth, err *e)
+{
+	if (!w->data_dir)
+		return OK;
+	/* a dossier holds each content once: the n-th document of a matter is its own stand-in */
+	int k = ++*nth;
+	char body[320], name[160], tmp[700];
+	int n = snprintf(body, sizeof body,
+	                 "%%PDF-1.4\n%% CaseBridge synthetic document (casebridge gen): %s, no. %d\n%%%%EOF\n", title,
+	                 k);
+	snprintf(name, sizeof name, "%s.pdf", title);
+	snprintf(tmp, sizeof tmp, "%s/tmp", w->data_dir);
+	mkdir(tmp, 0700);
+	snprintf(tmp, sizeof tmp, "%s/tmp/gen-document", w->data_dir);
+	uint8_t sha[HASH_LEN];
+	char hex[65], stored[800];
+	struct stat sb;
+	if (hash_digest(HASH_SHA256, body, (size_t)n, sha))
+		return err_set(e, E_INTERNAL, NULL, "sha256 failed");
+	for (int i = 0; i < HASH_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+	dossier_path(w->data_dir, hex, stored, sizeof stored);
+	if (stat(stored, &sb) != 0) { /* first time: the upload's temporary file, as the server streams it */
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, body, (size_t)n) != n) {
+			if (fd >= 0)
+				close(fd);
+			return err_set(e, E_IO, NULL, "cannot write %s", tmp);
+		}
+		close(fd);
+	} /* else the content is stored already and dossier_add has nothing to move */
+	dossier_upload up = { .tmp_path = tmp,
+		              .sha256 = sha,
+		              .size = (uint64_t)n,
+		              .head = (const unsigned char *)body,
+		              .head_len = (size_t)n,
+		              .name = name };
+	return dossier_add(w->db, who, w->data_dir, matter_id, &up, NULL, e);
+}
+
+/* The document a step produces or hands on (the judgment of a judging step, the indictment, the
+ * opinion that goes with a transfer for prosecution, ...); NULL for the others. */
+static const char *step_document(const flow_step *s)
+{
+	if (!strcmp(s->action, "judge") || !strcmp(s->action, "judge_second"))
+		return "判决书";
+	if (!strcmp(s->action, "mediate"))
+		return "调解书";
+	if (!strcmp(s->action, "indict"))
+		return "起诉书";
+	if (!strcmp(s->action, "transfer_for_prosecution") || !strcmp(s->action, "retransfer_for_prosecution"))
+		return "起诉意见书";
+	if (!strcmp(s->action, "request_arrest"))
+		return "提请批准逮捕书";
+	if (!strcmp(s->action, "appeal"))
+		return "上诉状";
+	return NULL;
+}
 
 /* An enforcement matter's work besides its steps, as courts do it: on entering the stage the case-funds
  * account is opened and the county police are asked to locate the debtor and list vehicles; they
@@ -512,6 +581,10 @@ static int one_matter(struct walk *w, err *e)
 	int rc = matter_file(w->db, &who, &in, &id, NULL, e);
 	if (rc)
 		return rc;
+	static const char *const filing_documents[4] = { "立案决定书", "民事起诉状", "行政起诉状", "执行申请书" };
+	int n_docs = 0;
+	if ((rc = add_document(w, &who, id, filing_documents[ki], &n_docs, e)))
+		return rc;
 	w->st->by_kind[ki]++;
 	int open = 1, pending = 0, enforcing = 0;
 	store_matter m;
@@ -561,6 +634,9 @@ static int one_matter(struct walk *w, err *e)
 		cur = next;
 		legal_format(cur, on);
 		if (!strcmp(m.stage, "enforcement") && (rc = enforce_funds(w, &m, s->action, cur, e)))
+			break;
+		const char *doc = step_document(s);
+		if (doc && (rc = add_document(w, &who, id, doc, &n_docs, e)))
 			break;
 		const char *proc = (s->flags & FLOW_NEEDS_PROCEDURE) ? pick_procedure(r, m.kind) : NULL;
 		matter_act_in ai = { .note = "", .reason = "证据不足，需补充材料", .procedure = proc, .on = on };
@@ -615,9 +691,14 @@ int gen_region(store *db, const gen_opts *o, gen_stats *out, err *e)
 	cal_date today = legal_today_date();
 	if (o->as_of && cal_date_parse(o->as_of, "as-of", &today, e))
 		return e->code;
-	struct walk w = {
-		db, &r, { .funds_due_days = 0 }, today, 365L * (o->years > 0 ? o->years : 10), cum, total, &st
-	};
+	struct walk w = { .db = db,
+		          .r = &r,
+		          .data_dir = o->data_dir,
+		          .today = today,
+		          .span_days = 365L * (o->years > 0 ? o->years : 10),
+		          .cum = cum,
+		          .cum_total = total,
+		          .st = &st };
 	enforce_settings_default(&w.es);
 	int batch = o->batch > 0 ? o->batch : 500;
 	int64_t ev0 = 0, ev = 0;

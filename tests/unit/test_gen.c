@@ -86,17 +86,25 @@ static void gen_same_seed_gives_same_matters(void **state)
 	free(db);
 }
 
+static int64_t count_sql(fixture *f, const char *sql);
+
 static void gen_log_of_generated_region_verifies(void **state)
 {
 	(void)state;
 	fixture f;
 	err e = { 0 };
 	gen_stats st;
-	gen_opts o = { .n_matters = 200, .seed = 11, .batch = 64 };
 	open_new(&f);
+	gen_opts o = { .n_matters = 200, .seed = 11, .batch = 64, .data_dir = f.dir };
 	assert_int_equal(gen_region(f.db, &o, &st, &e), OK);
 	assert_true(st.events >= 3 * st.matters); /* filing plus steps, each with its event */
 	assert_true(st.by_kind[0] > 0 && st.by_kind[1] > 0);
+	/* every matter's dossier has its filing document; judgments, indictments ... are registered too,
+	 * and the file store keeps each stand-in content once */
+	assert_int_equal(count_sql(&f, "SELECT count(DISTINCT matter_id) FROM matter_files"), 200);
+	assert_true(count_sql(&f, "SELECT count(*) FROM events WHERE event_type='dossier.file_added'") > 300);
+	assert_true(count_sql(&f, "SELECT count(*) FROM matter_files WHERE name='判决书.pdf'") > 0);
+	assert_true(count_sql(&f, "SELECT count(*) FROM files") < 80);
 	FILE *devnull = fopen("/dev/null", "w");
 	int rc = tlog_verify_store(f.db, f.dir, devnull, &e);
 	fclose(devnull);
@@ -164,11 +172,13 @@ static void gen_open_counts_match_the_open_matters(void **state)
 	assert_true(st.open > 0);
 	static const char diff[] =
 	        "SELECT count(*) FROM ("
-	        " SELECT holder_unit_id, holder_area_code, holder_league_code, count(*) FROM matters WHERE status='open'"
+	        " SELECT holder_unit_id, holder_area_code, holder_league_code, count(*) FROM matters WHERE "
+	        "status='open'"
 	        " GROUP BY 1 EXCEPT SELECT holder_unit_id, holder_area_code, holder_league_code, n FROM open_counts"
 	        " UNION ALL"
 	        " SELECT holder_unit_id, holder_area_code, holder_league_code, n FROM open_counts WHERE n>0 EXCEPT"
-	        " SELECT holder_unit_id, holder_area_code, holder_league_code, count(*) FROM matters WHERE status='open'"
+	        " SELECT holder_unit_id, holder_area_code, holder_league_code, count(*) FROM matters WHERE "
+	        "status='open'"
 	        " GROUP BY 1)";
 	assert_int_equal(count_sql(&f, diff), 0);
 	assert_int_equal(count_sql(&f, "SELECT sum(n) FROM open_counts"), st.open);
