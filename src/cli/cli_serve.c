@@ -40,8 +40,13 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "error: unknown argument %s (see casebridge serve --help)\n", rest[0]);
 		return 2;
 	}
-	if (store_set_synchronous(cfg.synchronous, &e))
-		return cli_fail(&e);
+	if (store_set_synchronous(cfg.synchronous, &e)) {
+		fprintf(stderr,
+		        "error: invalid setting synchronous=%s: use full or normal (--synchronous, "
+		        "CASEBRIDGE_SYNCHRONOUS)\n",
+		        cfg.synchronous);
+		return 2;
+	}
 	store *db = NULL;
 	if (cli_open_data(cfg.data_dir, &db, &e))
 		return cli_fail(&e);

@@ -2,7 +2,8 @@
 // initialised directory), migrate, demo-logins, routes, user add|passwd|disable|enable with the
 // password on standard input, and settings precedence as the running server sees it (config file <
 // environment < flag). User changes are made while a server runs on the same data directory and
-// checked through its API: the CLI and the server share the database, not a cache.
+// checked through its API: the CLI and the server share the database. (A session the server has just
+// resolved is remembered for at most a second; these sessions are fresh, and test_auth checks the bound.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -173,6 +174,9 @@ test('serve refuses an uninitialised directory and an invalid setting', () => {
 	const bad = run(['serve', '--data-dir', freshDataDir(), '--listen', '127.0.0.1:0'], { env: { CASEBRIDGE_THREADS: 'many' } });
 	assert.equal(bad.status, 2);
 	assert.match(bad.stderr, /CASEBRIDGE_THREADS/);
+	const sync = run(['serve', '--data-dir', freshDataDir(), '--listen', '127.0.0.1:0'], { env: { CASEBRIDGE_SYNCHRONOUS: 'sometimes' } });
+	assert.equal(sync.status, 2);
+	assert.match(sync.stderr, /synchronous=sometimes: use full or normal/);
 	assert.match(bad.stderr, /whole number/);
 	const flag = run(['serve', '--data-dir', freshDataDir(), '--listen', '127.0.0.1:0', '--max-json-bytes', '5']);
 	assert.equal(flag.status, 2);
