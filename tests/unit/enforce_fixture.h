@@ -12,6 +12,8 @@
 #include "testutil.h"
 
 #include "core/util.h"
+#include "domain/assist.h"
+#include "domain/control.h"
 #include "domain/ident.h"
 #include "domain/legal.h"
 #include "domain/matter.h"
@@ -56,6 +58,47 @@ static inline void efix_close(efix *f)
 	legal_free();
 	org_cache_free();
 	test_rmdir(f->dir);
+}
+
+/* A judicial detention order against a matter's debtor, valid from..to: its id (fails the test else). */
+static inline int64_t efix_detention(efix *f, const principal *court, int64_t matter, int64_t debtor, const char *basis,
+                                     const char *from, const char *to)
+{
+	control_new det = { .matter_id = matter,
+		            .kind = "detention",
+		            .party_id = debtor,
+		            .basis = basis,
+		            .reason = "拒不到庭",
+		            .valid_from = from,
+		            .valid_to = to };
+	int64_t id = 0;
+	err e = { 0 };
+	if (control_order_issue(f->db, court, &det, &id, &e) != OK)
+		fail_msg("detention order: %s (%s)", e.message, e.field);
+	return id;
+}
+
+/* An assistance request for one debtor of a matter, sent on a day, asking kinds (a detention needs
+ * order): its id, and its items into a (fails the test on any error). */
+static inline int64_t efix_request(efix *f, const principal *who, const enforce_settings *s, int64_t matter,
+                                   const char *police, int64_t debtor, const char *const *kinds, size_t n_kinds,
+                                   int64_t order, const char *on, arena *a, store_assist_item **out_items,
+                                   size_t *out_n)
+{
+	assist_debtor_in d = { .party_id = debtor, .kinds = kinds, .n_kinds = n_kinds, .order_id = order };
+	assist_new in = { .matter_id = matter,
+		          .police_unit_id = police,
+		          .basis = "协助执行通知书",
+		          .debtors = &d,
+		          .n_debtors = 1,
+		          .on = on };
+	int64_t rid = 0;
+	err e = { 0 };
+	if (assist_request_create(f->db, who, s, &in, &rid, &e) != OK)
+		fail_msg("assistance request: %s (%s)", e.message, e.field);
+	if (store_assist_item_list(f->db, rid, a, out_items, out_n, &e) != OK)
+		fail_msg("items: %s", e.message);
+	return rid;
 }
 
 /* The single integer a SQL query returns on the fixture's database (-1 for no row). */

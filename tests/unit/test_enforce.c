@@ -110,31 +110,14 @@ static void idempotency_keys_are_checked(void **state)
 static void assistance_limits_count_working_days_and_detention_is_same_day(void **state)
 {
 	(void)state;
-	err e = { 0 };
-	int64_t debtor, order, rid;
+	int64_t debtor;
 	int64_t m = efix_matter(&F, COURT, "被执行人甲", ADULT, "2024-09-01", &debtor);
-	control_new det = { .matter_id = m,
-		            .kind = "detention",
-		            .party_id = debtor,
-		            .basis = "（2024）内2529司惩1号",
-		            .reason = "拒不到庭",
-		            .valid_from = "2024-09-27",
-		            .valid_to = "2024-10-11" };
-	assert_int_equal(control_order_issue(F.db, &handler, &det, &order, &e), OK);
+	int64_t order = efix_detention(&F, &handler, m, debtor, "（2024）内2529司惩1号", "2024-09-27", "2024-10-11");
 	const char *kinds[] = { "locate", "detain" };
-	assist_debtor_in d = { .party_id = debtor, .kinds = kinds, .n_kinds = 2, .order_id = order };
-	assist_new in = { .matter_id = m,
-		          .police_unit_id = POLICE,
-		          .basis = "协助执行通知书",
-		          .debtors = &d,
-		          .n_debtors = 1,
-		          .on = "2024-09-27" };
-	if (assist_request_create(F.db, &handler, &S, &in, &rid, &e) != OK)
-		fail_msg("%s (%s)", e.message, e.field);
 	arena *a = arena_new();
 	store_assist_item *items;
 	size_t n;
-	assert_int_equal(store_assist_item_list(F.db, rid, a, &items, &n, &e), OK);
+	efix_request(&F, &handler, &S, m, POLICE, debtor, kinds, 2, order, "2024-09-27", a, &items, &n);
 	assert_int_equal(n, 2);
 	/* Fri 27 Sep 2024: Sun 29 Sep is a working day, 1-7 Oct the National Day holiday */
 	assert_string_equal(items[0].due_on, "2024-10-10");

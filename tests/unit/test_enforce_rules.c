@@ -81,30 +81,14 @@ static void assistance_limits_follow_the_configured_days_per_kind(void **state)
 	assert_int_equal(config_set(&cfg, "assist-vehicles-days", "61", &e), E_INVALID);
 	enforce_settings s;
 	enforce_settings_from_config(&cfg, &s);
-	int64_t debtor, order, rid;
+	int64_t debtor;
 	int64_t m = efix_matter(&F, COURT, "被执行人子", ADULT, "2024-09-01", &debtor);
-	control_new det = { .matter_id = m,
-		            .kind = "detention",
-		            .party_id = debtor,
-		            .basis = "（2024）内2529司惩3号",
-		            .reason = "拒不到庭",
-		            .valid_from = "2024-09-27",
-		            .valid_to = "2024-10-11" };
-	assert_int_equal(control_order_issue(F.db, &handler, &det, &order, &e), OK);
+	int64_t order = efix_detention(&F, &handler, m, debtor, "（2024）内2529司惩3号", "2024-09-27", "2024-10-11");
 	const char *kinds[] = { "locate", "vehicles", "detain" };
-	assist_debtor_in dd = { .party_id = debtor, .kinds = kinds, .n_kinds = 3, .order_id = order };
-	assist_new in = { .matter_id = m,
-		          .police_unit_id = POLICE,
-		          .basis = "协助执行通知书",
-		          .debtors = &dd,
-		          .n_debtors = 1,
-		          .on = "2024-09-27" };
-	if (assist_request_create(F.db, &handler, &s, &in, &rid, &e) != OK)
-		fail_msg("%s (%s)", e.message, e.field);
 	arena *a = arena_new();
 	store_assist_item *items;
 	size_t n;
-	assert_int_equal(store_assist_item_list(F.db, rid, a, &items, &n, &e), OK);
+	efix_request(&F, &handler, &s, m, POLICE, debtor, kinds, 3, order, "2024-09-27", a, &items, &n);
 	assert_int_equal(n, 3);
 	/* sent Fri 27 Sep 2024; Sun 29 Sep is a working day, 1-7 Oct the National Day holiday */
 	static const struct {
@@ -124,12 +108,7 @@ static void assistance_limits_follow_the_configured_days_per_kind(void **state)
 	}
 	/* by default a detention is due the day it is sent, a holiday too (not put off: 当日办理) */
 	const char *detain[] = { "detain" };
-	assist_debtor_in dh = { .party_id = debtor, .kinds = detain, .n_kinds = 1, .order_id = order };
-	in.debtors = &dh;
-	in.on = "2024-10-02";
-	if (assist_request_create(F.db, &handler, &S, &in, &rid, &e) != OK)
-		fail_msg("%s (%s)", e.message, e.field);
-	assert_int_equal(store_assist_item_list(F.db, rid, a, &items, &n, &e), OK);
+	efix_request(&F, &handler, &S, m, POLICE, debtor, detain, 1, order, "2024-10-02", a, &items, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(items[0].due_on, "2024-10-02");
 	arena_free(a);
@@ -144,23 +123,14 @@ static void overdue_assistance_shows_on_both_workbenches_and_in_supervision_with
 	assert_non_null(org_unit_find(court));
 	assert_non_null(org_unit_find(pol));
 	principal ch = efix_who(20, court, ROLE_HANDLER), ph = efix_who(21, pol, ROLE_HANDLER);
-	int64_t debtor, rid;
+	int64_t debtor;
 	int64_t m = efix_matter(&F, court, "被执行人丑", ADULT, "2026-02-02", &debtor);
 	const char *kinds[] = { "locate", "consumption", "movement" };
-	assist_debtor_in dd = { .party_id = debtor, .kinds = kinds, .n_kinds = 3 };
-	/* sent Mon 2 Mar 2026: due Mon 9 Mar (5 working days) */
-	assist_new in = { .matter_id = m,
-		          .police_unit_id = pol,
-		          .basis = "协助执行通知书",
-		          .debtors = &dd,
-		          .n_debtors = 1,
-		          .on = "2026-03-02" };
-	if (assist_request_create(F.db, &ch, &S, &in, &rid, &e) != OK)
-		fail_msg("%s (%s)", e.message, e.field);
 	arena *a = arena_new();
 	store_assist_item *items;
 	size_t n;
-	assert_int_equal(store_assist_item_list(F.db, rid, a, &items, &n, &e), OK);
+	/* sent Mon 2 Mar 2026: due Mon 9 Mar (5 working days) */
+	int64_t rid = efix_request(&F, &ch, &S, m, pol, debtor, kinds, 3, 0, "2026-03-02", a, &items, &n);
 	assert_int_equal(n, 3);
 	assert_string_equal(items[0].due_on, "2026-03-09");
 	int64_t pending_id = 0;
