@@ -60,6 +60,16 @@ int sq_prepare(store *db, const char *sql, sqlite3_stmt **out, err *e)
 	return OK;
 }
 
+int64_t store_stat_reprepares(store *db)
+{
+	int64_t n = 0;
+	for (int i = 0; i < db->own.n_cache; i++)
+		n += sqlite3_stmt_status(db->own.cache[i].st, SQLITE_STMTSTATUS_REPREPARE, 0);
+	for (int i = 0; i < db->own.n_dyn; i++)
+		n += sqlite3_stmt_status(db->own.dyn[i].st, SQLITE_STMTSTATUS_REPREPARE, 0);
+	return n;
+}
+
 int sq_prepare_text(store *db, const char *sql, sqlite3_stmt **out, err *e)
 {
 	for (int i = 0; i < db->c->n_dyn; i++) {

@@ -402,7 +402,13 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	int rc = OK;
 	char pattern[300];
 	qb_add(&b, " FROM matters m WHERE 1=1", NULL);
-	if (q->status)
+	/* A status is written into the SQL, not bound: SQLite decides from the value whether the partial
+	 * indexes of open matters apply, and recompiles a statement with a bound status on every run. */
+	if (q->status && !strcmp(q->status, "open"))
+		qb_add(&b, " AND m.status='open'", NULL);
+	else if (q->status && !strcmp(q->status, "closed"))
+		qb_add(&b, " AND m.status='closed'", NULL);
+	else if (q->status)
 		qb_add(&b, " AND m.status=?", q->status);
 	if (q->kind)
 		qb_add(&b, " AND m.kind=?", q->kind);
@@ -429,13 +435,17 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	if (q->holder_unit_id && q->vis_unit_id && !strcmp(q->holder_unit_id, q->vis_unit_id))
 		sees_all = 1;
 	if (q->vis_on && !sees_all) {
-		char sub[200];
-		snprintf(sub, sizeof sub, "%s.%%", q->vis_unit_id ? q->vis_unit_id : "");
+		/* the viewer's sub-units are the ids between "unit." and "unit/" ('/' follows '.'): a range, not
+		 * LIKE, whose bound pattern would make SQLite recompile the statement on every run */
+		char lo[200], hi[200];
+		snprintf(lo, sizeof lo, "%s.", q->vis_unit_id ? q->vis_unit_id : "");
+		snprintf(hi, sizeof hi, "%s/", q->vis_unit_id ? q->vis_unit_id : "");
 		qb_add(&b,
 		       " AND EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
-		       " JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id=? OR u.id LIKE ?",
+		       " JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id=? OR (u.id>? AND u.id<?)",
 		       q->vis_unit_id ? q->vis_unit_id : "");
-		qb_bind(&b, arena_strdup(a, sub));
+		qb_bind(&b, arena_strdup(a, lo));
+		qb_bind(&b, arena_strdup(a, hi));
 		if (q->vis_area_code) {
 			qb_add(&b, " OR ((? IS NULL OR u.kind=?)", NULL);
 			qb_bind(&b, q->vis_kind);
@@ -470,24 +480,23 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	if (q->id_number)
 		qb_add(&b, " AND m.id IN (SELECT matter_id FROM parties WHERE id_number=?)", q->id_number);
 	if (q->party && *q->party) {
-		/* The first two characters find candidates in the gram index; LIKE confirms the whole name. */
+		/* The first two characters find candidates in the gram index; instr confirms the whole name
+		 * (the name as typed: no wildcards, and no recompiling as a bound LIKE pattern causes). */
 		size_t c1 = utf8_char_len(q->party);
 		size_t g = q->party[c1] ? c1 + utf8_char_len(q->party + c1) : c1;
 		const char *gram = arena_strndup(a, q->party, g);
-		snprintf(pattern, sizeof pattern, "%%%s%%", q->party);
-		const char *like = arena_strdup(a, pattern);
-		if (!gram || !like)
+		if (!gram)
 			return err_set(e, E_NOMEM, NULL, "out of memory");
 		if (!q->party[g])
-			/* one or two characters: the gram is the whole query and comes from the name, so LIKE
+			/* one or two characters: the gram is the whole query and comes from the name, so instr
 			 * would confirm every candidate; skip reading the parties */
 			qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram=?)", gram);
 		else {
 			qb_add(&b,
 			       " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
-			       "WHERE g.gram=? AND p.name LIKE ?)",
+			       "WHERE g.gram=? AND instr(p.name, ?)>0)",
 			       gram);
-			qb_bind(&b, like);
+			qb_bind(&b, q->party);
 		}
 	}
 	/* count */

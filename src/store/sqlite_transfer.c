@@ -139,8 +139,17 @@ int store_transfer_list(store *db, const store_transfer_query *q, arena *a, stor
 		frags[nf++] = " AND to_unit_id=?1";
 	if (q->from_unit_id)
 		frags[nf++] = " AND from_unit_id=?2";
-	if (q->status)
-		frags[nf++] = " AND status=?3";
+	/* a known status is written into the SQL: bound, SQLite would recompile the statement on every
+	 * run to decide whether the partial index of pending transfers applies */
+	static const char *const statuses[] = { "sent", "accepted", "returned", "withdrawn" };
+	static const char *const status_sql[] = { " AND status='sent'", " AND status='accepted'",
+		                                  " AND status='returned'", " AND status='withdrawn'" };
+	if (q->status) {
+		size_t k = 0;
+		while (k < 4 && strcmp(q->status, statuses[k]))
+			k++;
+		frags[nf++] = k < 4 ? status_sql[k] : " AND status=?3";
+	}
 	if (q->matter_id)
 		frags[nf++] = " AND matter_id=?4";
 	if (q->area_code)

@@ -83,6 +83,11 @@ void store_group_stats(store_group_counters *out);
 
 /* Read-only snapshot for consistent multi-query reads (BEGIN DEFERRED ... COMMIT). */
 int store_read_begin(store *db, err *e);
+/* How many times this handle's cached statements were compiled again by SQLite since they were
+ * prepared (SQLITE_STMTSTATUS_REPREPARE summed). A statement whose bound value decides its plan (a
+ * partial index's WHERE against a bound status, a LIKE pattern) is recompiled on every run; the
+ * read paths must not have any (test_reads.c). */
+int64_t store_stat_reprepares(store *db);
 void store_read_end(store *db);
 
 /* ---- meta: key/value facts about this database (demo flag, hash algorithm, created_at) ---- */
