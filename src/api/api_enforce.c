@@ -9,6 +9,7 @@
 #include "api/jsonin.h"
 #include "api/router.h"
 
+#include "core/json_out.h"
 #include "core/util.h"
 #include "domain/assist.h"
 #include "domain/control.h"
@@ -282,7 +283,7 @@ int api_assist_answer(req *r)
 		if (json_is_null(v[i].findings))
 			v[i].findings = NULL;
 		if (v[i].findings) {
-			char *s = json_dumps(v[i].findings, JSON_COMPACT);
+			char *s = json_out_compact(v[i].findings, 0, NULL);
 			size_t len = s ? strlen(s) : 0;
 			free(s);
 			if (len > 16384)

@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "api/router.h"
 
+#include "core/json_out.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
@@ -116,13 +117,20 @@ static void add_common_headers(req *r, struct MHD_Response *resp, int api)
 		MHD_add_response_header(resp, "Cache-Control", r->cache_control ? r->cache_control : "no-store");
 }
 
+/* copy: QB_PERSISTENT (data outlives the response), QB_COPY, or QB_TAKE (a malloc'd buffer the
+ * response frees, also when queueing fails) */
+enum { QB_PERSISTENT, QB_COPY, QB_TAKE };
 static enum MHD_Result queue_buffer(req *r, int status, const char *type, const char *data, size_t len, int copy,
                                     int api)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
-	        len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
-	if (!resp)
+	        len, (void *)data,
+	        copy == QB_TAKE ? MHD_RESPMEM_MUST_FREE : copy == QB_COPY ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		if (copy == QB_TAKE)
+			free((void *)data);
 		return MHD_NO;
+	}
 	MHD_add_response_header(resp, "Content-Type", type);
 	add_common_headers(r, resp, api);
 	if (r->set_cookie)
@@ -147,15 +155,13 @@ static enum MHD_Result queue_error(req *r)
 		err_set(&r->e, code, NULL, "%s", code == E_INTERNAL ? "服务器内部错误" : err_code_name(code));
 	json_t *j = json_pack("{s:{s:s,s:s,s:s?,s:s}}", "error", "code", err_code_name(code), "message", r->e.message,
 	                      "field", r->e.field[0] ? r->e.field : NULL, "request_id", r->request_id);
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	size_t n = 0;
+	char *s = json_out_compact(j, 0, &n);
 	json_decref(j);
-	enum MHD_Result ret;
 	if (!s)
-		ret = queue_buffer(r, 503, "application/json", "{\"error\":{\"code\":\"no_memory\"}}", 31, 0, 1);
-	else
-		ret = queue_buffer(r, err_http_status(code), "application/json; charset=utf-8", s, strlen(s), 1, 1);
-	free(s);
-	return ret;
+		return queue_buffer(r, 503, "application/json", "{\"error\":{\"code\":\"no_memory\"}}", 31,
+		                    QB_PERSISTENT, 1);
+	return queue_buffer(r, err_http_status(code), "application/json; charset=utf-8", s, n, QB_TAKE, 1);
 }
 
 static enum MHD_Result queue_result(req *r)
@@ -183,21 +189,19 @@ static enum MHD_Result queue_result(req *r)
 		return ret;
 	}
 	if (r->out_raw)
-		return queue_buffer(r, r->status ? r->status : 200, r->out_type, r->out_raw, r->out_raw_len, 0, 1);
+		return queue_buffer(r, r->status ? r->status : 200, r->out_type, r->out_raw, r->out_raw_len, QB_PERSISTENT, 1);
 	if (!r->out) {
 		if (r->status == 204)
-			return queue_buffer(r, 204, "application/json", "", 0, 0, 1);
+			return queue_buffer(r, 204, "application/json", "", 0, QB_PERSISTENT, 1);
 		r->out = json_object();
 	}
-	char *s = json_dumps(r->out, JSON_COMPACT);
+	size_t n = 0;
+	char *s = json_out_compact(r->out, 0, &n);
 	if (!s) {
 		err_set(&r->e, E_NOMEM, NULL, "out of memory");
 		return queue_error(r);
 	}
-	enum MHD_Result ret =
-	        queue_buffer(r, r->status ? r->status : 200, "application/json; charset=utf-8", s, strlen(s), 1, 1);
-	free(s);
-	return ret;
+	return queue_buffer(r, r->status ? r->status : 200, "application/json; charset=utf-8", s, n, QB_TAKE, 1);
 }
 
 /* ---- the web application ---- */

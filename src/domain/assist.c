@@ -5,6 +5,7 @@
 #include "domain/assist.h"
 
 #include "core/csv.h"
+#include "core/json_out.h"
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/ident.h"
@@ -542,8 +543,8 @@ int assist_answer(store *db, const principal *who, int64_t request_id, const ass
 			}
 			json_array_append_new(att, json_string(x->attachments[m]));
 		}
-		char *att_s = att ? json_dumps(att, JSON_COMPACT) : NULL;
-		char *find_s = x->findings ? json_dumps(x->findings, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		char *att_s = att ? json_out_compact(att, 0, NULL) : NULL;
+		char *find_s = x->findings ? json_out_compact(x->findings, 1, NULL) : NULL;
 		json_decref(att);
 		it->found = x->found;
 		it->findings = find_s ? arena_strdup(a, find_s) : "{}";

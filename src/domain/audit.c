@@ -3,6 +3,7 @@
  */
 #include "domain/audit.h"
 
+#include "core/json_out.h"
 #include "core/mem.h"
 #include "core/util.h"
 #include "domain/tlog.h"
@@ -24,7 +25,7 @@ int audit_record_subject(store *db, const principal *who, const char *entity_typ
 	char now[32];
 	if (!store_in_tx(db))
 		return err_set(e, E_INTERNAL, NULL, "audit_record outside a transaction");
-	text = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	text = payload ? json_out_compact(payload, 1, NULL) : NULL;
 	if (payload && !text)
 		return err_set(e, E_NOMEM, NULL, "out of memory");
 	util_now_iso(now, sizeof now);

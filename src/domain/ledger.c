@@ -8,6 +8,7 @@
 
 #include "core/codec.h"
 #include "core/csv.h"
+#include "core/json_out.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/hash.h"
@@ -98,7 +99,7 @@ typedef struct idem {
 static int idem_check(store *db, idem *k, json_t *request, arena *a, json_t **out_replay, err *e)
 {
 	*out_replay = NULL;
-	char *canon = json_dumps(request, JSON_COMPACT | JSON_SORT_KEYS);
+	char *canon = json_out_compact(request, 1, NULL);
 	char *text = canon ? arena_printf(a, "%s\n%s\n%s", k->op, k->court, canon) : NULL;
 	free(canon);
 	if (!text)
@@ -127,7 +128,7 @@ static int idem_save(store *db, const principal *who, const idem *k, const json_
 {
 	char now[32];
 	util_now_iso(now, sizeof now);
-	char *text = json_dumps(response, JSON_COMPACT | JSON_SORT_KEYS);
+	char *text = json_out_compact(response, 1, NULL);
 	if (!text)
 		return nomem(e);
 	store_ledger_request r = { .key = k->key,
@@ -1000,7 +1001,7 @@ int ledger_reconcile(store *db, const principal *who, const char *court_unit_id,
 	                   accounts, "totals",
 	                   json_object_get(totals, c->id) ? json_object_get(totals, c->id) : json_object(),
 	                   "differences", diffs);
-	char *text = report ? json_dumps(report, JSON_COMPACT) : NULL;
+	char *text = report ? json_out_compact(report, 0, NULL) : NULL;
 	if (!text) {
 		rc = nomem(e);
 		goto done;
@@ -1453,7 +1454,7 @@ int ledger_bank_import(store *db, const principal *who, const enforce_settings *
 	json_object_set_new(report, "book_unidentified", json_boolean(book_unidentified));
 	json_object_set_new(report, "n_booked_unidentified", json_integer(n_booked));
 	json_object_set_new(report, "imported_at", json_string(now));
-	char *text = json_dumps(report, JSON_COMPACT);
+	char *text = json_out_compact(report, 0, NULL);
 	if (!text) {
 		rc = nomem(e);
 		goto done;

@@ -8,13 +8,18 @@
 #include "domain/audit.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static calendar *cal;
 static deadline_rules *rules;
 static char cal_version[40]; /* meta calendar_version the calendar was built from */
+/* Bumped (under the write lock) whenever the calendar or the rules change: remembered deadlines of
+ * an older generation are not used. */
+static unsigned long generation = 1;
 
 /* Build a calendar from the store's holidays; the built-in one when the store has none. */
 static int build_from_store(store *db, calendar **out, err *e)
@@ -97,6 +102,7 @@ int legal_init(store *db, const char *data_dir, err *e)
 		read_version(db, cal_version);
 	cal = c;
 	rules = r;
+	__atomic_add_fetch(&generation, 1, __ATOMIC_RELEASE);
 	c = NULL;
 	r = NULL;
 done:
@@ -113,6 +119,7 @@ void legal_free(void)
 	deadline_rules_free(rules);
 	cal = NULL;
 	rules = NULL;
+	__atomic_add_fetch(&generation, 1, __ATOMIC_RELEASE);
 	pthread_rwlock_unlock(&lock);
 }
 
@@ -139,6 +146,69 @@ int legal_deadline(const char *rule_id, const char *start, int n_extensions, dea
 	return rc;
 }
 
+/* The per-thread memory of briefs: direct-mapped by a hash of the arguments, allocated on a thread's
+ * first use (512 entries, about 240 KB) and freed when the thread ends. */
+#define BRIEF_SLOTS 512
+typedef struct brief_slot {
+	unsigned long generation; /* 0: empty */
+	char rule_id[DEADLINE_ID_MAX];
+	char start[11];
+	int n_extensions;
+	legal_deadline_brief brief;
+} brief_slot;
+static pthread_key_t brief_key;
+static pthread_once_t brief_once = PTHREAD_ONCE_INIT;
+static void brief_key_make(void)
+{
+	pthread_key_create(&brief_key, free);
+}
+
+int legal_deadline_brief_of(const char *rule_id, const char *start, int n_extensions, legal_deadline_brief *out,
+                            err *e)
+{
+	unsigned long gen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+	size_t rl = rule_id ? strlen(rule_id) : 0, sl = start ? strlen(start) : 0;
+	brief_slot *slot = NULL;
+	if (rl < DEADLINE_ID_MAX && sl == 10) {
+		pthread_once(&brief_once, brief_key_make);
+		brief_slot *v = pthread_getspecific(brief_key);
+		if (!v && (v = calloc(BRIEF_SLOTS, sizeof *v)) && pthread_setspecific(brief_key, v)) {
+			free(v);
+			v = NULL;
+		}
+		if (v) {
+			uint32_t h = 2166136261u;
+			for (size_t i = 0; i < rl; i++)
+				h = (h ^ (unsigned char)rule_id[i]) * 16777619u;
+			for (size_t i = 0; i < sl; i++)
+				h = (h ^ (unsigned char)start[i]) * 16777619u;
+			h = (h ^ (uint32_t)n_extensions) * 16777619u;
+			slot = &v[h % BRIEF_SLOTS];
+			if (slot->generation == gen && slot->n_extensions == n_extensions &&
+			    !strcmp(slot->rule_id, rule_id) && !memcmp(slot->start, start, 11)) {
+				*out = slot->brief;
+				return OK;
+			}
+		}
+	}
+	deadline d;
+	int rc = legal_deadline(rule_id, start, n_extensions, &d, e);
+	if (rc)
+		return rc;
+	util_strlcpy(out->basis, d.basis, sizeof out->basis);
+	util_strlcpy(out->period, d.period, sizeof out->period);
+	util_strlcpy(out->summary, d.calc.summary, sizeof out->summary);
+	out->beyond_calendar = d.beyond_calendar;
+	if (slot) {
+		slot->generation = gen;
+		memcpy(slot->rule_id, rule_id, rl + 1);
+		memcpy(slot->start, start, 11);
+		slot->n_extensions = n_extensions;
+		slot->brief = *out;
+	}
+	return OK;
+}
+
 int legal_due(cal_date start, const due_spec *spec, due_result *out, err *e)
 {
 	int rc;
@@ -157,6 +227,7 @@ static void swap_calendar(calendar *c, const char *version)
 	calendar *old = cal;
 	cal = c;
 	util_strlcpy(cal_version, version, sizeof cal_version);
+	__atomic_add_fetch(&generation, 1, __ATOMIC_RELEASE);
 	pthread_rwlock_unlock(&lock);
 	calendar_free(old);
 }

@@ -26,6 +26,19 @@ void legal_free(void);
 const deadline_rule *legal_rule(const char *rule_id);
 /* The deadline of a rule counted from start ("YYYY-MM-DD") with n approved extensions. */
 int legal_deadline(const char *rule_id, const char *start, int n_extensions, deadline *out, err *e);
+/* What a list row shows of a deadline: its basis, period, one-line explanation and whether it must be
+ * checked again once the year's holidays are loaded. */
+typedef struct legal_deadline_brief {
+	char basis[DEADLINE_BASIS_MAX];
+	char period[64];
+	char summary[DUE_TEXT_MAX];
+	int beyond_calendar;
+} legal_deadline_brief;
+/* legal_deadline's brief for the same arguments, remembered per thread for the calendar and rules in
+ * force (a new calendar or rules table forgets every remembered one): a workbench of 100 matters asks
+ * for the same few hundred deadlines on every request. */
+int legal_deadline_brief_of(const char *rule_id, const char *start, int n_extensions, legal_deadline_brief *out,
+                            err *e);
 /* due for a spec (the period calculator). */
 int legal_due(cal_date start, const due_spec *spec, due_result *out, err *e);
 /* Import holiday rows (holidays_cn.csv format: date,kind,name,source) into the store as one event

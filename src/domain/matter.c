@@ -5,6 +5,7 @@
 #include "domain/matter.h"
 
 #include "core/codec.h"
+#include "core/json_out.h"
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/enforce.h"
@@ -543,7 +544,7 @@ static int manifest_json(store *db, int64_t id, const matter_act_in *in, arena *
 		for (size_t k = 0; k < n; k++)
 			json_array_append_new(arr, json_string(files[k].sha256));
 	}
-	char *s = json_dumps(arr, JSON_COMPACT);
+	char *s = json_out_compact(arr, 0, NULL);
 	json_decref(arr);
 	*out = s ? arena_strdup(a, s) : NULL;
 	free(s);
@@ -1151,9 +1152,9 @@ static json_t *deadline_json(const store_matter *m, const char *today)
 {
 	if (!m->rule_id || !m->due_on)
 		return json_null();
-	deadline d;
+	legal_deadline_brief d;
 	err e = { 0 };
-	if (legal_deadline(m->rule_id, m->stage_started_on, m->extensions, &d, &e) != OK)
+	if (legal_deadline_brief_of(m->rule_id, m->stage_started_on, m->extensions, &d, &e) != OK)
 		return json_pack("{s:s,s:s}", "due", m->due_on, "error", e.message);
 	cal_date due, t;
 	long left = 0;
@@ -1163,7 +1164,7 @@ static json_t *deadline_json(const store_matter *m, const char *today)
 	const deadline_rule *r = legal_rule(m->rule_id);
 	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:b,s:s?}", "rule_id", m->rule_id, "due", m->due_on,
 	                 "days_left", (int)left, "status", m->suspended_on ? "suspended" : deadline_state_name(st),
-	                 "basis", d.basis, "period", d.period, "explanation", d.calc.summary, "started_on",
+	                 "basis", d.basis, "period", d.period, "explanation", d.summary, "started_on",
 	                 m->stage_started_on, "extensions", m->extensions, "max_extensions", r ? r->max_extensions : 0,
 	                 "beyond_calendar", d.beyond_calendar, "suspended_on", m->suspended_on);
 }

@@ -5,6 +5,7 @@
 #include "domain/tlog.h"
 
 #include "core/codec.h"
+#include "core/json_out.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/hash.h"
@@ -567,7 +568,7 @@ int tlog_export(store *db, const char *dir, FILE *f, err *e)
 			                  "actor_unit_id", ev[i].actor_unit_id, "entity_type", ev[i].entity_type,
 			                  "entity_id", ev[i].entity_id, "event_type", ev[i].event_type, "payload",
 			                  ev[i].payload, "subject", ev[i].subject, "leaf_hash", leaf);
-			char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+			char *s = j ? json_out_compact(j, 0, NULL) : NULL;
 			if (!s || fprintf(out, "%s\n", s) < 0)
 				rc = err_set(e, E_IO, "log", "cannot write %s", path);
 			free(s);
@@ -591,7 +592,7 @@ int tlog_export(store *db, const char *dir, FILE *f, err *e)
 	}
 	for (size_t i = 0; i < nh; i++) {
 		json_t *j = tlog_head_json(&heads[i]);
-		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		char *s = j ? json_out_compact(j, 0, NULL) : NULL;
 		if (s)
 			fprintf(out, "%s\n", s);
 		free(s);

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "domain/gen.h"
+#include "domain/legal.h"
 #include "domain/matter.h"
 #include "domain/org.h"
 #include "domain/supervision.h"
@@ -169,11 +170,41 @@ static void a_schema_change_is_counted(void **state)
 	assert_true(store_stat_reprepares(F.db) > before);
 }
 
+/* A remembered deadline brief is what legal_deadline says, and a holiday import (a new calendar)
+ * makes it be computed again. */
+static void a_remembered_deadline_follows_a_new_calendar(void **state)
+{
+	(void)state;
+	err e = { 0 };
+	legal_deadline_brief b1, b2, b3;
+	deadline d;
+	/* 1 month from 2026-11-11: Friday 2026-12-11 */
+	assert_int_equal(legal_deadline_brief_of("prosecution_review", "2026-11-11", 0, &b1, &e), OK);
+	assert_int_equal(legal_deadline_brief_of("prosecution_review", "2026-11-11", 0, &b2, &e), OK);
+	assert_int_equal(legal_deadline("prosecution_review", "2026-11-11", 0, &d, &e), OK);
+	assert_string_equal(b1.summary, d.calc.summary);
+	assert_string_equal(b2.summary, d.calc.summary);
+	assert_string_equal(b1.basis, d.basis);
+	assert_string_equal(b1.period, d.period);
+	assert_non_null(strstr(b1.summary, "2026-12-11"));
+	int added = 0, changed = 0;
+	assert_int_equal(legal_import_holidays(F.db, principal_system(),
+	                                       "date,kind,name,source\n2026-12-11,holiday,测试假日,测试\n", &added,
+	                                       &changed, &e),
+	                 OK);
+	assert_int_equal(legal_deadline_brief_of("prosecution_review", "2026-11-11", 0, &b3, &e), OK);
+	assert_int_equal(legal_deadline("prosecution_review", "2026-11-11", 0, &d, &e), OK);
+	assert_string_equal(b3.summary, d.calc.summary);
+	assert_string_not_equal(b3.summary, b1.summary);
+	assert_non_null(strstr(b3.summary, "2026-12-14"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_recompile_no_statement),
 		cmocka_unit_test(a_schema_change_is_counted),
+		cmocka_unit_test(a_remembered_deadline_follows_a_new_calendar),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
