@@ -3,6 +3,7 @@
  * library (libcasebridge.a) that the tests link too.
  */
 #include "cli/cli.h"
+#include "core/json_mem.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	json_mem_install(); /* before any JSON value: the server answers from request arenas */
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "api/router.h"
 
+#include "core/json_mem.h"
 #include "core/json_out.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -555,16 +556,17 @@ static int finish(req *r)
 	return r->route->handler(r);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                  const char *version, const char *data, size_t *data_size, void **con_cls)
+static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, const char *method, const char *data,
+                                     size_t *data_size, void **con_cls)
 {
-	(void)cls;
-	(void)version;
 	req *r = *con_cls;
-	if (!r) {
+	if (r)
+		json_mem_use(r->a);
+	else {
 		r = req_new(c, url, method);
 		if (!r)
 			return MHD_NO;
+		json_mem_use(r->a);
 		*con_cls = r;
 		atomic_fetch_add(&in_flight, 1);
 		if (begin(r) != OK) {
@@ -597,6 +599,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return queue_error(r);
 	}
 	return queue_result(r);
+}
+
+/* Every JSON value made while answering comes from the request's arena (json_mem.h). */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *data, size_t *data_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	enum MHD_Result ret = on_request_in(c, url, method, data, data_size, con_cls);
+	json_mem_use(NULL);
+	return ret;
 }
 
 /* The path as a log value. MHD has decoded %XX, so a path could carry a newline, a space or a quote

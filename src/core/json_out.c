@@ -35,13 +35,11 @@ static int key_cmp(const void *a, const void *b)
 	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-static int buf_grow(buf *b, size_t more)
+static int buf_grow_slow(buf *b, size_t more)
 {
 	if (b->failed)
 		return -1;
-	if (b->len + more + 1 <= b->cap)
-		return 0;
-	size_t cap = b->cap ? b->cap : 1024;
+	size_t cap = b->cap ? b->cap : 16384;
 	while (b->len + more + 1 > cap)
 		cap *= 2;
 	char *p = realloc(b->p, cap);
@@ -52,6 +50,12 @@ static int buf_grow(buf *b, size_t more)
 	b->p = p;
 	b->cap = cap;
 	return 0;
+}
+
+/* Room for more bytes and the final NUL. */
+static inline int buf_grow(buf *b, size_t more)
+{
+	return b->len + more + 1 <= b->cap ? 0 : buf_grow_slow(b, more);
 }
 
 static void put(buf *b, const char *s, size_t n)
@@ -69,6 +73,12 @@ static void put_c(buf *b, char c)
 	b->p[b->len++] = c;
 }
 
+/* 1 for the bytes a string cannot hold as they are */
+static const unsigned char escaped[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 static void put_string(buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -76,7 +86,7 @@ static void put_string(buf *b, const char *s, size_t n)
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!escaped[c])
 			continue;
 		put(b, s + run, i - run);
 		run = i + 1;

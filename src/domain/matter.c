@@ -1148,6 +1148,34 @@ done:
 }
 
 /* ---- views ---- */
+/* One member of a list row: json_pack's "s" (a NULL value fails the row), "s?" (NULL is null), "i",
+ * "b", "o", without parsing a format string for each of the hundred rows of a list. */
+static int row_s(json_t *o, const char *k, const char *v)
+{
+	json_t *j = v ? json_string(v) : NULL;
+	return j ? json_object_set_new_nocheck(o, k, j) : -1;
+}
+static int row_sn(json_t *o, const char *k, const char *v)
+{
+	return json_object_set_new_nocheck(o, k, v ? json_string(v) : json_null());
+}
+static int row_i(json_t *o, const char *k, json_int_t v)
+{
+	return json_object_set_new_nocheck(o, k, json_integer(v));
+}
+static int row_b(json_t *o, const char *k, int v)
+{
+	return json_object_set_new_nocheck(o, k, json_boolean(v));
+}
+static json_t *row_done(json_t *o, int failed)
+{
+	if (failed) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *deadline_json(const store_matter *m, const char *today)
 {
 	if (!m->rule_id || !m->due_on)
@@ -1162,23 +1190,52 @@ static json_t *deadline_json(const store_matter *m, const char *today)
 	cal_date_parse(today, NULL, &t, NULL);
 	deadline_state st = deadline_status(due, t, DUE_SOON_DAYS, &left);
 	const deadline_rule *r = legal_rule(m->rule_id);
-	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:b,s:s?}", "rule_id", m->rule_id, "due", m->due_on,
-	                 "days_left", (int)left, "status", m->suspended_on ? "suspended" : deadline_state_name(st),
-	                 "basis", d.basis, "period", d.period, "explanation", d.summary, "started_on",
-	                 m->stage_started_on, "extensions", m->extensions, "max_extensions", r ? r->max_extensions : 0,
-	                 "beyond_calendar", d.beyond_calendar, "suspended_on", m->suspended_on);
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	/* one statement each: the members' order is the order of the calls */
+	int f = row_s(o, "rule_id", m->rule_id);
+	f |= row_s(o, "due", m->due_on);
+	f |= row_i(o, "days_left", (int)left);
+	f |= row_s(o, "status", m->suspended_on ? "suspended" : deadline_state_name(st));
+	f |= row_s(o, "basis", d.basis);
+	f |= row_s(o, "period", d.period);
+	f |= row_s(o, "explanation", d.summary);
+	f |= row_s(o, "started_on", m->stage_started_on);
+	f |= row_i(o, "extensions", m->extensions);
+	f |= row_i(o, "max_extensions", r ? r->max_extensions : 0);
+	f |= row_b(o, "beyond_calendar", d.beyond_calendar);
+	f |= row_sn(o, "suspended_on", m->suspended_on);
+	return row_done(o, f);
 }
 
 json_t *matter_row_json(const store_matter *m, const char *today)
 {
 	const org_unit *h = org_unit_find(m->holder_unit_id);
 	const flow_stage *st = flow_stage_find(m->kind, m->stage);
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s},s:b,s:s,s:o}", "id", (json_int_t)m->id,
-	                 "number", m->number, "kind", m->kind, "kind_label", flow_kind_label(m->kind), "summary",
-	                 m->summary, "status", m->status, "stage", m->stage, "stage_label", st ? st->label : m->stage,
-	                 "holder", "id", m->holder_unit_id, "name", h ? h->name : m->holder_unit_id, "kind",
-	                 h ? h->kind : "", "green", m->green, "filed_at", m->filed_at, "deadline",
-	                 deadline_json(m, today));
+	json_t *o = json_object(), *holder = json_object(), *dl = deadline_json(m, today);
+	if (!o || !holder || !dl) {
+		json_decref(o);
+		json_decref(holder);
+		json_decref(dl);
+		return NULL;
+	}
+	int f = row_s(holder, "id", m->holder_unit_id);
+	f |= row_s(holder, "name", h ? h->name : m->holder_unit_id);
+	f |= row_s(holder, "kind", h ? h->kind : "");
+	f |= row_i(o, "id", (json_int_t)m->id);
+	f |= row_s(o, "number", m->number);
+	f |= row_s(o, "kind", m->kind);
+	f |= row_s(o, "kind_label", flow_kind_label(m->kind));
+	f |= row_s(o, "summary", m->summary);
+	f |= row_s(o, "status", m->status);
+	f |= row_s(o, "stage", m->stage);
+	f |= row_s(o, "stage_label", st ? st->label : m->stage);
+	f |= json_object_set_new_nocheck(o, "holder", holder);
+	f |= row_b(o, "green", m->green);
+	f |= row_s(o, "filed_at", m->filed_at);
+	f |= json_object_set_new_nocheck(o, "deadline", dl);
+	return row_done(o, f);
 }
 
 static int sees_full_ids(const principal *who, const matter_scope *sc)
