@@ -25,3 +25,6 @@ plan "county police lists open matters it may see, overdue first (page)" "SELECT
 plan "search by a two-character party name, league committee (count)" "SELECT count(*) FROM matters m WHERE 1=1 AND $VIS_LEAGUE AND m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram='王伟')"
 plan "search by a three-character party name, league committee (page)" "SELECT m.id FROM matters m WHERE 1=1 AND $VIS_LEAGUE AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id WHERE g.gram='王伟' AND p.name LIKE '%王伟明%') ORDER BY m.id DESC LIMIT 20"
 plan "matter page: extensions of a matter" "SELECT id FROM extensions WHERE matter_id=123456 ORDER BY id"
+plan "matter page: case numbers of a matter (migration 0011)" "SELECT id,matter_id,unit_id,stage,number,created_at FROM case_numbers WHERE matter_id=123456 ORDER BY id"
+plan "matter page: dossier of a matter (migration 0011)" "SELECT mf.id,mf.matter_id,mf.sha256,mf.name,mf.unit_id,mf.uploaded_by,mf.uploaded_at,mf.log_seq,f.mime,f.size FROM matter_files mf JOIN files f ON f.sha256=mf.sha256 WHERE mf.matter_id=123456 ORDER BY mf.id"
+plan "matter page: parties of a matter" "SELECT id,matter_id,ord,type,name,role,id_type,id_number,sex,birth_date,id_warning FROM parties WHERE matter_id=123456 ORDER BY ord"
