@@ -1,11 +1,12 @@
 #!/bin/sh
 # bench/plans.sh DB - EXPLAIN QUERY PLAN of the hot read queries, as the store issues them (supervision
-# counts at the three levels, the workbench's transfer lists and urgency list, a league committee's
-# party search). Run against the benchmark region: sh bench/plans.sh bench/out/run/casebridge.db
+# counts at the three levels, the workbench's transfer lists and urgency list, party search below
+# the region and region-wide). Run against the benchmark region: sh bench/plans.sh bench/out/run/casebridge.db
 set -eu
 DB=$1
 VIS_UNIT="EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id='150103.police' OR u.id LIKE '150103.police.%' OR (('police' IS NULL OR u.kind='police') AND (u.area_code='150103' OR ar.parent_code='150103' OR '150103'='150000'))))"
 VIS_LEAGUE="EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id='152500.committee' OR u.id LIKE '152500.committee.%' OR ((NULL IS NULL OR u.kind=NULL) AND (u.area_code='152500' OR ar.parent_code='152500' OR '152500'='150000'))))"
+LIKE="EXISTS (SELECT 1 FROM party_grams pg JOIN parties p ON p.id=pg.party_id WHERE pg.gram='王伟' AND pg.matter_id=m.id AND p.name LIKE '%王伟明%')"
 plan() {
 	printf '\n-- %s\n' "$1"
 	sqlite3 "$DB" "EXPLAIN QUERY PLAN $2"
@@ -22,6 +23,12 @@ plan "workbench, transfers to accept" "SELECT id, count(*) OVER () FROM transfer
 plan "workbench, my open matters by urgency (count)" "SELECT count(*) FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police'"
 plan "workbench, my open matters by urgency (page)" "SELECT m.id FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police' ORDER BY m.green DESC, m.due_on, m.id LIMIT 100 OFFSET 0"
 plan "county police lists open matters it may see, overdue first (page)" "SELECT m.id FROM matters m WHERE 1=1 AND m.status='open' AND $VIS_UNIT ORDER BY m.green DESC, m.due_on, m.id LIMIT 20 OFFSET 0"
-plan "search by a two-character party name, league committee (count)" "SELECT count(*) FROM matters m WHERE 1=1 AND $VIS_LEAGUE AND m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram='王伟')"
-plan "search by a three-character party name, league committee (page)" "SELECT m.id FROM matters m WHERE 1=1 AND $VIS_LEAGUE AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id WHERE g.gram='王伟' AND p.name LIKE '%王伟明%') ORDER BY m.id DESC LIMIT 20"
+# party search below the region: the gram's entries of the viewer's area in gram_scopes (migration 0010);
+# a committee's scope is its visibility, a unit's candidates keep the EXISTS check
+plan "search by a two-character party name, league committee (count)" "SELECT count(*) FROM (SELECT matter_id AS id FROM gram_scopes WHERE gram='王伟' AND scope='152500') m WHERE 1=1"
+plan "search by a two-character party name, league committee (page)" "SELECT m.id FROM gram_scopes s JOIN matters m ON m.id=s.matter_id WHERE s.gram='王伟' AND s.scope='152500' ORDER BY s.matter_id DESC LIMIT 20 OFFSET 0"
+plan "search by a three-character party name, county police (page)" "SELECT m.id FROM gram_scopes s JOIN matters m ON m.id=s.matter_id WHERE s.gram='王伟' AND s.scope='150103' AND $LIKE AND $VIS_UNIT ORDER BY s.matter_id DESC LIMIT 20 OFFSET 0"
+# region-wide: the gram's entries in party_grams, counted from the index, the page by id from the top
+plan "search by a two-character party name, region committee (count)" "SELECT count(*) FROM (SELECT DISTINCT matter_id AS id FROM party_grams WHERE gram='王伟') m WHERE 1=1"
+plan "search by a two-character party name, region committee (page)" "SELECT m.id FROM matters m WHERE m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram='王伟') ORDER BY m.id DESC LIMIT 20 OFFSET 0"
 plan "matter page: extensions of a matter" "SELECT id FROM extensions WHERE matter_id=123456 ORDER BY id"

@@ -3,7 +3,9 @@
  * every page are what authz_unit_visible allows over every matter, for committees and units of a
  * league and a county, a sub-unit, region-wide viewers, names of one, two, three and four characters,
  * and a matter that gains a unit in another county after its parties were added. The oracle reads
- * parties and matter_units directly and checks each unit in C.
+ * parties and matter_units directly and checks each unit in C. The areas that triggers keep per
+ * matter and per name gram (matter_scopes, gram_scopes: migration 0010) equal what the migration's
+ * backfill computes.
  */
 #include "testutil.h"
 
@@ -360,12 +362,43 @@ static void search_by_name_finds_a_sub_unit_matter(void **state)
 	assert_int_equal(check_search(f, procuratorate, "欧阳", NULL, 20, 0), 0);
 }
 
+/* What the triggers kept while the region was generated and changed equals what the migration's
+ * backfill computes from parties and matter_units: the areas below the province each matter has been
+ * in, and each two-character gram once per such area of its matter. */
+static void search_scopes_kept_by_triggers_equal_the_backfill(void **state)
+{
+	fixture *f = *state;
+	static const char matter_scopes[] =
+	        "SELECT DISTINCT mu.matter_id, u.area_code FROM matter_units mu JOIN units u"
+	        " ON u.id=mu.unit_id JOIN areas ar ON ar.code=u.area_code"
+	        " WHERE ar.level<>'province'";
+	static const char gram_scopes[] =
+	        "SELECT g.gram, ms.scope, g.matter_id FROM party_grams g JOIN matter_scopes ms"
+	        " ON ms.matter_id=g.matter_id WHERE length(g.gram)=2";
+	char sql[2048], n[32];
+	snprintf(sql, sizeof sql,
+	         "SELECT (SELECT count(*) FROM (%s EXCEPT SELECT matter_id, scope FROM matter_scopes)) +"
+	         " (SELECT count(*) FROM (SELECT matter_id, scope FROM matter_scopes EXCEPT %s))",
+	         matter_scopes, matter_scopes);
+	sql_text(f, sql, n, sizeof n);
+	assert_string_equal(n, "0");
+	snprintf(sql, sizeof sql,
+	         "SELECT (SELECT count(*) FROM (%s EXCEPT SELECT gram, scope, matter_id FROM gram_scopes)) +"
+	         " (SELECT count(*) FROM (SELECT gram, scope, matter_id FROM gram_scopes EXCEPT %s))",
+	         gram_scopes, gram_scopes);
+	sql_text(f, sql, n, sizeof n);
+	assert_string_equal(n, "0");
+	sql_text(f, "SELECT count(*) > 1000 FROM gram_scopes", n, sizeof n);
+	assert_string_equal(n, "1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(search_by_name_finds_what_each_viewer_may_see),
 		cmocka_unit_test(search_by_name_follows_a_matter_into_another_county),
 		cmocka_unit_test(search_by_name_finds_a_sub_unit_matter),
+		cmocka_unit_test(search_scopes_kept_by_triggers_equal_the_backfill),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
