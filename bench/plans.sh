@@ -23,12 +23,16 @@ plan "workbench, transfers to accept" "SELECT id, count(*) OVER () FROM transfer
 plan "workbench, my open matters by urgency (count)" "SELECT count(*) FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police'"
 plan "workbench, my open matters by urgency (page)" "SELECT m.id FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police' ORDER BY m.green DESC, m.due_on, m.id LIMIT 100 OFFSET 0"
 plan "county police lists open matters it may see, overdue first (page)" "SELECT m.id FROM matters m WHERE 1=1 AND m.status='open' AND $VIS_UNIT ORDER BY m.green DESC, m.due_on, m.id LIMIT 20 OFFSET 0"
-# party search below the region: the gram's entries of the viewer's area in gram_scopes (migration 0010);
-# a committee's scope is its visibility, a unit's candidates keep the EXISTS check
-plan "search by a two-character party name, league committee (count)" "SELECT count(*) FROM (SELECT matter_id AS id FROM gram_scopes WHERE gram='王伟' AND scope='152500') m WHERE 1=1"
-plan "search by a two-character party name, league committee (page)" "SELECT m.id FROM gram_scopes s JOIN matters m ON m.id=s.matter_id WHERE s.gram='王伟' AND s.scope='152500' ORDER BY s.matter_id DESC LIMIT 20 OFFSET 0"
-plan "search by a three-character party name, county police (page)" "SELECT m.id FROM gram_scopes s JOIN matters m ON m.id=s.matter_id WHERE s.gram='王伟' AND s.scope='150103' AND $LIKE AND $VIS_UNIT ORDER BY s.matter_id DESC LIMIT 20 OFFSET 0"
+# party search below the region (migration 0010): a two-character gram's entries in gram_scopes for the
+# viewer's area and its counties; a committee's candidates are what it sees, a unit's keep the EXISTS
+# check; the page walks the candidates' ids from the top (NOT INDEXED: no other index drives)
+AREAS="SELECT code FROM areas WHERE code='152500' OR parent_code='152500'"
+plan "search by a two-character party name, league committee (count)" "SELECT count(*) FROM (SELECT DISTINCT matter_id AS id FROM gram_scopes WHERE gram='王伟' AND scope IN ($AREAS)) m WHERE 1=1"
+plan "search by a two-character party name, league committee (page)" "SELECT m.id FROM matters m NOT INDEXED WHERE m.id IN (SELECT s.matter_id FROM gram_scopes s WHERE s.gram='王伟' AND s.scope IN ($AREAS)) ORDER BY m.id DESC LIMIT 20 OFFSET 0"
+plan "search by a two-character party name and status, league committee (page)" "SELECT m.id FROM matters m NOT INDEXED WHERE m.id IN (SELECT s.matter_id FROM gram_scopes s WHERE s.gram='王伟' AND s.scope IN ($AREAS)) AND m.status='open' ORDER BY m.id DESC LIMIT 20 OFFSET 0"
+plan "search by a three-character party name, county police (page)" "SELECT m.id FROM matters m NOT INDEXED WHERE m.id IN (SELECT s.matter_id FROM gram_scopes s WHERE s.gram='王伟' AND s.scope IN (SELECT code FROM areas WHERE code='150103' OR parent_code='150103')) AND $LIKE AND $VIS_UNIT ORDER BY m.id DESC LIMIT 20 OFFSET 0"
+plan "search by a one-character party name, league committee (count)" "SELECT count(*) FROM (SELECT DISTINCT matter_id AS id FROM party_grams WHERE gram='王') m WHERE EXISTS (SELECT 1 FROM matter_scopes ms WHERE ms.matter_id=m.id AND ms.scope IN ($AREAS))"
 # region-wide: the gram's entries in party_grams, counted from the index, the page by id from the top
 plan "search by a two-character party name, region committee (count)" "SELECT count(*) FROM (SELECT DISTINCT matter_id AS id FROM party_grams WHERE gram='王伟') m WHERE 1=1"
-plan "search by a two-character party name, region committee (page)" "SELECT m.id FROM matters m WHERE m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram='王伟') ORDER BY m.id DESC LIMIT 20 OFFSET 0"
+plan "search by a two-character party name, region committee (page)" "SELECT m.id FROM matters m NOT INDEXED WHERE m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram='王伟') ORDER BY m.id DESC LIMIT 20 OFFSET 0"
 plan "matter page: extensions of a matter" "SELECT id FROM extensions WHERE matter_id=123456 ORDER BY id"
