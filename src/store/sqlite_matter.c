@@ -401,7 +401,69 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	struct qb b = { .len = 0 };
 	int rc = OK;
 	char pattern[300];
-	qb_add(&b, " FROM matters m WHERE 1=1", NULL);
+	/* Where the candidates come from. Without a party name: the matters table. With one, its first two
+	 * characters (or its one) are a gram. For a viewer whose area is below the region (scoped), a
+	 * two-character gram's entries in gram_scopes (migration 0010) for that area and its counties: the
+	 * name's matters that have been there; a one-character gram's entries in party_grams whose matter
+	 * has been there (matter_scopes). Region-wide, the gram's entries in party_grams. SQLite lists the
+	 * candidates' ids (an index range each, no matter row), then walks them from the highest id and
+	 * stops at the page's end (NOT INDEXED keeps it so: without statistics SQLite would rather walk
+	 * the index of another filter, every open matter for status=open, and sort). The count reads only
+	 * these indexes when no filter needs the matter row (count_from: the candidates as a one-column
+	 * table named m). */
+	const char *from = " FROM matters m WHERE 1=1", *count_from = NULL;
+	int scoped = 0;
+	if (q->party && *q->party) {
+		size_t c1 = utf8_char_len(q->party);
+		size_t g = q->party[c1] ? c1 + utf8_char_len(q->party + c1) : c1;
+		const char *gram = arena_strndup(a, q->party, g);
+		/* one or two characters: the gram is the whole query and comes from the name, so confirming
+		 * would accept every candidate; only a longer name reads the parties, with instr (the name as
+		 * typed, no wildcards; a bound LIKE pattern made SQLite recompile the statement on every run) */
+		int confirm = q->party[g] != 0;
+		if (!gram)
+			return err_set(e, E_NOMEM, NULL, "out of memory");
+		scoped = q->vis_on && q->vis_area_code && strcmp(q->vis_area_code, "150000") != 0;
+		qb_bind(&b, gram);
+		if (scoped) {
+			qb_bind(&b, q->vis_area_code);
+			qb_bind(&b, q->vis_area_code);
+		}
+		if (scoped && g > c1) {
+			from = " FROM matters m NOT INDEXED WHERE m.id IN (SELECT s.matter_id FROM gram_scopes s WHERE "
+			       "s.gram=?"
+			       " AND s.scope IN (SELECT code FROM areas WHERE code=? OR parent_code=?))";
+			count_from =
+			        " FROM (SELECT DISTINCT matter_id AS id FROM gram_scopes WHERE gram=?"
+			        " AND scope IN (SELECT code FROM areas WHERE code=? OR parent_code=?)) m WHERE 1=1";
+		} else if (scoped) {
+			from = " FROM matters m NOT INDEXED WHERE m.id IN (SELECT g.matter_id FROM party_grams g WHERE "
+			       "g.gram=?)"
+			       " AND EXISTS (SELECT 1 FROM matter_scopes ms WHERE ms.matter_id=m.id"
+			       " AND ms.scope IN (SELECT code FROM areas WHERE code=? OR parent_code=?))";
+			count_from = " FROM (SELECT DISTINCT matter_id AS id FROM party_grams WHERE gram=?) m"
+			             " WHERE EXISTS (SELECT 1 FROM matter_scopes ms WHERE ms.matter_id=m.id"
+			             " AND ms.scope IN (SELECT code FROM areas WHERE code=? OR parent_code=?))";
+		} else {
+			from = " FROM matters m NOT INDEXED WHERE m.id IN (SELECT g.matter_id FROM party_grams g WHERE "
+			       "g.gram=?)";
+			count_from =
+			        " FROM (SELECT DISTINCT matter_id AS id FROM party_grams WHERE gram=?) m WHERE 1=1";
+		}
+		if (confirm) {
+			qb_add(&b,
+			       " AND EXISTS (SELECT 1 FROM party_grams pg JOIN parties p ON p.id=pg.party_id"
+			       " WHERE pg.gram=? AND pg.matter_id=m.id AND instr(p.name, ?)>0)",
+			       gram);
+			qb_bind(&b, q->party);
+		}
+	}
+	/* filters on the matter's own columns: the count then reads the matter rows too */
+	int row_filters = q->status || q->kind || q->stage || q->holder_unit_id || q->area_code || q->filed_from ||
+	                  q->filed_to || q->due_before || q->due_from || q->due_to || q->returned_twice ||
+	                  q->green_only || q->number;
+	if (row_filters || !count_from)
+		count_from = from;
 	/* A status is written into the SQL, not bound: SQLite decides from the value whether the partial
 	 * indexes of open matters apply, and recompiles a statement with a bound status on every run. */
 	if (q->status && !strcmp(q->status, "open"))
@@ -433,6 +495,12 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	/* A unit sees what it holds: the holder always has a matter_units row (filing and accepting add
 	 * it), so a list of the viewer's own matters (the workbench) needs no per-row check. */
 	if (q->holder_unit_id && q->vis_unit_id && !strcmp(q->holder_unit_id, q->vis_unit_id))
+		sees_all = 1;
+	/* A committee below the region sees exactly the scoped candidates: matters with a unit that is the
+	 * committee or a sub-unit (both in the committee's area: org_unit_add gives a sub-unit its
+	 * parent's area) or is in its area or, for a league, in one of its counties. A unit's candidates
+	 * hold what it sees and more (other kinds): the check below stays, on those candidates. */
+	if (scoped && !q->vis_kind)
 		sees_all = 1;
 	if (q->vis_on && !sees_all) {
 		/* the viewer's sub-units are the ids between "unit." and "unit/" ('/' follows '.'): a range, not
@@ -479,29 +547,9 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	}
 	if (q->id_number)
 		qb_add(&b, " AND m.id IN (SELECT matter_id FROM parties WHERE id_number=?)", q->id_number);
-	if (q->party && *q->party) {
-		/* The first two characters find candidates in the gram index; instr confirms the whole name
-		 * (the name as typed: no wildcards, and no recompiling as a bound LIKE pattern causes). */
-		size_t c1 = utf8_char_len(q->party);
-		size_t g = q->party[c1] ? c1 + utf8_char_len(q->party + c1) : c1;
-		const char *gram = arena_strndup(a, q->party, g);
-		if (!gram)
-			return err_set(e, E_NOMEM, NULL, "out of memory");
-		if (!q->party[g])
-			/* one or two characters: the gram is the whole query and comes from the name, so instr
-			 * would confirm every candidate; skip reading the parties */
-			qb_add(&b, " AND m.id IN (SELECT g.matter_id FROM party_grams g WHERE g.gram=?)", gram);
-		else {
-			qb_add(&b,
-			       " AND m.id IN (SELECT g.matter_id FROM party_grams g JOIN parties p ON p.id=g.party_id "
-			       "WHERE g.gram=? AND instr(p.name, ?)>0)",
-			       gram);
-			qb_bind(&b, q->party);
-		}
-	}
 	/* count */
-	char csql[2200];
-	snprintf(csql, sizeof csql, "SELECT count(*)%s", b.sql);
+	char csql[2400];
+	snprintf(csql, sizeof csql, "SELECT count(*)%s%s", count_from, b.sql);
 	sqlite3_stmt *st = NULL;
 	if ((rc = sq_prepare_text(db, csql, &st, e)))
 		return rc;
@@ -510,10 +558,10 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	*out_total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	/* page */
-	char psql[2400];
+	char psql[2600];
 	/* With the status fixed, "m.status='closed'" orders nothing, and leaving it out lets a holder's
 	 * urgency list walk matters_holder (holder, status, green DESC, due_on, id) and stop at the limit. */
-	snprintf(psql, sizeof psql, "SELECT " MATTER_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", b.sql,
+	snprintf(psql, sizeof psql, "SELECT " MATTER_COLS "%s%s ORDER BY %s LIMIT ? OFFSET ?", from, b.sql,
 	         !q->order_urgency ? "m.id DESC"
 	         : q->status || q->due_before || q->due_from || q->due_to
 	                 ? "m.green DESC, m.due_on, m.id"
