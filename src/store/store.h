@@ -75,6 +75,7 @@ void store_group_stop(void);
 typedef struct store_group_counters {
 	int64_t batches, transactions, failed; /* batches committed, transactions in them, batches failed */
 	int64_t syncs;                         /* WAL syncs (synchronous=full) */
+	int64_t frames;                        /* WAL frames (pages) the COMMITs appended */
 	int64_t held_ms;                       /* transactions holding the writer, their COMMITs included */
 	int64_t commit_ms;                     /* of that, in COMMIT */
 	int64_t sync_ms;                       /* in WAL syncs, outside the writer's lock */

@@ -43,9 +43,20 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The same at synchronous=full: the syncer thread makes batches durable and wakes their transactions. */
+static int setup_full(void **state)
+{
+	err e = { 0 };
+	if (store_set_synchronous("full", &e))
+		fail_msg("synchronous: %s", e.message);
+	return setup(state);
+}
+
 static int teardown(void **state)
 {
 	fixture *f = *state;
+	err e = { 0 };
+	store_set_synchronous("normal", &e);
 	store_group_stop();
 	store_close(f->db);
 	test_rmdir(f->dir);
@@ -281,6 +292,8 @@ static void concurrent_writers_commit_each_transaction_exactly_once(void **state
 	assert_int_equal(t1 - t0, committed);
 	assert_int_equal(f1 - f0, 0);
 	assert_true(b1 - b0 <= committed);
+	assert_true(c1.syncs - c0.syncs <= b1 - b0);   /* a sync covers one batch or more (none at normal) */
+	assert_true(c1.frames - c0.frames >= b1 - b0); /* every COMMIT appended frames */
 	assert_int_equal(event_count(f->db) - ev0, committed);
 	for (int i = 0; i < N_THREADS; i++)
 		for (int k = 0; k < N_TX; k++) {
@@ -299,6 +312,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_second_transaction_on_the_same_thread_is_refused_not_deadlocked,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_writers_commit_each_transaction_exactly_once, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(queued_transactions_share_one_commit, setup_full, teardown),
+		cmocka_unit_test_setup_teardown(a_failed_commit_fails_every_transaction_of_its_batch, setup_full,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(concurrent_writers_commit_each_transaction_exactly_once, setup_full,
 		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
