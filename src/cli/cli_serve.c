@@ -95,9 +95,10 @@ int cli_serve(int argc, char **argv)
 	store_group_stop();
 	log_event(LOG_INFO, "group_commit",
 	          "batches=%lld transactions=%lld failed=%lld syncs=%lld frames=%lld held_ms=%lld commit_ms=%lld "
-	          "sync_ms=%lld",
+	          "sync_ms=%lld checkpoints=%lld checkpoint_ms=%lld",
 	          (long long)gc.batches, (long long)gc.transactions, (long long)gc.failed, (long long)gc.syncs,
-	          (long long)gc.frames, (long long)gc.held_ms, (long long)gc.commit_ms, (long long)gc.sync_ms);
+	          (long long)gc.frames, (long long)gc.held_ms, (long long)gc.commit_ms, (long long)gc.sync_ms,
+	          (long long)gc.checkpoints, (long long)gc.checkpoint_ms);
 	org_cache_free();
 	legal_free();
 	tlog_free();

@@ -17,7 +17,7 @@
  * and its sync; anything written on the strength of that is in a later batch, whose sync covers both.)
  * A failed sync means the kernel may have dropped the frames: the process stops (like PostgreSQL's
  * data_sync_retry=off), it cannot tell anyone the truth otherwise. Checkpoints run on a background
- * thread (PASSIVE, never blocking writers) instead of inside a batch's COMMIT.
+ * thread instead of inside a batch's COMMIT (see checkpointer()).
  *
  *   - one thread at a time runs a write transaction (as SQLite's write lock did before);
  *   - nothing is reported committed before its batch's COMMIT returned OK and was synced; when the
@@ -56,9 +56,10 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-#define RESULT_RING 4096      /* outcomes of the latest batches, by generation */
-#define WAIT_CVS 64           /* condition variables a waiting transaction picks by its generation */
-#define CHECKPOINT_PAGES 8000 /* WAL frames after which the checkpointer is woken */
+#define RESULT_RING 4096       /* outcomes of the latest batches, by generation */
+#define WAIT_CVS 64            /* condition variables a waiting transaction picks by its generation */
+#define CHECKPOINT_PAGES 32000 /* WAL frames (128 MB) after which the checkpointer is woken */
+#define CHECKPOINT_LEFT 1000   /* frames a background pass may leave for the pass under the lock */
 
 enum { BATCH_OPEN = 0, BATCH_COMMITTED, BATCH_FAILED };
 
@@ -94,12 +95,13 @@ static struct {
 	pthread_t ckpt_thread;
 	int ckpt_running, ckpt_wanted, ckpt_stop;
 	pthread_cond_t ckpt_cv;
-	/* counters: batches, transactions, failures, held, commit and frames under wlock; syncs under slock */
-	int64_t n_batches, n_tx, n_failed, n_syncs, n_frames;
+	/* counters: syncs under slock, the others under wlock */
+	int64_t n_batches, n_tx, n_failed, n_syncs, n_frames, n_ckpt;
 	int64_t t_locked_ns; /* when wlock was last taken */
 	int64_t held_ns;     /* time transactions held the writer, commits included */
 	int64_t commit_ns;   /* time in COMMIT (under wlock) */
 	int64_t sync_ns;     /* time in the WAL sync (outside it) */
+	int64_t ckpt_ns;     /* time the checkpointer held the writer lock */
 } g = { .wlock = PTHREAD_MUTEX_INITIALIZER,
 	.slock = PTHREAD_MUTEX_INITIALIZER,
 	.ckpt_cv = PTHREAD_COND_INITIALIZER,
@@ -122,6 +124,8 @@ static void wake(uint64_t from, uint64_t to)
 		pthread_cond_broadcast(&g.durable_cv[k % WAIT_CVS]);
 }
 
+int sq_group_checkpoint_pages = CHECKPOINT_PAGES;
+
 int sq_group_on(void)
 {
 	return g.on;
@@ -136,6 +140,8 @@ static int w_exec(const char *sql)
 {
 	return sqlite3_exec(g.w.h, sql, NULL, NULL, NULL) == SQLITE_OK ? OK : E_STORE;
 }
+
+static void batch_commit(void);
 
 /* The syncer: one WAL sync in flight at a time, each covering every batch committed before it began
  * (so batches that commit while a sync runs share the next one). A failure stops the process (see the
@@ -178,6 +184,27 @@ static void *syncer(void *arg)
 	return NULL;
 }
 
+/* The checkpointer's busy handler: wait up to about 20 ms for readers of older snapshots (a read
+ * takes well under a millisecond), never the connection's 5 s, since the writer lock is held. */
+static int ckpt_busy(void *arg, int n)
+{
+	(void)arg;
+	if (n >= 100)
+		return 0;
+	struct timespec ts = { 0, 200 * 1000 };
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+/* The checkpointer: when the WAL has passed sq_group_checkpoint_pages frames, copy it into the database in
+ * the background (PASSIVE: it never blocks writers or readers), then catch up with the few frames
+ * committed meanwhile while holding the writer lock, and wait for the readers of older snapshots
+ * (RESTART), so that the next batch writes the WAL from its beginning again.
+ *
+ * Without the second step the WAL never restarted under a steady stream of writes (a passive
+ * checkpoint never catches up with a writer that does not pause): it grew by hundreds of megabytes,
+ * each COMMIT found it above the threshold and woke the checkpointer again, and every frame was
+ * copied in passes of a few frames each, each pass syncing the database file. */
 static void *checkpointer(void *arg)
 {
 	(void)arg;
@@ -187,18 +214,41 @@ static void *checkpointer(void *arg)
 		log_event(LOG_ERROR, "checkpointer_failed", "msg=\"%s\"", e.message);
 		return NULL;
 	}
+	sqlite3_busy_handler(c.h, ckpt_busy, NULL);
 	pthread_mutex_lock(&g.slock);
 	for (;;) {
 		while (!g.ckpt_wanted && !g.ckpt_stop)
 			pthread_cond_wait(&g.ckpt_cv, &g.slock);
 		if (g.ckpt_stop)
 			break;
-		g.ckpt_wanted = 0;
 		pthread_mutex_unlock(&g.slock);
-		int n_log = 0, n_done = 0;
-		if (sqlite3_wal_checkpoint_v2(c.h, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_done) != SQLITE_OK)
-			log_event(LOG_WARN, "checkpoint_failed", "msg=\"%s\"", sqlite3_errmsg(c.h));
+		/* passes in the background until one found little new to copy: the frames committed during
+		 * a pass are what the next one copies, and what is left for the pass under the writer lock */
+		int n_log = 0, n_done = 0, before = 0;
+		for (int pass = 0; pass < 4; pass++) {
+			if (sqlite3_wal_checkpoint_v2(c.h, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_done) !=
+			    SQLITE_OK) {
+				log_event(LOG_WARN, "checkpoint_failed", "msg=\"%s\"", sqlite3_errmsg(c.h));
+				break;
+			}
+			if (n_log - before < CHECKPOINT_LEFT)
+				break;
+			before = n_done;
+		}
+		pthread_mutex_lock(&g.wlock);
+		if (g.on) {
+			int64_t t0 = now_ns();
+			batch_commit(); /* an open batch would hold SQLite's write lock */
+			int rc = sqlite3_wal_checkpoint_v2(c.h, NULL, SQLITE_CHECKPOINT_RESTART, &n_log, &n_done);
+			if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+				log_event(LOG_WARN, "checkpoint_failed", "msg=\"%s\"", sqlite3_errmsg(c.h));
+			g.n_ckpt++;
+			g.ckpt_ns += now_ns() - t0;
+		}
 		pthread_mutex_lock(&g.slock);
+		g.ckpt_wanted = 0; /* what the COMMITs asked for meanwhile is done; a WAL that did not restart
+		                    * asks again at the next COMMIT */
+		pthread_mutex_unlock(&g.wlock);
 	}
 	pthread_mutex_unlock(&g.slock);
 	sq_conn_close(&c);
@@ -215,7 +265,7 @@ static int on_wal(void *arg, sqlite3 *h, const char *name, int n_frames)
 	/* a smaller count means the WAL was restarted from its beginning by this COMMIT */
 	g.n_frames += n_frames >= g.wal_frames ? n_frames - g.wal_frames : n_frames;
 	g.wal_frames = n_frames;
-	if (n_frames >= CHECKPOINT_PAGES && g.ckpt_running) {
+	if (n_frames >= sq_group_checkpoint_pages && g.ckpt_running) {
 		pthread_mutex_lock(&g.slock);
 		g.ckpt_wanted = 1;
 		pthread_cond_signal(&g.ckpt_cv);
@@ -400,7 +450,8 @@ int store_group_start(const char *path, int max_batch, err *e)
 	g.max_batch = max_batch > 0 ? max_batch : 1;
 	g.open = g.n = g.wal_frames = 0;
 	g.durable = g.committed = g.gen; /* no thread of the group runs yet: slock is not needed */
-	g.n_batches = g.n_tx = g.n_failed = g.n_syncs = g.n_frames = g.held_ns = g.commit_ns = g.sync_ns = 0;
+	g.n_batches = g.n_tx = g.n_failed = g.n_syncs = g.n_frames = g.n_ckpt = 0;
+	g.held_ns = g.commit_ns = g.sync_ns = g.ckpt_ns = 0;
 	g.sync_stop = 0;
 	if (g.sync_wal && pthread_create(&g.sync_thread, NULL, syncer, NULL) != 0) {
 		rc = err_set(e, E_NOMEM, NULL, "group commit: cannot start the syncer thread");
@@ -460,7 +511,9 @@ void store_group_stats(store_group_counters *out)
 		                       .frames = g.n_frames,
 		                       .held_ms = g.held_ns / 1000000,
 		                       .commit_ms = g.commit_ns / 1000000,
-		                       .sync_ms = g.sync_ns / 1000000 };
+		                       .sync_ms = g.sync_ns / 1000000,
+		                       .checkpoints = g.n_ckpt,
+		                       .checkpoint_ms = g.ckpt_ns / 1000000 };
 	pthread_mutex_unlock(&g.slock);
 	pthread_mutex_unlock(&g.wlock);
 }

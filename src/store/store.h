@@ -79,6 +79,7 @@ typedef struct store_group_counters {
 	int64_t held_ms;                       /* transactions holding the writer, their COMMITs included */
 	int64_t commit_ms;                     /* of that, in COMMIT */
 	int64_t sync_ms;                       /* in WAL syncs, outside the writer's lock */
+	int64_t checkpoints, checkpoint_ms;    /* WAL checkpoints, and their time holding the writer */
 } store_group_counters;
 void store_group_stats(store_group_counters *out);
 
