@@ -73,6 +73,7 @@ static struct {
 	int max_batch;      /* commit when the batch holds this many */
 	uint64_t gen;       /* generation of the open (or next) batch */
 	atomic_int waiting; /* threads waiting to take wlock */
+	atomic_int syncing; /* the syncer is in a sync (set under slock) */
 	int wal_frames;     /* frames in the WAL after the last COMMIT (on_wal) */
 	/* under slock: what waiting transactions, the syncer and the checkpointer look at */
 	pthread_mutex_t slock;
@@ -143,9 +144,12 @@ static int w_exec(const char *sql)
 
 static void batch_commit(void);
 
-/* The syncer: one WAL sync in flight at a time, each covering every batch committed before it began
- * (so batches that commit while a sync runs share the next one). A failure stops the process (see the
- * top). */
+/* The syncer: one WAL sync in flight at a time, each covering every batch committed before it began.
+ * While a sync runs the open batch is not committed (leave()): the transactions that arrive meanwhile
+ * could not be synced before the next sync anyway, and one COMMIT for all of them writes the pages
+ * they share (the tails of the tables and indexes, the serials, the Merkle nodes) once instead of
+ * once per COMMIT. When the sync is done the syncer commits that batch itself, unless a batch was
+ * committed meanwhile (full) and is to be synced first. A failure stops the process (see the top). */
 static void *syncer(void *arg)
 {
 	(void)arg;
@@ -156,6 +160,7 @@ static void *syncer(void *arg)
 		if (g.committed <= g.durable && g.sync_stop)
 			break;
 		uint64_t target = g.committed;
+		atomic_store(&g.syncing, 1);
 		pthread_mutex_unlock(&g.slock);
 		int64_t t0 = now_ns();
 		if (g.wal_fd < 0) {
@@ -179,6 +184,17 @@ static void *syncer(void *arg)
 			wake(g.durable, target);
 			g.durable = target;
 		}
+		if (g.committed > g.durable)
+			continue; /* still syncing */
+		atomic_store(&g.syncing, 0);
+		pthread_mutex_unlock(&g.slock);
+		/* a transaction that leaves from now on commits the batch itself (syncing is 0); one that left
+		 * before did not, and this does */
+		pthread_mutex_lock(&g.wlock);
+		if (g.on && g.open)
+			batch_commit(); /* one of only rollbacks ends too: it holds SQLite's write lock */
+		pthread_mutex_unlock(&g.wlock);
+		pthread_mutex_lock(&g.slock);
 	}
 	pthread_mutex_unlock(&g.slock);
 	return NULL;
@@ -332,12 +348,13 @@ static void give_back(store *db)
  * for itself. */
 static _Thread_local int t_holding;
 
-/* Commit the batch if nobody is queued behind (or it is full), then wait for my_gen to be durable
- * when counted. Called with wlock held; returns with it released. */
+/* Commit the batch if nobody is queued behind and no sync is running (see syncer()), or when it is
+ * full; then wait for my_gen to be durable when counted. Called with wlock held; returns with it
+ * released. */
 static int leave(int counted, uint64_t my_gen, err *e)
 {
 	t_holding = 0;
-	if (g.open && (atomic_load(&g.waiting) == 0 || g.n >= g.max_batch))
+	if (g.open && ((atomic_load(&g.waiting) == 0 && !atomic_load(&g.syncing)) || g.n >= g.max_batch))
 		batch_commit();
 	g.held_ns += now_ns() - g.t_locked_ns;
 	pthread_mutex_unlock(&g.wlock);
@@ -453,6 +470,7 @@ int store_group_start(const char *path, int max_batch, err *e)
 	g.n_batches = g.n_tx = g.n_failed = g.n_syncs = g.n_frames = g.n_ckpt = 0;
 	g.held_ns = g.commit_ns = g.sync_ns = g.ckpt_ns = 0;
 	g.sync_stop = 0;
+	atomic_store(&g.syncing, 0);
 	if (g.sync_wal && pthread_create(&g.sync_thread, NULL, syncer, NULL) != 0) {
 		rc = err_set(e, E_NOMEM, NULL, "group commit: cannot start the syncer thread");
 		sq_conn_close(&g.w);

@@ -67,7 +67,8 @@ int store_set_synchronous(const char *mode, err *e);
  * concurrent requests share one COMMIT (one disk sync at synchronous=full) instead of one each.
  * A transaction's own rollback undoes only its savepoint; a failed batch COMMIT fails every
  * transaction in it (E_STORE), none is reported committed unless it is. The batch is committed as
- * soon as no other transaction is waiting to begin, or when it holds max_batch transactions.
+ * soon as no other transaction is waiting to begin (at synchronous=full: and no WAL sync is running;
+ * else the syncer commits it when its sync ends), or when it holds max_batch transactions.
  * store_group_stop commits what is open and closes the writer; transactions must have ended. */
 int store_group_start(const char *path, int max_batch, err *e);
 void store_group_stop(void);
