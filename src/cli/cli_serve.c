@@ -67,7 +67,7 @@ int cli_serve(int argc, char **argv)
 	server *s = NULL;
 	char db_path[700];
 	snprintf(db_path, sizeof db_path, "%s/casebridge.db", cfg.data_dir);
-	if (cfg.group_commit > 0 && store_group_start(db_path, (int)cfg.group_commit, &e))
+	if (cfg.group_commit > 0 && store_group_start(db_path, (int)cfg.group_commit, (int)cfg.writer_cache, &e))
 		return cli_fail(&e);
 	if (tlog_signer_start(db_path, (int)cfg.sth_interval, &e)) {
 		store_group_stop();

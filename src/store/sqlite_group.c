@@ -438,7 +438,7 @@ void sq_group_rollback(store *db)
 	leave(0, 0, NULL);
 }
 
-int store_group_start(const char *path, int max_batch, err *e)
+int store_group_start(const char *path, int max_batch, int cache_mib, err *e)
 {
 	pthread_once(&cv_once, cv_init);
 	pthread_mutex_lock(&g.wlock);
@@ -460,6 +460,15 @@ int store_group_start(const char *path, int max_batch, err *e)
 		rc = err_set(e, E_STORE, NULL, "group commit: %s", sqlite3_errmsg(g.w.h));
 		sq_conn_close(&g.w);
 		goto done;
+	}
+	if (cache_mib > 0) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size=%d", -1024 * cache_mib);
+		if (w_exec(sql) != OK) {
+			rc = err_set(e, E_STORE, NULL, "group commit: %s", sqlite3_errmsg(g.w.h));
+			sq_conn_close(&g.w);
+			goto done;
+		}
 	}
 	snprintf(g.wal_path, sizeof g.wal_path, "%s-wal", path);
 	snprintf(g.db_path, sizeof g.db_path, "%s", path);

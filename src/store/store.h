@@ -69,8 +69,10 @@ int store_set_synchronous(const char *mode, err *e);
  * transaction in it (E_STORE), none is reported committed unless it is. The batch is committed as
  * soon as no other transaction is waiting to begin (at synchronous=full: and no WAL sync is running;
  * else the syncer commits it when its sync ends), or when it holds max_batch transactions.
+ * The writer keeps a page cache of cache_mib MiB (0: the 4 MB of every connection): it is the one
+ * connection whose cache survives other connections' writes, and it touches the indexes' pages.
  * store_group_stop commits what is open and closes the writer; transactions must have ended. */
-int store_group_start(const char *path, int max_batch, err *e);
+int store_group_start(const char *path, int max_batch, int cache_mib, err *e);
 void store_group_stop(void);
 /* Counters since store_group_start. */
 typedef struct store_group_counters {

@@ -38,7 +38,7 @@ static int setup(void **state)
 	                 "CREATE TABLE gc_child(p INTEGER REFERENCES gc_parent(id) DEFERRABLE INITIALLY DEFERRED);",
 	                 NULL, NULL, NULL) != SQLITE_OK)
 		fail_msg("schema: %s", sqlite3_errmsg(f->db->h));
-	if (store_group_start(f->path, 64, &e))
+	if (store_group_start(f->path, 64, 0, &e))
 		fail_msg("group start: %s", e.message);
 	*state = f;
 	return 0;
