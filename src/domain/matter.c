@@ -600,6 +600,7 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 	now_iso(now);
 	if ((rc = store_tx_begin(db, e)) || (rc = store_matter_get(db, id, a, &m, e)))
 		goto done;
+	const store_matter was = m; /* as read: store_matter_update writes what differs */
 	if (strcmp(m.status, "open") != 0) {
 		rc = err_set(e, E_CONFLICT, "action", "案件已结案，不能再执行操作");
 		goto done;
@@ -723,7 +724,8 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 			goto done;
 		}
 		m.updated_at = now;
-		if ((rc = store_matter_update(db, &m, e)) || (rc = record(db, who, id, "transfer.sent", p, NULL, e)))
+		if ((rc = store_matter_update(db, &was, &m, e)) ||
+		    (rc = record(db, who, id, "transfer.sent", p, NULL, e)))
 			goto done;
 		if (out_transfer_id)
 			*out_transfer_id = tid;
@@ -744,7 +746,7 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 		m.updated_at = now;
 		char type[64];
 		snprintf(type, sizeof type, "matter.%s", s->action);
-		if ((rc = store_matter_update(db, &m, e)) || (rc = record(db, who, id, type, p, NULL, e)))
+		if ((rc = store_matter_update(db, &was, &m, e)) || (rc = record(db, who, id, type, p, NULL, e)))
 			goto done;
 		if (out_transfer_id)
 			*out_transfer_id = 0;
@@ -810,6 +812,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 	if ((rc = store_transfer_answer(db, transfer_id, status, reason, now, who->user_id, e)) ||
 	    (rc = store_matter_get(db, t.matter_id, a, &m, e)))
 		goto done;
+	const store_matter was = m;
 	json_t *tj = json_pack("{s:I,s:s,s:s,s:s}", "transfer_id", (json_int_t)t.id, "action", t.action, "from_unit_id",
 	                       t.from_unit_id, "to_unit_id", t.to_unit_id);
 	if (!tj || json_object_set_new(p, "transfer", tj)) {
@@ -867,7 +870,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		}
 	}
 	m.updated_at = now;
-	if ((rc = store_matter_update(db, &m, e)) || (rc = record(db, who, m.id, type, p, NULL, e)) ||
+	if ((rc = store_matter_update(db, &was, &m, e)) || (rc = record(db, who, m.id, type, p, NULL, e)) ||
 	    (rc = store_tx_commit(db, e)))
 		goto done;
 done:
@@ -982,6 +985,7 @@ int matter_extension_decide(store *db, const principal *who, int64_t extension_i
 	if ((rc = store_tx_begin(db, e)) || (rc = store_extension_get(db, extension_id, a, &x, e)) ||
 	    (rc = store_matter_get(db, x.matter_id, a, &m, e)))
 		goto done;
+	const store_matter was = m;
 	if (strcmp(x.status, "pending")) {
 		rc = err_set(e, E_CONFLICT, NULL, "该延期申请已审批");
 		goto done;
@@ -1011,7 +1015,7 @@ int matter_extension_decide(store *db, const principal *who, int64_t extension_i
 			goto done;
 		}
 		m.updated_at = now;
-		if ((rc = store_matter_update(db, &m, e)))
+		if ((rc = store_matter_update(db, &was, &m, e)))
 			goto done;
 	}
 	if ((rc = record(db, who, m.id, approve ? "extension.approved" : "extension.refused", p, NULL, e)) ||
@@ -1049,6 +1053,7 @@ static int suspension(store *db, const principal *who, int64_t id, int suspend, 
 	now_iso(now);
 	if ((rc = store_tx_begin(db, e)) || (rc = store_matter_get(db, id, a, &m, e)))
 		goto done;
+	const store_matter was = m;
 	if (strcmp(m.status, "open")) {
 		rc = err_set(e, E_CONFLICT, NULL, "案件已结案");
 		goto done;
@@ -1083,7 +1088,7 @@ static int suspension(store *db, const principal *who, int64_t id, int suspend, 
 		m.suspended_on = NULL;
 	}
 	m.updated_at = now;
-	if ((rc = store_matter_update(db, &m, e)) ||
+	if ((rc = store_matter_update(db, &was, &m, e)) ||
 	    (rc = record(db, who, id, suspend ? "matter.suspended" : "matter.resumed", p, NULL, e)) ||
 	    (rc = store_tx_commit(db, e)))
 		goto done;
@@ -1126,6 +1131,7 @@ int matter_tag(store *db, const principal *who, int64_t id, const char *tag, int
 	if ((rc = store_tx_begin(db, e)) || (rc = store_matter_get(db, id, a, &m, e)) ||
 	    (rc = store_matter_tag_set(db, id, tag, on, e)) || (rc = store_matter_tag_list(db, id, a, &tags, &n, e)))
 		goto done;
+	const store_matter was = m;
 	int green = n > 0;
 	if (audit_change(p, arena_printf(a, "tags.%s", tag), NULL, json_boolean(on)) ||
 	    audit_change(p, "green", json_boolean(m.green), json_boolean(green))) {
@@ -1134,7 +1140,7 @@ int matter_tag(store *db, const principal *who, int64_t id, const char *tag, int
 	}
 	m.green = green;
 	m.updated_at = now;
-	if ((rc = store_matter_update(db, &m, e)) ||
+	if ((rc = store_matter_update(db, &was, &m, e)) ||
 	    (rc = record(db, who, id, on ? "matter.tagged" : "matter.untagged", p, NULL, e)) ||
 	    (rc = store_tx_commit(db, e)))
 		goto done;

@@ -218,8 +218,9 @@ int store_matter_next_serial(store *db, const char *area_code, int year, int64_t
 int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *e);
 int store_matter_get(store *db, int64_t id, arena *a, store_matter *out, err *e);
 /* Write the columns of m that change after filing (not number, kind, summary, filed_unit_id,
- * filed_at); E_CONFLICT if the row's version is no longer m->version. */
-int store_matter_update(store *db, const store_matter *m, err *e);
+ * filed_at) and differ from was, the row as read in this transaction (NULL: all of them), and bump
+ * the version; E_CONFLICT if the row's version is no longer was->version (m->version without was). */
+int store_matter_update(store *db, const store_matter *was, const store_matter *m, err *e);
 int store_matter_unit_add(store *db, int64_t matter_id, const char *unit_id, const char *since, err *e);
 int store_matter_unit_list(store *db, int64_t matter_id, arena *a, const char ***out, size_t *out_n, err *e);
 int store_matter_tag_set(store *db, int64_t matter_id, const char *tag, int on, err *e);
