@@ -360,7 +360,6 @@ static int page_of_filing(const store_matter *m, const store_party *parties, siz
 static int file_matter(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings,
                        arena *pa, matter_page *out_page, err *e)
 {
-	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object(), *warnings = json_array();
@@ -438,9 +437,7 @@ static int file_matter(store *db, const principal *who, const matter_new *in, in
 		           .stage_started_on = today,
 		           .updated_at = now,
 		           .green = green };
-	if ((rc = set_deadline(&m, rule, today, a, e)))
-		goto done;
-	/* The event's payload, but for the numbers, is built before the writer is taken. */
+	/* The event's payload, but for the numbers and the due date, is built before the writer is taken. */
 	json_t *pj = json_array();
 	if (!pj || json_object_set_new(p, "parties", pj)) {
 		rc = nomem(e);
@@ -452,7 +449,7 @@ static int file_matter(store *db, const principal *who, const matter_new *in, in
 		                                    parties[i].id_type, "id_number", parties[i].id_number));
 	if (audit_change_str(p, "kind", NULL, m.kind) || audit_change_str(p, "summary", NULL, m.summary) ||
 	    audit_change_str(p, "stage", NULL, m.stage) || audit_change_str(p, "status", NULL, "open") ||
-	    audit_change_str(p, "holder_unit_id", NULL, unit->id) || audit_change_str(p, "due_on", NULL, m.due_on) ||
+	    audit_change_str(p, "holder_unit_id", NULL, unit->id) ||
 	    audit_change_str(p, "stage_started_on", NULL, today) ||
 	    audit_change(p, "green", NULL, json_boolean(green))) {
 		rc = nomem(e);
@@ -469,8 +466,17 @@ static int file_matter(store *db, const principal *who, const matter_new *in, in
 		}
 		json_decref(tags);
 	}
+	/* holidays another process imported are read in the transaction, on the writer (whose cache
+	 * has the page), rather than in a read of its own on this thread's connection */
 	if ((rc = store_tx_begin(db, e)))
 		goto done;
+	legal_refresh(db, NULL);
+	if ((rc = set_deadline(&m, rule, today, a, e)))
+		goto done;
+	if (audit_change_str(p, "due_on", NULL, m.due_on)) {
+		rc = nomem(e);
+		goto done;
+	}
 	int64_t serial, id;
 	char number[48];
 	if ((rc = store_matter_next_serial(db, unit->area_code, year_of(today), &serial, e)))
@@ -749,7 +755,6 @@ static int manner_invalid(const flow_step *s, const char *manner, err *e)
 int matter_act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
                int64_t *out_transfer_id, err *e)
 {
-	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object();
@@ -768,7 +773,10 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 		legal_today(today);
 	}
 	now_iso(now);
-	if ((rc = store_tx_begin(db, e)) || (rc = store_matter_get(db, id, a, &m, e)))
+	if ((rc = store_tx_begin(db, e)))
+		goto done;
+	legal_refresh(db, NULL); /* holidays imported by another process */
+	if ((rc = store_matter_get(db, id, a, &m, e)))
 		goto done;
 	const store_matter was = m; /* as read: store_matter_update writes what differs */
 	if (strcmp(m.status, "open") != 0) {
@@ -946,7 +954,6 @@ int transfer_units(store *db, int64_t transfer_id, arena *a, const char **out_to
 static int answer(store *db, const principal *who, int64_t transfer_id, const char *status, const char *reason,
                   const char *on, err *e)
 {
-	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object();
@@ -970,7 +977,10 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		rc = err_set(e, E_INVALID, "reason", "退回须填写理由（2 到 500 字）");
 		goto done;
 	}
-	if ((rc = store_tx_begin(db, e)) || (rc = store_transfer_get(db, transfer_id, a, &t, e)))
+	if ((rc = store_tx_begin(db, e)))
+		goto done;
+	legal_refresh(db, NULL); /* holidays imported by another process */
+	if ((rc = store_transfer_get(db, transfer_id, a, &t, e)))
 		goto done;
 	if (strcmp(t.status, "sent") != 0) {
 		rc = err_set(e, E_CONFLICT, NULL, "该移送已%s，不能再处理",
