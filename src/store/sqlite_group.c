@@ -231,6 +231,7 @@ static void *checkpointer(void *arg)
 		return NULL;
 	}
 	sqlite3_busy_handler(c.h, ckpt_busy, NULL);
+	int db_fd = open(g.db_path, O_RDONLY | O_CLOEXEC);
 	pthread_mutex_lock(&g.slock);
 	for (;;) {
 		while (!g.ckpt_wanted && !g.ckpt_stop)
@@ -251,6 +252,11 @@ static void *checkpointer(void *arg)
 				break;
 			before = n_done;
 		}
+		/* A pass that did not finish (frames kept coming) left the database file unsynced; SQLite
+		 * syncs it at the end of a complete checkpoint, which would then be the one under the lock,
+		 * with everything the passes wrote (40-50 ms at 100,000 matters instead of a few). */
+		if (db_fd >= 0 && fdatasync(db_fd) != 0)
+			log_event(LOG_WARN, "checkpoint_sync_failed", "errno=%d", errno);
 		pthread_mutex_lock(&g.wlock);
 		if (g.on) {
 			int64_t t0 = now_ns();
@@ -267,6 +273,8 @@ static void *checkpointer(void *arg)
 		pthread_mutex_unlock(&g.wlock);
 	}
 	pthread_mutex_unlock(&g.slock);
+	if (db_fd >= 0)
+		close(db_fd);
 	sq_conn_close(&c);
 	return NULL;
 }
