@@ -112,8 +112,8 @@ static int scope_of(store *db, const store_matter *m, arena *a, matter_scope *ou
 	return OK;
 }
 
-/* Everything the matter page shows, as read in one snapshot (page_load) or as a filing wrote it
- * (matter_file_view); page_json renders either the same way. */
+/* Everything the matter page shows, as read in one snapshot (matter_view_checked) or as a filing wrote
+ * it (matter_file_view); page_json renders either the same way. */
 typedef struct matter_page {
 	store_matter m;
 	matter_scope sc;
