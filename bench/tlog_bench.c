@@ -219,7 +219,7 @@ static void *run_appender(void *arg)
 
 static double group_appends(const char *path, const char *sync, int n_threads, double seconds, err *e)
 {
-	if (store_set_synchronous(sync, e) || store_group_start(path, 256, e))
+	if (store_set_synchronous(sync, e) || store_group_start(path, 256, 0, e))
 		return -1;
 	pthread_t t[64];
 	appender ap[64];

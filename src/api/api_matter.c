@@ -96,14 +96,9 @@ int api_matter_create(req *r)
 		          .detained = jsonin_bool(r->json, "detained", 0),
 		          .unit_number = jsonin_str(r->json, "unit_number") };
 	int64_t id;
-	json_t *warnings = NULL;
-	if ((rc = matter_file(r->db, r->who, &in, &id, &warnings, &r->e)))
+	json_t *v, *warnings = NULL;
+	if ((rc = matter_file_view(r->db, r->who, &in, r->a, &id, &v, &warnings, &r->e)))
 		return rc;
-	json_t *v;
-	if ((rc = matter_view(r->db, r->who, id, r->a, &v, &r->e))) {
-		json_decref(warnings);
-		return rc;
-	}
 	json_object_set_new(v, "warnings", warnings ? warnings : json_array());
 	return req_reply_json(r, 201, v);
 }

@@ -67,7 +67,7 @@ int cli_serve(int argc, char **argv)
 	server *s = NULL;
 	char db_path[700];
 	snprintf(db_path, sizeof db_path, "%s/casebridge.db", cfg.data_dir);
-	if (cfg.group_commit > 0 && store_group_start(db_path, (int)cfg.group_commit, &e))
+	if (cfg.group_commit > 0 && store_group_start(db_path, (int)cfg.group_commit, (int)cfg.writer_cache, &e))
 		return cli_fail(&e);
 	if (tlog_signer_start(db_path, (int)cfg.sth_interval, &e)) {
 		store_group_stop();
@@ -94,9 +94,11 @@ int cli_serve(int argc, char **argv)
 	store_group_stats(&gc);
 	store_group_stop();
 	log_event(LOG_INFO, "group_commit",
-	          "batches=%lld transactions=%lld failed=%lld syncs=%lld held_ms=%lld commit_ms=%lld sync_ms=%lld",
+	          "batches=%lld transactions=%lld failed=%lld syncs=%lld frames=%lld held_ms=%lld commit_ms=%lld "
+	          "sync_ms=%lld checkpoints=%lld checkpoint_ms=%lld",
 	          (long long)gc.batches, (long long)gc.transactions, (long long)gc.failed, (long long)gc.syncs,
-	          (long long)gc.held_ms, (long long)gc.commit_ms, (long long)gc.sync_ms);
+	          (long long)gc.frames, (long long)gc.held_ms, (long long)gc.commit_ms, (long long)gc.sync_ms,
+	          (long long)gc.checkpoints, (long long)gc.checkpoint_ms);
 	org_cache_free();
 	legal_free();
 	tlog_free();

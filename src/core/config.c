@@ -44,6 +44,8 @@ static const struct setting {
 	  "full: a write is on disk before it is acknowledged; normal: on disk at the next checkpoint" },
 	{ "group-commit", T_INT, offsetof(config, group_commit), 0, "256", 0, 100000,
 	  "most concurrent write transactions that share one commit (0 = each commits alone)" },
+	{ "writer-cache", T_INT, offsetof(config, writer_cache), 0, "32", 0, 4096,
+	  "MiB of page cache of the one writer connection (readers have 4 MiB each)" },
 	{ "assist-locate-days", T_INT, offsetof(config, assist_locate_days), 0, "5", 0, 60,
 	  "working days the police have to answer a request to locate a person (0 = same day)" },
 	{ "assist-consumption-days", T_INT, offsetof(config, assist_consumption_days), 0, "5", 0, 60,

@@ -25,6 +25,7 @@ typedef struct config {
 	int64_t sth_interval;     /* seconds between signed tree heads while entries arrive */
 	char synchronous[16];     /* "full" or "normal": see store_set_synchronous */
 	int64_t group_commit;     /* most transactions per shared commit (0 = each commits alone) */
+	int64_t writer_cache;     /* MiB of page cache of the shared writer (group commit) */
 	/* enforcement (src/domain/enforce.h): time limits of assistance requests per kind, in working days
 	 * (0 = the same day); case funds; the dishonest-debtor list; the query log */
 	int64_t assist_locate_days, assist_consumption_days, assist_movement_days, assist_vehicles_days;

@@ -113,6 +113,23 @@ static int scope_of(store *db, const store_matter *m, arena *a, matter_scope *ou
 	return OK;
 }
 
+/* Everything the matter page shows, as read in one snapshot (matter_view_checked) or as a filing wrote
+ * it (matter_file_view); page_json renders either the same way. */
+typedef struct matter_page {
+	store_matter m;
+	matter_scope sc;
+	store_party *parties;
+	store_case_number *numbers;
+	store_matter_file *files;
+	store_extension *exts;
+	const char **tags;
+	size_t np, nn, nf, nx, nt;
+	int has_pending;
+	store_transfer pending;
+} matter_page;
+
+static json_t *page_json(const principal *who, const matter_page *pg, const char *today);
+
 /* ---- stage changes ---- */
 static int set_deadline(store_matter *m, const char *rule_id, const char *on, arena *a, err *e)
 {
@@ -155,8 +172,23 @@ static int enter_stage(store_matter *m, const char *stage, const char *rule_id, 
 	return OK;
 }
 
+/* Record what a case-number insert wrote in *out (strings in a), for a page rendered without reading it
+ * back; out may be NULL. */
+static int keep_number(const store_case_number *c, arena *a, store_case_number *out, err *e)
+{
+	if (!out)
+		return OK;
+	*out = (store_case_number){ 0,
+		                    c->matter_id,
+		                    arena_strdup(a, c->unit_id),
+		                    arena_strdup(a, c->stage),
+		                    arena_strdup(a, c->number),
+		                    arena_strdup(a, c->created_at) };
+	return out->unit_id && out->stage && out->number && out->created_at ? OK : nomem(e);
+}
+
 static int assign_court_number(store *db, store_matter *m, const org_unit *court, const char *type_code, const char *on,
-                               json_t *p, err *e)
+                               json_t *p, arena *oa, store_case_number *out, err *e)
 {
 	int64_t serial;
 	char number[96], now[32];
@@ -177,7 +209,7 @@ static int assign_court_number(store *db, store_matter *m, const org_unit *court
 		return err_set(e, E_INTERNAL, NULL, "the court case-number pattern cannot be filled");
 	now_iso(now);
 	store_case_number c = { 0, m->id, court->id, m->stage, number, now };
-	if ((rc = store_case_number_insert(db, &c, e)))
+	if ((rc = store_case_number_insert(db, &c, e)) || (rc = keep_number(&c, oa, out, e)))
 		return rc;
 	json_t *cn = json_pack("{s:s,s:s,s:s}", "number", number, "unit_id", court->id, "stage", m->stage);
 	if (!cn || json_object_set_new(p, "case_number", cn))
@@ -185,26 +217,33 @@ static int assign_court_number(store *db, store_matter *m, const org_unit *court
 	return OK;
 }
 
-static int assign_unit_number(store *db, store_matter *m, const org_unit *u, const char *on, json_t *p, err *e)
+/* The unit's own number for the stage m has entered. filing: m was just filed and has no number yet;
+ * out (may be NULL) gets the number inserted, if one was (else its number stays NULL). */
+static int assign_unit_number(store *db, store_matter *m, const org_unit *u, const char *on, json_t *p, int filing,
+                              arena *oa, store_case_number *out, err *e)
 {
 	const char *pattern = NULL;
 	const char *type = numbering_unit_type(m->stage, &pattern); /* data/case_number_patterns.csv */
+	if (out)
+		memset(out, 0, sizeof *out);
 	if (!type)
 		return OK;
 	/* a matter coming back to the same unit and stage (review after supplementary investigation)
 	 * keeps the number it had */
-	store_case_number *have;
-	size_t n_have;
-	arena *tmp = arena_new();
-	if (!tmp)
-		return nomem(e);
-	int rc0 = store_case_number_list(db, m->id, tmp, &have, &n_have, e);
-	for (size_t i = 0; rc0 == OK && i < n_have; i++)
-		if (!strcmp(have[i].unit_id, u->id) && !strcmp(have[i].stage, m->stage))
-			rc0 = -1;
-	arena_free(tmp);
-	if (rc0)
-		return rc0 < 0 ? OK : rc0;
+	if (!filing) {
+		store_case_number *have;
+		size_t n_have;
+		arena *tmp = arena_new();
+		if (!tmp)
+			return nomem(e);
+		int rc0 = store_case_number_list(db, m->id, tmp, &have, &n_have, e);
+		for (size_t i = 0; rc0 == OK && i < n_have; i++)
+			if (!strcmp(have[i].unit_id, u->id) && !strcmp(have[i].stage, m->stage))
+				rc0 = -1;
+		arena_free(tmp);
+		if (rc0)
+			return rc0 < 0 ? OK : rc0;
+	}
 	int64_t serial;
 	char abbr[48], number[160], now[32];
 	int year = year_of(on);
@@ -224,7 +263,7 @@ static int assign_unit_number(store *db, store_matter *m, const org_unit *u, con
 		return err_set(e, E_INTERNAL, NULL, "case-number pattern of %s cannot be filled", m->stage);
 	now_iso(now);
 	store_case_number c = { 0, m->id, u->id, m->stage, number, now };
-	if ((rc = store_case_number_insert(db, &c, e)))
+	if ((rc = store_case_number_insert(db, &c, e)) || (rc = keep_number(&c, oa, out, e)))
 		return rc;
 	json_t *cn = json_pack("{s:s,s:s,s:s}", "number", number, "unit_id", u->id, "stage", m->stage);
 	if (!cn || json_object_set_new(p, "case_number", cn))
@@ -314,9 +353,14 @@ static int valid_unit_number(const char *s)
 	       strcmp(s + n - 3, "号") == 0;
 }
 
-int matter_file(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings, err *e)
+static int page_of_filing(const store_matter *m, const store_party *parties, size_t np,
+                          const store_case_number *numbers, size_t nn, const matter_new *in, arena *a, matter_page *out,
+                          err *e);
+
+/* Filing; with pa and out_page, also the matter's page as it was written (strings in pa). */
+static int file_matter(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings,
+                       arena *pa, matter_page *out_page, err *e)
 {
-	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object(), *warnings = json_array();
@@ -394,43 +438,20 @@ int matter_file(store *db, const principal *who, const matter_new *in, int64_t *
 		           .stage_started_on = today,
 		           .updated_at = now,
 		           .green = green };
-	if ((rc = set_deadline(&m, rule, today, a, e)))
-		goto done;
-	if ((rc = store_tx_begin(db, e)))
-		goto done;
-	int64_t serial, id;
-	char number[48];
-	if ((rc = store_matter_next_serial(db, unit->area_code, year_of(today), &serial, e)))
-		goto done;
-	snprintf(number, sizeof number, "NM-%s-%d-%06lld", unit->area_code, year_of(today), (long long)serial);
-	m.number = number;
-	if ((rc = store_matter_insert(db, &m, &id, e)) || (rc = store_matter_unit_add(db, id, unit->id, now, e)))
-		goto done;
-	m.id = id;
-	for (size_t i = 0; i < in->n_tags; i++)
-		if ((rc = store_matter_tag_set(db, id, in->tags[i], 1, e)))
-			goto done;
+	/* The event's payload, but for the numbers and the due date, is built before the writer is taken. */
 	json_t *pj = json_array();
 	if (!pj || json_object_set_new(p, "parties", pj)) {
 		rc = nomem(e);
 		goto done;
 	}
-	for (size_t i = 0; i < in->n_parties; i++) {
-		parties[i].matter_id = id;
-		parties[i].ord = (int)i + 1;
-		if ((rc = store_party_insert(db, &parties[i], NULL, e)))
-			goto done;
-		char masked[40] = "";
-		if (parties[i].id_number)
-			ident_mask_id(parties[i].id_number, masked, sizeof masked);
+	for (size_t i = 0; i < in->n_parties; i++)
 		json_array_append_new(pj, json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "type", parties[i].type, "name",
 		                                    parties[i].name, "role", parties[i].role, "id_type",
 		                                    parties[i].id_type, "id_number", parties[i].id_number));
-	}
-	if (audit_change_str(p, "number", NULL, number) || audit_change_str(p, "kind", NULL, m.kind) ||
-	    audit_change_str(p, "summary", NULL, m.summary) || audit_change_str(p, "stage", NULL, m.stage) ||
-	    audit_change_str(p, "status", NULL, "open") || audit_change_str(p, "holder_unit_id", NULL, unit->id) ||
-	    audit_change_str(p, "due_on", NULL, m.due_on) || audit_change_str(p, "stage_started_on", NULL, today) ||
+	if (audit_change_str(p, "kind", NULL, m.kind) || audit_change_str(p, "summary", NULL, m.summary) ||
+	    audit_change_str(p, "stage", NULL, m.stage) || audit_change_str(p, "status", NULL, "open") ||
+	    audit_change_str(p, "holder_unit_id", NULL, unit->id) ||
+	    audit_change_str(p, "stage_started_on", NULL, today) ||
 	    audit_change(p, "green", NULL, json_boolean(green))) {
 		rc = nomem(e);
 		goto done;
@@ -446,22 +467,66 @@ int matter_file(store *db, const principal *who, const matter_new *in, int64_t *
 		}
 		json_decref(tags);
 	}
-	/* the filing unit's own number: entered, or generated from its pattern */
+	/* holidays another process imported are read in the transaction, on the writer (whose cache
+	 * has the page), rather than in a read of its own on this thread's connection */
+	if ((rc = store_tx_begin(db, e)))
+		goto done;
+	legal_refresh(db, NULL);
+	if ((rc = set_deadline(&m, rule, today, a, e)))
+		goto done;
+	if (audit_change_str(p, "due_on", NULL, m.due_on)) {
+		rc = nomem(e);
+		goto done;
+	}
+	int64_t serial, id;
+	char number[48];
+	if ((rc = store_matter_next_serial(db, unit->area_code, year_of(today), &serial, e)))
+		goto done;
+	snprintf(number, sizeof number, "NM-%s-%d-%06lld", unit->area_code, year_of(today), (long long)serial);
+	m.number = number;
+	if ((rc = store_matter_insert(db, &m, &id, e)) || (rc = store_matter_unit_add(db, id, unit->id, now, e)))
+		goto done;
+	m.id = id;
+	for (size_t i = 0; i < in->n_tags; i++)
+		if ((rc = store_matter_tag_set(db, id, in->tags[i], 1, e)))
+			goto done;
+	for (size_t i = 0; i < in->n_parties; i++) {
+		parties[i].matter_id = id;
+		parties[i].ord = (int)i + 1;
+		if ((rc = store_party_insert(db, &parties[i], &parties[i].id, e)))
+			goto done;
+	}
+	if (audit_change_str(p, "number", NULL, number)) {
+		rc = nomem(e);
+		goto done;
+	}
+	/* the filing unit's own number: entered, or generated from its pattern; an enforcement court's
+	 * case number after it */
+	store_case_number numbers[2];
+	size_t nn = 0;
 	if (in->unit_number && *in->unit_number) {
 		store_case_number c = { 0, id, unit->id, m.stage, in->unit_number, now };
-		if ((rc = store_case_number_insert(db, &c, e)))
+		if ((rc = store_case_number_insert(db, &c, e)) || (rc = keep_number(&c, a, &numbers[nn++], e)))
 			goto done;
 		json_object_set_new(
 		        p, "case_number",
 		        json_pack("{s:s,s:s,s:s}", "number", in->unit_number, "unit_id", unit->id, "stage", m.stage));
-	} else if ((rc = assign_unit_number(db, &m, unit, today, p, e))) {
+	} else if ((rc = assign_unit_number(db, &m, unit, today, p, 1, a, &numbers[nn], e))) {
 		goto done;
+	} else if (numbers[nn].number) {
+		nn++;
 	}
-	if (!strcmp(in->kind, "enforcement") && (rc = assign_court_number(db, &m, unit, "执", today, p, e)))
+	if (!strcmp(in->kind, "enforcement") &&
+	    (rc = assign_court_number(db, &m, unit, "执", today, p, a, &numbers[nn++], e)))
 		goto done;
 	if ((rc = record(db, who, id, "matter.filed", p, NULL, e)) || (rc = store_tx_commit(db, e)))
 		goto done;
 	*out_id = id;
+	if (out_page) {
+		m.version = 1; /* the column's default */
+		if ((rc = page_of_filing(&m, parties, in->n_parties, numbers, nn, in, pa, out_page, e)))
+			goto done;
+	}
 	if (out_warnings) {
 		*out_warnings = warnings;
 		warnings = NULL;
@@ -473,6 +538,117 @@ done:
 	json_decref(warnings);
 	arena_free(a);
 	return rc;
+}
+
+int matter_file(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings, err *e)
+{
+	return file_matter(db, who, in, out_id, out_warnings, NULL, NULL, e);
+}
+
+int matter_file_view(store *db, const principal *who, const matter_new *in, arena *a, int64_t *out_id,
+                     json_t **out_view, json_t **out_warnings, err *e)
+{
+	matter_page pg;
+	char today[11];
+	int rc = file_matter(db, who, in, out_id, out_warnings, a, &pg, e);
+	if (rc)
+		return rc;
+	legal_today(today);
+	if (!(*out_view = page_json(who, &pg, today))) {
+		if (out_warnings) {
+			json_decref(*out_warnings);
+			*out_warnings = NULL;
+		}
+		return nomem(e);
+	}
+	return OK;
+}
+
+static const char *dup(arena *a, const char *s, int *bad)
+{
+	const char *d = s ? arena_strdup(a, s) : NULL;
+	if (s && !d)
+		*bad = 1;
+	return d;
+}
+
+static int tag_cmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The page of a matter just filed, from what the filing wrote, as page_load would read it: the one
+ * holder row, the parties in their order with their new ids, the numbers in the order inserted, the
+ * tags once each in text order (ORDER BY tag), no files, extensions or transfer. */
+static int page_of_filing(const store_matter *m, const store_party *parties, size_t np,
+                          const store_case_number *numbers, size_t nn, const matter_new *in, arena *a, matter_page *out,
+                          err *e)
+{
+	int bad = 0;
+	memset(out, 0, sizeof *out);
+	store_matter *c = &out->m;
+	*c = *m;
+	const char **strs[] = { &c->number,
+		                &c->kind,
+		                &c->summary,
+		                &c->status,
+		                &c->stage,
+		                &c->procedure,
+		                &c->holder_unit_id,
+		                &c->holder_area_code,
+		                &c->holder_league_code,
+		                &c->filed_unit_id,
+		                &c->filed_at,
+		                &c->stage_started_on,
+		                &c->rule_id,
+		                &c->due_on,
+		                &c->closed_at,
+		                &c->updated_at,
+		                &c->suspended_on };
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		*strs[i] = dup(a, *strs[i], &bad);
+	const char **units = arena_alloc(a, 2 * sizeof *units);
+	out->parties = arena_alloc(a, (np + 1) * sizeof *out->parties);
+	out->numbers = arena_alloc(a, (nn + 1) * sizeof *out->numbers);
+	out->tags = arena_alloc(a, (in->n_tags + 1) * sizeof *out->tags);
+	if (bad || !units || !out->parties || !out->numbers || !out->tags)
+		return nomem(e);
+	units[0] = c->holder_unit_id;
+	units[1] = NULL;
+	out->sc = (matter_scope){ .scope = { .holder_unit_id = c->holder_unit_id,
+		                             .unit_ids = units,
+		                             .n_units = 1,
+		                             .area_code = c->holder_area_code },
+		                  .id = c->id,
+		                  .status = c->status };
+	for (size_t i = 0; i < np; i++) {
+		store_party *q = &out->parties[i];
+		*q = parties[i];
+		const char **ps[] = { &q->type,      &q->name, &q->role,       &q->id_type,
+			              &q->id_number, &q->sex,  &q->birth_date, &q->id_warning };
+		for (size_t k = 0; k < sizeof ps / sizeof ps[0]; k++)
+			*ps[k] = dup(a, *ps[k], &bad);
+	}
+	out->np = np;
+	for (size_t i = 0; i < nn; i++) {
+		store_case_number *q = &out->numbers[i];
+		*q = numbers[i];
+		q->unit_id = dup(a, q->unit_id, &bad);
+		q->stage = dup(a, q->stage, &bad);
+		q->number = dup(a, q->number, &bad);
+		q->created_at = dup(a, q->created_at, &bad);
+	}
+	out->nn = nn;
+	for (size_t i = 0; i < in->n_tags; i++) {
+		size_t k = 0;
+		while (k < out->nt && strcmp(out->tags[k], in->tags[i]))
+			k++;
+		if (k == out->nt && !(out->tags[out->nt++] = dup(a, in->tags[i], &bad)))
+			break;
+	}
+	qsort(out->tags, out->nt, sizeof *out->tags, tag_cmp);
+	out->tags[out->nt] = NULL;
+	return bad ? nomem(e) : OK;
 }
 
 /* ---- actions ---- */
@@ -580,7 +756,6 @@ static int manner_invalid(const flow_step *s, const char *manner, err *e)
 int matter_act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
                int64_t *out_transfer_id, err *e)
 {
-	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object();
@@ -599,8 +774,12 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 		legal_today(today);
 	}
 	now_iso(now);
-	if ((rc = store_tx_begin(db, e)) || (rc = store_matter_get(db, id, a, &m, e)))
+	if ((rc = store_tx_begin(db, e)))
 		goto done;
+	legal_refresh(db, NULL); /* holidays imported by another process */
+	if ((rc = store_matter_get(db, id, a, &m, e)))
+		goto done;
+	const store_matter was = m; /* as read: store_matter_update writes what differs */
 	if (strcmp(m.status, "open") != 0) {
 		rc = err_set(e, E_CONFLICT, "action", "案件已结案，不能再执行操作");
 		goto done;
@@ -724,7 +903,8 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 			goto done;
 		}
 		m.updated_at = now;
-		if ((rc = store_matter_update(db, &m, e)) || (rc = record(db, who, id, "transfer.sent", p, NULL, e)))
+		if ((rc = store_matter_update(db, &was, &m, e)) ||
+		    (rc = record(db, who, id, "transfer.sent", p, NULL, e)))
 			goto done;
 		if (out_transfer_id)
 			*out_transfer_id = tid;
@@ -740,12 +920,12 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 			}
 		}
 		if ((s->flags & FLOW_COURT_NUMBER) &&
-		    (rc = assign_court_number(db, &m, holder, s->type_code, today, p, e)))
+		    (rc = assign_court_number(db, &m, holder, s->type_code, today, p, NULL, NULL, e)))
 			goto done;
 		m.updated_at = now;
 		char type[64];
 		snprintf(type, sizeof type, "matter.%s", s->action);
-		if ((rc = store_matter_update(db, &m, e)) || (rc = record(db, who, id, type, p, NULL, e)))
+		if ((rc = store_matter_update(db, &was, &m, e)) || (rc = record(db, who, id, type, p, NULL, e)))
 			goto done;
 		if (out_transfer_id)
 			*out_transfer_id = 0;
@@ -775,7 +955,6 @@ int transfer_units(store *db, int64_t transfer_id, arena *a, const char **out_to
 static int answer(store *db, const principal *who, int64_t transfer_id, const char *status, const char *reason,
                   const char *on, err *e)
 {
-	legal_refresh(db, NULL); /* holidays imported by another process */
 	int rc = OK;
 	arena *a = arena_new();
 	json_t *p = json_object();
@@ -799,7 +978,10 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		rc = err_set(e, E_INVALID, "reason", "退回须填写理由（2 到 500 字）");
 		goto done;
 	}
-	if ((rc = store_tx_begin(db, e)) || (rc = store_transfer_get(db, transfer_id, a, &t, e)))
+	if ((rc = store_tx_begin(db, e)))
+		goto done;
+	legal_refresh(db, NULL); /* holidays imported by another process */
+	if ((rc = store_transfer_get(db, transfer_id, a, &t, e)))
 		goto done;
 	if (strcmp(t.status, "sent") != 0) {
 		rc = err_set(e, E_CONFLICT, NULL, "该移送已%s，不能再处理",
@@ -811,6 +993,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 	if ((rc = store_transfer_answer(db, transfer_id, status, reason, now, who->user_id, e)) ||
 	    (rc = store_matter_get(db, t.matter_id, a, &m, e)))
 		goto done;
+	const store_matter was = m;
 	json_t *tj = json_pack("{s:I,s:s,s:s,s:s}", "transfer_id", (json_int_t)t.id, "action", t.action, "from_unit_id",
 	                       t.from_unit_id, "to_unit_id", t.to_unit_id);
 	if (!tj || json_object_set_new(p, "transfer", tj)) {
@@ -853,9 +1036,9 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		if ((rc = store_matter_unit_add(db, m.id, to->id, now, e)))
 			goto done;
 		if (s->flags & FLOW_COURT_NUMBER)
-			rc = assign_court_number(db, &m, to, s->type_code, today, p, e);
+			rc = assign_court_number(db, &m, to, s->type_code, today, p, NULL, NULL, e);
 		else
-			rc = assign_unit_number(db, &m, to, today, p, e);
+			rc = assign_unit_number(db, &m, to, today, p, 0, NULL, NULL, e);
 		if (rc)
 			goto done;
 	} else if (!strcmp(status, "returned")) {
@@ -868,7 +1051,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 		}
 	}
 	m.updated_at = now;
-	if ((rc = store_matter_update(db, &m, e)) || (rc = record(db, who, m.id, type, p, NULL, e)) ||
+	if ((rc = store_matter_update(db, &was, &m, e)) || (rc = record(db, who, m.id, type, p, NULL, e)) ||
 	    (rc = store_tx_commit(db, e)))
 		goto done;
 done:
@@ -983,6 +1166,7 @@ int matter_extension_decide(store *db, const principal *who, int64_t extension_i
 	if ((rc = store_tx_begin(db, e)) || (rc = store_extension_get(db, extension_id, a, &x, e)) ||
 	    (rc = store_matter_get(db, x.matter_id, a, &m, e)))
 		goto done;
+	const store_matter was = m;
 	if (strcmp(x.status, "pending")) {
 		rc = err_set(e, E_CONFLICT, NULL, "该延期申请已审批");
 		goto done;
@@ -1012,7 +1196,7 @@ int matter_extension_decide(store *db, const principal *who, int64_t extension_i
 			goto done;
 		}
 		m.updated_at = now;
-		if ((rc = store_matter_update(db, &m, e)))
+		if ((rc = store_matter_update(db, &was, &m, e)))
 			goto done;
 	}
 	if ((rc = record(db, who, m.id, approve ? "extension.approved" : "extension.refused", p, NULL, e)) ||
@@ -1050,6 +1234,7 @@ static int suspension(store *db, const principal *who, int64_t id, int suspend, 
 	now_iso(now);
 	if ((rc = store_tx_begin(db, e)) || (rc = store_matter_get(db, id, a, &m, e)))
 		goto done;
+	const store_matter was = m;
 	if (strcmp(m.status, "open")) {
 		rc = err_set(e, E_CONFLICT, NULL, "案件已结案");
 		goto done;
@@ -1084,7 +1269,7 @@ static int suspension(store *db, const principal *who, int64_t id, int suspend, 
 		m.suspended_on = NULL;
 	}
 	m.updated_at = now;
-	if ((rc = store_matter_update(db, &m, e)) ||
+	if ((rc = store_matter_update(db, &was, &m, e)) ||
 	    (rc = record(db, who, id, suspend ? "matter.suspended" : "matter.resumed", p, NULL, e)) ||
 	    (rc = store_tx_commit(db, e)))
 		goto done;
@@ -1127,6 +1312,7 @@ int matter_tag(store *db, const principal *who, int64_t id, const char *tag, int
 	if ((rc = store_tx_begin(db, e)) || (rc = store_matter_get(db, id, a, &m, e)) ||
 	    (rc = store_matter_tag_set(db, id, tag, on, e)) || (rc = store_matter_tag_list(db, id, a, &tags, &n, e)))
 		goto done;
+	const store_matter was = m;
 	int green = n > 0;
 	if (audit_change(p, arena_printf(a, "tags.%s", tag), NULL, json_boolean(on)) ||
 	    audit_change(p, "green", json_boolean(m.green), json_boolean(green))) {
@@ -1135,7 +1321,7 @@ int matter_tag(store *db, const principal *who, int64_t id, const char *tag, int
 	}
 	m.green = green;
 	m.updated_at = now;
-	if ((rc = store_matter_update(db, &m, e)) ||
+	if ((rc = store_matter_update(db, &was, &m, e)) ||
 	    (rc = record(db, who, id, on ? "matter.tagged" : "matter.untagged", p, NULL, e)) ||
 	    (rc = store_tx_commit(db, e)))
 		goto done;
@@ -1259,33 +1445,42 @@ int matter_view(store *db, const principal *who, int64_t id, arena *a, json_t **
 int matter_view_checked(store *db, const principal *who, int64_t id, matter_check_fn fn, void *ctx, arena *a,
                         json_t **out, err *e)
 {
-	store_matter m;
-	matter_scope sc;
-	store_party *parties;
-	store_case_number *numbers;
-	store_matter_file *files;
-	store_extension *exts;
-	const char **tags;
-	size_t np, nn, nf, nx, nt;
+	matter_page pg = { 0 };
 	char today[11];
 	int rc;
 	legal_today(today);
 	if ((rc = store_read_begin(db, e)))
 		return rc;
-	if ((rc = store_matter_get(db, id, a, &m, e)) || (rc = scope_of(db, &m, a, &sc, e)) ||
-	    (fn && (rc = fn(ctx, &sc, e))) || (rc = store_party_list(db, id, a, &parties, &np, e)) ||
-	    (rc = store_case_number_list(db, id, a, &numbers, &nn, e)) ||
-	    (rc = store_matter_file_list(db, id, a, &files, &nf, e)) ||
-	    (rc = store_extension_list(db, id, a, &exts, &nx, e)) ||
-	    (rc = store_matter_tag_list(db, id, a, &tags, &nt, e)))
+	if ((rc = store_matter_get(db, id, a, &pg.m, e)) || (rc = scope_of(db, &pg.m, a, &pg.sc, e)) ||
+	    (fn && (rc = fn(ctx, &pg.sc, e))) || (rc = store_party_list(db, id, a, &pg.parties, &pg.np, e)) ||
+	    (rc = store_case_number_list(db, id, a, &pg.numbers, &pg.nn, e)) ||
+	    (rc = store_matter_file_list(db, id, a, &pg.files, &pg.nf, e)) ||
+	    (rc = store_extension_list(db, id, a, &pg.exts, &pg.nx, e)) ||
+	    (rc = store_matter_tag_list(db, id, a, &pg.tags, &pg.nt, e)))
 		goto done;
-	store_transfer pending;
-	int has_pending = store_transfer_pending(db, id, a, &pending, NULL) == OK;
-	json_t *v = matter_row_json(&m, today);
-	if (!v) {
+	pg.has_pending = store_transfer_pending(db, id, a, &pg.pending, NULL) == OK;
+	if (!(*out = page_json(who, &pg, today)))
 		rc = nomem(e);
-		goto done;
-	}
+done:
+	store_read_end(db);
+	return rc;
+}
+
+static json_t *page_json(const principal *who, const matter_page *pg, const char *today)
+{
+	const store_matter m = pg->m;
+	const matter_scope sc = pg->sc;
+	const store_party *parties = pg->parties;
+	const store_case_number *numbers = pg->numbers;
+	const store_matter_file *files = pg->files;
+	const store_extension *exts = pg->exts;
+	const char *const *tags = pg->tags;
+	size_t np = pg->np, nn = pg->nn, nf = pg->nf, nx = pg->nx, nt = pg->nt;
+	int has_pending = pg->has_pending;
+	const store_transfer pending = pg->pending;
+	json_t *v = matter_row_json(&m, today);
+	if (!v)
+		return NULL;
 	int full = sees_full_ids(who, &sc);
 	json_t *pj = json_array(), *cj = json_array(), *fj = json_array(), *xj = json_array(), *tj = json_array(),
 	       *uj = json_array(), *aj = json_array();
@@ -1402,10 +1597,7 @@ int matter_view_checked(store *db, const principal *who, int64_t id, matter_chec
 	                              holder_acts && r && m.extensions < r->max_extensions && !pending_ext,
 	                              "decide_extension", pending_ext && authz_allows(who, PERM_REVIEW, &sc.scope),
 	                              "tag", authz_allows(who, PERM_REVIEW, &sc.scope) && !strcmp(m.status, "open")));
-	*out = v;
-done:
-	store_read_end(db);
-	return rc;
+	return v;
 }
 
 /* ---- history ---- */

@@ -62,6 +62,11 @@ int matter_scope_load(store *db, int64_t id, arena *a, matter_scope *out, err *e
 /* File a new matter at who's unit. Parties are validated (resident ID check incl. birth date; a failed
  * credit-code check only warns: *out_warnings gets a JSON array, may be NULL). */
 int matter_file(store *db, const principal *who, const matter_new *in, int64_t *out_id, json_t **out_warnings, err *e);
+/* The same, and *out_view the matter's page for who as matter_view renders it, from what the filing
+ * wrote (not read back): the state its commit left, which a matter_view right after returns too.
+ * Strings in a; the caller owns *out_view. */
+int matter_file_view(store *db, const principal *who, const matter_new *in, arena *a, int64_t *out_id,
+                     json_t **out_view, json_t **out_warnings, err *e);
 
 /* Take an action from the transition table. A step that hands the matter to another unit creates a
  * transfer (*out_transfer_id); others change the stage at once. E_CONFLICT lists the allowed steps. */

@@ -87,5 +87,8 @@ int sq_group_commit(store *db, err *e);
 void sq_group_rollback(store *db);
 /* Threads waiting to begin a group transaction now (tests orchestrate batches with it). */
 int sq_group_waiting(void);
+/* WAL frames after which the group's checkpointer copies the WAL back and restarts it (tests lower
+ * it before store_group_start). */
+extern int sq_group_checkpoint_pages;
 
 #endif

@@ -125,23 +125,59 @@ int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *
 	return OK;
 }
 
-int store_matter_update(store *db, const store_matter *m, err *e)
+static int same_text(const char *x, const char *y)
 {
-	/* Number, kind, summary, filing unit and filing time are fixed at filing and not SET here: SQLite
-	 * rewrites the entries of every index on a column in the SET list, changed or not, and the number
-	 * (UNIQUE) and filing-time indexes were two of the six each step rewrote. */
-	static const char sql[] =
-	        "UPDATE matters SET status=?4,stage=?5,procedure=?6,holder_unit_id=?7,holder_area_code=?8,"
-	        "holder_league_code=?9,stage_started_on=?12,rule_id=?13,due_on=?14,closed_at=?15,updated_at=?16,"
-	        "extensions=?17,returns=?18,transfer_returns=?19,green=?20,suspended_on=?21,version=version+1 "
-	        "WHERE id=?22 AND version=?23";
+	return x == y || (x && y && !strcmp(x, y));
+}
+
+int store_matter_update(store *db, const store_matter *was, const store_matter *m, err *e)
+{
+	/* Only the columns that changed are SET: SQLite rewrites the entries of every index on a column in
+	 * the SET list, changed or not, and a matter's nine indexes on holder, status and due date are
+	 * nine random pages each time. A transfer changes nothing indexed (updated_at only); number, kind,
+	 * summary, filing unit and filing time never change after filing and are never SET. The
+	 * parameter numbers are those of bind_matter; the statement is cached per set of columns. */
+	static const struct {
+		const char *set;
+		size_t off;
+		int is_text;
+	} cols[] = {
+		{ "status=?4,", offsetof(store_matter, status), 1 },
+		{ "stage=?5,", offsetof(store_matter, stage), 1 },
+		{ "procedure=?6,", offsetof(store_matter, procedure), 1 },
+		{ "holder_unit_id=?7,", offsetof(store_matter, holder_unit_id), 1 },
+		{ "holder_area_code=?8,", offsetof(store_matter, holder_area_code), 1 },
+		{ "holder_league_code=?9,", offsetof(store_matter, holder_league_code), 1 },
+		{ "stage_started_on=?12,", offsetof(store_matter, stage_started_on), 1 },
+		{ "rule_id=?13,", offsetof(store_matter, rule_id), 1 },
+		{ "due_on=?14,", offsetof(store_matter, due_on), 1 },
+		{ "closed_at=?15,", offsetof(store_matter, closed_at), 1 },
+		{ "updated_at=?16,", offsetof(store_matter, updated_at), 1 },
+		{ "extensions=?17,", offsetof(store_matter, extensions), 0 },
+		{ "returns=?18,", offsetof(store_matter, returns), 0 },
+		{ "transfer_returns=?19,", offsetof(store_matter, transfer_returns), 0 },
+		{ "green=?20,", offsetof(store_matter, green), 0 },
+		{ "suspended_on=?21,", offsetof(store_matter, suspended_on), 1 },
+	};
+	char sql[600] = "UPDATE matters SET ";
+	size_t n = strlen(sql);
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		const char *pm = (const char *)m + cols[i].off, *pw = was ? (const char *)was + cols[i].off : NULL;
+		int same = pw && (cols[i].is_text ? same_text(*(const char *const *)pm, *(const char *const *)pw)
+		                                  : *(const int *)pm == *(const int *)pw);
+		if (!same)
+			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s", cols[i].set);
+	}
+	snprintf(sql + n, sizeof sql - n, "version=version+1 WHERE id=?22 AND version=?23");
 	sqlite3_stmt *st;
-	int rc = sq_begin_write(db, sql, &st, e);
+	int rc = sq_note_write(db, e);
+	if (rc == OK)
+		rc = sq_prepare_text(db, sql, &st, e);
 	if (rc)
 		return rc;
 	bind_matter(st, m);
 	sqlite3_bind_int64(st, 22, m->id);
-	sqlite3_bind_int64(st, 23, m->version);
+	sqlite3_bind_int64(st, 23, was ? was->version : m->version);
 	if ((rc = sq_step_done(db, st, e, "matter update")))
 		return rc;
 	if (sqlite3_changes(db->h) != 1)

@@ -67,17 +67,22 @@ int store_set_synchronous(const char *mode, err *e);
  * concurrent requests share one COMMIT (one disk sync at synchronous=full) instead of one each.
  * A transaction's own rollback undoes only its savepoint; a failed batch COMMIT fails every
  * transaction in it (E_STORE), none is reported committed unless it is. The batch is committed as
- * soon as no other transaction is waiting to begin, or when it holds max_batch transactions.
+ * soon as no other transaction is waiting to begin (at synchronous=full: and no WAL sync is running;
+ * else the syncer commits it when its sync ends), or when it holds max_batch transactions.
+ * The writer keeps a page cache of cache_mib MiB (0: the 4 MB of every connection): it is the one
+ * connection whose cache survives other connections' writes, and it touches the indexes' pages.
  * store_group_stop commits what is open and closes the writer; transactions must have ended. */
-int store_group_start(const char *path, int max_batch, err *e);
+int store_group_start(const char *path, int max_batch, int cache_mib, err *e);
 void store_group_stop(void);
 /* Counters since store_group_start. */
 typedef struct store_group_counters {
 	int64_t batches, transactions, failed; /* batches committed, transactions in them, batches failed */
 	int64_t syncs;                         /* WAL syncs (synchronous=full) */
+	int64_t frames;                        /* WAL frames (pages) the COMMITs appended */
 	int64_t held_ms;                       /* transactions holding the writer, their COMMITs included */
 	int64_t commit_ms;                     /* of that, in COMMIT */
 	int64_t sync_ms;                       /* in WAL syncs, outside the writer's lock */
+	int64_t checkpoints, checkpoint_ms;    /* WAL checkpoints, and their time holding the writer */
 } store_group_counters;
 void store_group_stats(store_group_counters *out);
 
@@ -218,8 +223,9 @@ int store_matter_next_serial(store *db, const char *area_code, int year, int64_t
 int store_matter_insert(store *db, const store_matter *m, int64_t *out_id, err *e);
 int store_matter_get(store *db, int64_t id, arena *a, store_matter *out, err *e);
 /* Write the columns of m that change after filing (not number, kind, summary, filed_unit_id,
- * filed_at); E_CONFLICT if the row's version is no longer m->version. */
-int store_matter_update(store *db, const store_matter *m, err *e);
+ * filed_at) and differ from was, the row as read in this transaction (NULL: all of them), and bump
+ * the version; E_CONFLICT if the row's version is no longer was->version (m->version without was). */
+int store_matter_update(store *db, const store_matter *was, const store_matter *m, err *e);
 int store_matter_unit_add(store *db, int64_t matter_id, const char *unit_id, const char *since, err *e);
 int store_matter_unit_list(store *db, int64_t matter_id, arena *a, const char ***out, size_t *out_n, err *e);
 int store_matter_tag_set(store *db, int64_t matter_id, const char *tag, int on, err *e);

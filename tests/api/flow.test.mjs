@@ -189,6 +189,64 @@ test('civil matter goes into enforcement with its own case numbers', async () =>
 	assert.equal(m.status, 'closed');
 });
 
+test('the answer of a write is the matter as a read right after it shows it', async () => {
+	// The filing's answer is rendered from what the filing wrote, not read back: it must be what a GET
+	// returns. Two parties (an organization whose credit code only warns), tags out of order, an
+	// entered number; tags given twice; an enforcement matter with its court's number; then a transfer
+	// and its acceptance (answered from a read after the commit).
+	const same = async (answer, token) => {
+		const g = await srv.get(`/api/v1/matters/${answer.id}`, { token });
+		assert.equal(g.status, 200, g.text);
+		const { warnings, ...rest } = answer;
+		assert.ok(Array.isArray(warnings));
+		assert.deepEqual(rest, g.json);
+		return g.json;
+	};
+	const police = u['zxbq.police.handler'];
+	let r = await srv.post('/api/v1/matters', {
+		kind: 'criminal', summary: '某公司及其负责人涉嫌非法占用农用地案', detained: true,
+		tags: ['green_channel', 'enterprise_related'], unit_number: '正镶公刑立字〔2026〕9001号',
+		parties: [
+			{ type: 'organization', name: '某牧业公司', role: 'suspect', id_type: 'credit_code', id_number: '91150000MA0000000A' },
+			{ type: 'person', name: '钱五', role: 'suspect', id_type: 'resident_id', id_number: SUSPECT_ID },
+			{ type: 'person', name: '孙六', role: 'victim' },
+		],
+	}, { token: police });
+	assert.equal(r.status, 201, r.text);
+	assert.equal(r.json.warnings.length, 1);
+	assert.deepEqual(r.json.tags, ['enterprise_related', 'green_channel']);
+	assert.equal(r.json.case_numbers[0].number, '正镶公刑立字〔2026〕9001号');
+	const filed = await same(r.json, police);
+	// the other viewers of the same answer: the committee above sees masked numbers, in GET as well
+	const g = await srv.get(`/api/v1/matters/${filed.id}`, { token: u['xlgl.committee'] });
+	assert.equal(g.status, 200, g.text);
+	assert.notEqual(g.json.parties[1].id_number, SUSPECT_ID);
+
+	r = await srv.post('/api/v1/matters', {
+		kind: 'criminal', summary: '标签重复的立案', tags: ['green_channel', 'green_channel'],
+		parties: [{ type: 'person', name: '周七', role: 'suspect' }],
+	}, { token: police });
+	assert.equal(r.status, 201, r.text);
+	assert.deepEqual(r.json.tags, ['green_channel']);
+	await same(r.json, police);
+
+	r = await srv.post('/api/v1/matters', {
+		kind: 'enforcement', summary: '申请执行买卖合同纠纷一案生效判决',
+		parties: [
+			{ type: 'person', name: '吴八', role: 'creditor' },
+			{ type: 'person', name: '郑九', role: 'debtor', id_type: 'resident_id', id_number: SUSPECT_ID },
+		],
+	}, { token: u['zxbq.court.handler'] });
+	assert.equal(r.status, 201, r.text);
+	assert.ok(r.json.case_numbers.some((c) => /执\d+号$/.test(c.number)));
+	await same(r.json, u['zxbq.court.handler']);
+
+	const sent = await act(police, filed.id, { action: 'transfer_for_prosecution', note: '侦查终结' });
+	await same({ ...sent, warnings: [] }, police);
+	const taken = await accept(u['zxbq.procuratorate.handler'], sent);
+	await same({ ...taken, warnings: [] }, u['zxbq.procuratorate.handler']);
+});
+
 test('a step the stage table does not allow answers 409 with the steps that are', async () => {
 	const m = await fileCriminal();
 	const r = await srv.post(`/api/v1/matters/${m.id}/actions`, { action: 'indict' }, { token: u['zxbq.police.handler'] });

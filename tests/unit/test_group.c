@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <time.h>
 
 typedef struct fixture {
@@ -37,16 +38,35 @@ static int setup(void **state)
 	                 "CREATE TABLE gc_child(p INTEGER REFERENCES gc_parent(id) DEFERRABLE INITIALLY DEFERRED);",
 	                 NULL, NULL, NULL) != SQLITE_OK)
 		fail_msg("schema: %s", sqlite3_errmsg(f->db->h));
-	if (store_group_start(f->path, 64, &e))
+	if (store_group_start(f->path, 64, 0, &e))
 		fail_msg("group start: %s", e.message);
 	*state = f;
 	return 0;
 }
 
+/* The same at synchronous=full: the syncer thread makes batches durable and wakes their transactions. */
+/* A checkpoint threshold of a few hundred frames instead of 32,000. */
+static int setup_small_wal(void **state)
+{
+	sq_group_checkpoint_pages = 200;
+	return setup(state);
+}
+
+static int setup_full(void **state)
+{
+	err e = { 0 };
+	if (store_set_synchronous("full", &e))
+		fail_msg("synchronous: %s", e.message);
+	return setup(state);
+}
+
 static int teardown(void **state)
 {
 	fixture *f = *state;
+	err e = { 0 };
+	store_set_synchronous("normal", &e);
 	store_group_stop();
+	sq_group_checkpoint_pages = 32000;
 	store_close(f->db);
 	test_rmdir(f->dir);
 	free(f);
@@ -281,6 +301,8 @@ static void concurrent_writers_commit_each_transaction_exactly_once(void **state
 	assert_int_equal(t1 - t0, committed);
 	assert_int_equal(f1 - f0, 0);
 	assert_true(b1 - b0 <= committed);
+	assert_true(c1.syncs - c0.syncs <= b1 - b0);   /* a sync covers one batch or more (none at normal) */
+	assert_true(c1.frames - c0.frames >= b1 - b0); /* every COMMIT appended frames */
 	assert_int_equal(event_count(f->db) - ev0, committed);
 	for (int i = 0; i < N_THREADS; i++)
 		for (int k = 0; k < N_TX; k++) {
@@ -288,6 +310,101 @@ static void concurrent_writers_commit_each_transaction_exactly_once(void **state
 			snprintf(key, sizeof key, "w%d.%d", i, k);
 			assert_int_equal(meta_exists(f->db, key), k % 7 != 3);
 		}
+}
+
+/* Steady writes with readers alongside: the WAL is copied back and restarted again and again, so its
+ * file stays near the checkpoint threshold instead of growing with everything written (a passive
+ * checkpoint alone never caught up with a writer that does not pause). */
+typedef struct reader {
+	const char *path;
+	atomic_int *stop;
+	int reads;
+} reader;
+
+static void *run_reader(void *arg)
+{
+	reader *r = arg;
+	store *db = NULL;
+	err e = { 0 };
+	if (store_open(r->path, &db, &e))
+		return NULL;
+	while (!atomic_load(r->stop)) {
+		int64_t n;
+		if (store_read_begin(db, &e) == OK && store_event_count(db, &n, &e) == OK)
+			r->reads++;
+		store_read_end(db);
+	}
+	store_close(db);
+	return NULL;
+}
+
+static void *run_big_writer(void *arg)
+{
+	worker *w = arg;
+	store *db = NULL;
+	err e = { 0 };
+	char value[4001];
+	memset(value, 'x', sizeof value - 1);
+	value[sizeof value - 1] = 0;
+	if (store_open(w->path, &db, &e))
+		return NULL;
+	for (int i = 0; i < w->n; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "big%d.%d", w->id, i);
+		store_event ev = {
+			.entity_type = "meta", .entity_id = key, .event_type = "test.written", .payload = "{}"
+		};
+		/* a value of a page or more: every transaction writes pages of its own */
+		if (store_tx_begin(db, &e) || store_meta_set(db, key, value, &e) ||
+		    store_event_append(db, &ev, NULL, &e) || store_tx_commit(db, &e)) {
+			snprintf(w->failure, sizeof w->failure, "write %s: %s", key, e.message);
+			break;
+		}
+		w->committed++;
+	}
+	store_close(db);
+	return NULL;
+}
+
+static void the_wal_restarts_under_steady_writes(void **state)
+{
+	fixture *f = *state;
+	enum { N_WRITERS = 4, N_TX = 500, N_READERS = 2 };
+	pthread_t tw[N_WRITERS], tr[N_READERS];
+	worker w[N_WRITERS];
+	reader r[N_READERS];
+	atomic_int stop = 0;
+	for (int i = 0; i < N_READERS; i++) {
+		r[i] = (reader){ f->path, &stop, 0 };
+		pthread_create(&tr[i], NULL, run_reader, &r[i]);
+	}
+	for (int i = 0; i < N_WRITERS; i++) {
+		w[i] = (worker){ f->path, i, N_TX, 0, "" };
+		pthread_create(&tw[i], NULL, run_big_writer, &w[i]);
+	}
+	for (int i = 0; i < N_WRITERS; i++) {
+		pthread_join(tw[i], NULL);
+		if (w[i].failure[0])
+			fail_msg("%s", w[i].failure);
+		assert_int_equal(w[i].committed, N_TX);
+	}
+	atomic_store(&stop, 1);
+	for (int i = 0; i < N_READERS; i++) {
+		pthread_join(tr[i], NULL);
+		assert_true(r[i].reads > 0);
+	}
+	store_group_counters c;
+	store_group_stats(&c);
+	char wal[160];
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	struct stat st;
+	assert_int_equal(stat(wal, &st), 0);
+	int64_t wal_frames = (int64_t)st.st_size / (4096 + 24);
+	assert_true(c.frames >= 2 * N_WRITERS * N_TX); /* the values alone are two pages each */
+	/* the file's size is the most the WAL ever held: a few thresholds, not everything written */
+	assert_true(wal_frames < c.frames / 4);
+	assert_true(wal_frames <= 10 * sq_group_checkpoint_pages);
+	assert_true(c.checkpoints >= 2);
 }
 
 int main(void)
@@ -299,6 +416,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_second_transaction_on_the_same_thread_is_refused_not_deadlocked,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_writers_commit_each_transaction_exactly_once, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(the_wal_restarts_under_steady_writes, setup_small_wal, teardown),
+		cmocka_unit_test_setup_teardown(queued_transactions_share_one_commit, setup_full, teardown),
+		cmocka_unit_test_setup_teardown(a_failed_commit_fails_every_transaction_of_its_batch, setup_full,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(concurrent_writers_commit_each_transaction_exactly_once, setup_full,
 		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -331,6 +331,94 @@ static void unique_and_reference_violations_are_conflicts(void **state)
 	assert_int_equal(event_count(f->db), before);
 }
 
+/* The UPDATE names only the columns that changed (every index on a named column is rewritten, changed
+ * or not): a step that changes nothing indexed, like a transfer, rewrites no index entry. */
+static char last_update[600];
+static int trace_update(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type;
+	(void)ctx;
+	(void)x;
+	const char *sql = sqlite3_sql(p);
+	if (sql && !strncmp(sql, "UPDATE matters", 14))
+		util_strlcpy(last_update, sql, sizeof last_update);
+	return 0;
+}
+
+static void matter_update_sets_only_what_changed(void **state)
+{
+	fixture *f = *state;
+	err e = { 0 };
+	arena *a = arena_new();
+	seed_unit(f->db);
+	store_matter m = { .number = "NM-150000-2026-000001",
+		           .kind = "criminal",
+		           .summary = "测试案件摘要",
+		           .status = "open",
+		           .stage = "investigation",
+		           .holder_unit_id = "150000.committee",
+		           .holder_area_code = "150000",
+		           .holder_league_code = "150000",
+		           .filed_unit_id = "150000.committee",
+		           .filed_at = "2026-01-05T00:00:00.000Z",
+		           .stage_started_on = "2026-01-05",
+		           .rule_id = "criminal_investigation",
+		           .due_on = "2026-03-05",
+		           .updated_at = "2026-01-05T00:00:00.000Z" };
+	int64_t id = 0;
+	assert_int_equal(store_tx_begin(f->db, &e), OK);
+	assert_int_equal(store_matter_insert(f->db, &m, &id, &e), OK);
+	assert_int_equal(append(f->db, "matter", "1", NULL, &e), OK);
+	assert_int_equal(store_tx_commit(f->db, &e), OK);
+	sqlite3_trace_v2(f->db->h, SQLITE_TRACE_STMT, trace_update, NULL);
+
+	/* 1: only updated_at changes */
+	store_matter was, now, got;
+	assert_int_equal(store_tx_begin(f->db, &e), OK);
+	assert_int_equal(store_matter_get(f->db, id, a, &was, &e), OK);
+	now = was;
+	now.updated_at = "2026-01-06T08:00:00.000Z";
+	assert_int_equal(store_matter_update(f->db, &was, &now, &e), OK);
+	assert_int_equal(append(f->db, "matter", "1", NULL, &e), OK);
+	assert_int_equal(store_tx_commit(f->db, &e), OK);
+	assert_string_equal(last_update,
+	                    "UPDATE matters SET updated_at=?16,version=version+1 WHERE id=?22 AND version=?23");
+	assert_int_equal(store_matter_get(f->db, id, a, &got, &e), OK);
+	assert_string_equal(got.updated_at, "2026-01-06T08:00:00.000Z");
+	assert_int_equal(got.version, was.version + 1);
+	assert_string_equal(got.holder_unit_id, "150000.committee");
+	assert_string_equal(got.due_on, "2026-03-05");
+
+	/* 2: a new stage and due date (equal strings elsewhere, even in new memory, are not changes) */
+	assert_int_equal(store_tx_begin(f->db, &e), OK);
+	assert_int_equal(store_matter_get(f->db, id, a, &was, &e), OK);
+	now = was;
+	now.stage = "review_prosecution";
+	now.due_on = "2026-02-20";
+	now.returns = 1;
+	now.holder_unit_id = arena_strdup(a, was.holder_unit_id);
+	now.updated_at = "2026-01-07T08:00:00.000Z";
+	assert_int_equal(store_matter_update(f->db, &was, &now, &e), OK);
+	assert_int_equal(append(f->db, "matter", "1", NULL, &e), OK);
+	assert_int_equal(store_tx_commit(f->db, &e), OK);
+	assert_string_equal(last_update, "UPDATE matters SET stage=?5,due_on=?14,updated_at=?16,returns=?18,"
+	                                 "version=version+1 WHERE id=?22 AND version=?23");
+	assert_int_equal(store_matter_get(f->db, id, a, &got, &e), OK);
+	assert_string_equal(got.stage, "review_prosecution");
+	assert_string_equal(got.due_on, "2026-02-20");
+	assert_int_equal(got.returns, 1);
+	assert_int_equal(got.version, was.version + 1);
+
+	/* 3: a row changed since it was read is a conflict, whatever the columns */
+	assert_int_equal(store_tx_begin(f->db, &e), OK);
+	now = was; /* the version of case 2's read: one behind */
+	now.updated_at = "2026-01-08T08:00:00.000Z";
+	assert_int_equal(store_matter_update(f->db, &was, &now, &e), E_CONFLICT);
+	store_tx_rollback(f->db);
+	sqlite3_trace_v2(f->db->h, 0, NULL, NULL);
+	arena_free(a);
+}
+
 static void user_roles_and_login_state_round_trip(void **state)
 {
 	fixture *f = *state;
@@ -438,6 +526,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(event_append_assigns_time_and_reads_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(events_table_refuses_update_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(unique_and_reference_violations_are_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(matter_update_sets_only_what_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(user_roles_and_login_state_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(session_touch_is_the_one_write_without_an_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(each_thread_gets_its_own_connection, setup, teardown),
