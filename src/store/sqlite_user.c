@@ -246,14 +246,25 @@ int store_session_revoke_user(store *db, int64_t user_id, int64_t at, err *e)
 	return sq_step_done(db, st, e, "session revoke");
 }
 
+/* Its own transaction through the writer like every other write (group commit in the server): an
+ * autocommit UPDATE on this thread's connection would wait, up to the 5 s busy timeout, for SQLite's
+ * write lock, which the group writer holds while its batches are open, that is, under any write load. */
 int store_session_touch(store *db, const char *token_hash, int64_t at, err *e)
 {
 	static const char sql[] = "UPDATE sessions SET last_seen_at=? WHERE token_hash=?";
 	sqlite3_stmt *st;
-	int rc = sq_prepare(db, sql, &st, e);
+	int rc = store_tx_begin(db, e);
 	if (rc)
 		return rc;
+	if ((rc = sq_prepare(db, sql, &st, e))) {
+		store_tx_rollback(db);
+		return rc;
+	}
 	sqlite3_bind_int64(st, 1, at);
 	sqlite3_bind_text(st, 2, token_hash, -1, SQLITE_STATIC);
-	return sq_step_done(db, st, e, "session touch");
+	if ((rc = sq_step_done(db, st, e, "session touch"))) {
+		store_tx_rollback(db);
+		return rc;
+	}
+	return store_tx_commit(db, e); /* no write counted (sq_prepare): the one write without an event */
 }

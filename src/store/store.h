@@ -205,7 +205,8 @@ int store_session_insert(store *db, const store_session *s, err *e);
 int store_session_get(store *db, const char *token_hash, arena *a, store_session *out, err *e);
 int store_session_revoke(store *db, const char *token_hash, int64_t at, err *e);
 int store_session_revoke_user(store *db, int64_t user_id, int64_t at, err *e);
-/* Outside any transaction, no event: the idle clock only (see the header comment). */
+/* Outside any transaction (it is its own, through the writer), no event: the idle clock only (see the
+ * header comment). */
 int store_session_touch(store *db, const char *token_hash, int64_t at, err *e);
 
 /* ---- matters ---- */

@@ -233,6 +233,62 @@ static void a_second_transaction_on_the_same_thread_is_refused_not_deadlocked(vo
 	store_close(other);
 }
 
+/* A session's idle clock is touched through the writer: it queues behind an open transaction and
+ * commits right after it, instead of waiting (up to the 5 s busy timeout, then failing) for SQLite's
+ * write lock, which the group writer holds while a batch is open. */
+typedef struct toucher {
+	const char *path;
+	int rc;
+} toucher;
+
+static void *run_touch(void *arg)
+{
+	toucher *t = arg;
+	store *db = NULL;
+	err e = { 0 };
+	t->rc = store_open(t->path, &db, &e);
+	if (t->rc == OK)
+		t->rc = store_session_touch(db, "ab12", 150, &e);
+	store_close(db);
+	return NULL;
+}
+
+static void a_session_touch_waits_for_the_writer_not_for_sqlites_lock(void **state)
+{
+	fixture *f = *state;
+	if (sqlite3_exec(f->db->h,
+	                 "PRAGMA foreign_keys=OFF;"
+	                 "INSERT INTO sessions(token_hash,user_id,created_at,last_seen_at,expires_at) "
+	                 "VALUES('ab12',1,100,100,999999);"
+	                 "PRAGMA foreign_keys=ON;",
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("session: %s", sqlite3_errmsg(f->db->h));
+	member holder = { .path = f->path, .key = "t1", .what = 'c' };
+	pthread_t th, tt;
+	pthread_create(&th, NULL, run_member, &holder);
+	while (!atomic_load(&holder.began))
+		sleep_ms(1);
+	toucher t = { .path = f->path, .rc = -1 };
+	pthread_create(&tt, NULL, run_touch, &t);
+	int w = 0;
+	for (; w < 2000 && sq_group_waiting() < 1; w++)
+		sleep_ms(1);
+	int queued = sq_group_waiting();
+	atomic_store(&holder.proceed, 1);
+	pthread_join(th, NULL);
+	pthread_join(tt, NULL);
+	assert_int_equal(queued, 1); /* it waited for the writer, in the queue */
+	assert_int_equal(holder.rc, OK);
+	assert_int_equal(t.rc, OK);
+	arena *a = arena_new();
+	store_session got;
+	err e = { 0 };
+	assert_int_equal(store_session_get(f->db, "ab12", a, &got, &e), OK);
+	assert_int_equal(got.last_seen_at, 150);
+	arena_free(a);
+	assert_true(meta_exists(f->db, "t1"));
+}
+
 /* Many threads, many transactions, some rolled back: every committed one is there once with its
  * event, none of the rolled back ones, and the commits were shared. */
 typedef struct worker {
@@ -418,6 +474,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(concurrent_writers_commit_each_transaction_exactly_once, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(the_wal_restarts_under_steady_writes, setup_small_wal, teardown),
+		cmocka_unit_test_setup_teardown(a_session_touch_waits_for_the_writer_not_for_sqlites_lock, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(a_session_touch_waits_for_the_writer_not_for_sqlites_lock, setup_full,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(queued_transactions_share_one_commit, setup_full, teardown),
 		cmocka_unit_test_setup_teardown(a_failed_commit_fails_every_transaction_of_its_batch, setup_full,
 		                                teardown),
