@@ -18,7 +18,9 @@ plan "supervision, region: returned twice per league" "SELECT holder_league_code
 plan "supervision, league: open per county" "SELECT holder_area_code, count(*) FROM matters INDEXED BY matters_open_by_league WHERE status='open' AND holder_league_code='152500' GROUP BY 1"
 plan "supervision, county: open per unit" "SELECT holder_unit_id, count(*) FROM matters INDEXED BY matters_open_by_area WHERE status='open' AND holder_area_code='152502' GROUP BY 1"
 plan "supervision, unanswered transfers by league" "SELECT to_league_code, count(*), sum(green) FROM transfers WHERE status='sent' AND accept_due_on<'2026-11-22' GROUP BY 1"
-plan "workbench, transfers to accept" "SELECT id, count(*) OVER () FROM transfers WHERE 1=1 AND to_unit_id='150103.police' AND status='sent' ORDER BY status<>'sent', green DESC, accept_due_on, id DESC LIMIT 100 OFFSET 0"
+plan "workbench, transfers to accept: count" "SELECT count(*) FROM transfers WHERE 1=1 AND to_unit_id='150103.police' AND status='sent'"
+plan "workbench, transfers to accept: page" "SELECT id,matter_id,status,note FROM transfers WHERE 1=1 AND to_unit_id='150103.police' AND status='sent' ORDER BY green DESC, accept_due_on, id DESC LIMIT 100 OFFSET 0"
+plan "workbench, transfers sent: page" "SELECT id,matter_id,status,note FROM transfers WHERE 1=1 AND from_unit_id='150103.police' AND status='sent' ORDER BY green DESC, accept_due_on, id DESC LIMIT 100 OFFSET 0"
 # the workbench lists the viewer's own matters: no visibility check (store_matter_search)
 plan "workbench, my open matters by urgency (count)" "SELECT count(*) FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police'"
 plan "workbench, my open matters by urgency (page)" "SELECT m.id FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police' ORDER BY m.green DESC, m.due_on, m.id LIMIT 100 OFFSET 0"

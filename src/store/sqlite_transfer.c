@@ -122,19 +122,31 @@ int store_transfer_answer(store *db, int64_t id, const char *status, const char 
 	return OK;
 }
 
+/* The filters' values by their fixed numbers; a number the statement lacks is a harmless SQLITE_RANGE
+ * (a count has no ?7 and ?8, a list without a status no ?3). */
+static void bind_filters(sqlite3_stmt *st, const store_transfer_query *q)
+{
+	sq_bind_text(st, 1, q->to_unit_id);
+	sq_bind_text(st, 2, q->from_unit_id);
+	sq_bind_text(st, 3, q->status);
+	sqlite3_bind_int64(st, 4, q->matter_id);
+	sq_bind_text(st, 5, q->area_code);
+	sq_bind_text(st, 6, q->due_before);
+}
+
 int store_transfer_list(store *db, const store_transfer_query *q, arena *a, store_transfer **out, size_t *out_n,
                         int64_t *out_total, err *e)
 {
 	/* Only the filters that are set go into the WHERE clause (constant fragments, values bound), so
 	 * SQLite can use transfers_to / transfers_from / transfers_pending_*: the "?1 IS NULL OR col=?1"
-	 * form it replaced scanned the whole table on every workbench. Parameter numbers stay fixed. */
-	char sql[1024];
-	size_t n_sql = 0;
-	static const char head[] = "SELECT " TRANSFER_COLS ", count(*) OVER () FROM transfers WHERE 1=1";
-	static const char tail[] = " ORDER BY status<>'sent', green DESC, accept_due_on, id DESC LIMIT ?7 OFFSET ?8";
+	 * form it replaced scanned the whole table on every workbench. Parameter numbers stay fixed. The
+	 * total is its own count: a window count(*) OVER () made SQLite read and sort every matching row
+	 * before the page (migration 0012); with a unit and a status, the page walks transfers_to or
+	 * transfers_from in its order and stops at the limit. */
+	char where[512], sql[1024];
+	size_t n_where = 0;
 	const char *frags[8];
 	size_t nf = 0;
-	frags[nf++] = head;
 	if (q->to_unit_id)
 		frags[nf++] = " AND to_unit_id=?1";
 	if (q->from_unit_id)
@@ -156,28 +168,38 @@ int store_transfer_list(store *db, const store_transfer_query *q, arena *a, stor
 		frags[nf++] = " AND (to_area_code=?5 OR to_league_code=?5 OR ?5='150000')";
 	if (q->due_before)
 		frags[nf++] = " AND accept_due_on<?6";
-	frags[nf++] = tail;
+	where[0] = 0;
 	for (size_t i = 0; i < nf; i++) {
 		size_t fl = strlen(frags[i]);
-		if (n_sql + fl + 1 > sizeof sql)
+		if (n_where + fl + 1 > sizeof where)
 			return err_set(e, E_INTERNAL, NULL, "transfer query too long");
-		memcpy(sql + n_sql, frags[i], fl + 1);
-		n_sql += fl;
+		memcpy(where + n_where, frags[i], fl + 1);
+		n_where += fl;
 	}
 	sqlite3_stmt *st;
-	int rc = sq_prepare_text(db, sql, &st, e);
-	if (rc)
+	int rc;
+	if (out_total) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM transfers WHERE 1=1%s", where);
+		if ((rc = sq_prepare_text(db, sql, &st, e)))
+			return rc;
+		bind_filters(st, q);
+		int s = sqlite3_step(st);
+		*out_total = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (s != SQLITE_ROW)
+			return sq_fail(db, e, "transfer count");
+	}
+	/* with the status fixed, "status<>'sent'" orders nothing, and leaving it out lets the page follow
+	 * the index */
+	snprintf(sql, sizeof sql, "SELECT " TRANSFER_COLS " FROM transfers WHERE 1=1%s ORDER BY %sgreen DESC, "
+	         "accept_due_on, id DESC LIMIT ?7 OFFSET ?8", where, q->status ? "" : "status<>'sent', ");
+	if ((rc = sq_prepare_text(db, sql, &st, e)))
 		return rc;
-	sq_bind_text(st, 1, q->to_unit_id);
-	sq_bind_text(st, 2, q->from_unit_id);
-	sq_bind_text(st, 3, q->status);
-	sqlite3_bind_int64(st, 4, q->matter_id);
-	sq_bind_text(st, 5, q->area_code);
-	sq_bind_text(st, 6, q->due_before);
+	bind_filters(st, q);
 	int limit = q->limit > 0 ? q->limit : 50;
 	sqlite3_bind_int(st, 7, limit);
 	sqlite3_bind_int(st, 8, q->offset);
-	return sq_rows(db, st, a, sizeof **out, limit, transfer_row, (void **)out, out_n, 20, out_total, e);
+	return sq_rows(db, st, a, sizeof **out, limit, transfer_row, (void **)out, out_n, -1, NULL, e);
 }
 
 /* ---- files ---- */
