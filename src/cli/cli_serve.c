@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "domain/enforce.h"
 #include "domain/legal.h"
 #include "domain/org.h"
@@ -14,6 +15,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+/* malloc arenas shared by the server's threads (see mem_set_arena_max) */
+#define SERVE_MALLOC_ARENAS 4
 
 static void usage(FILE *f)
 {
@@ -47,6 +51,7 @@ int cli_serve(int argc, char **argv)
 		        cfg.synchronous);
 		return 2;
 	}
+	mem_set_arena_max(SERVE_MALLOC_ARENAS);
 	store *db = NULL;
 	if (cli_open_data(cfg.data_dir, &db, &e))
 		return cli_fail(&e);

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__) /* defined by the headers above */
+#include <malloc.h>
+#endif
 
 static _Atomic long fail_countdown = -1;
 static _Atomic long attempts;
@@ -59,6 +62,15 @@ void *mem_realloc(void *p, size_t n)
 void mem_free(void *p)
 {
 	free(p);
+}
+
+void mem_set_arena_max(int n)
+{
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+	mallopt(M_ARENA_MAX, n);
+#else
+	(void)n;
+#endif
 }
 
 char *mem_strdup(const char *s)
