@@ -124,9 +124,10 @@ enum { QB_PERSISTENT, QB_COPY, QB_TAKE };
 static enum MHD_Result queue_buffer(req *r, int status, const char *type, const char *data, size_t len, int copy,
                                     int api)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-	        len, (void *)data,
-	        copy == QB_TAKE ? MHD_RESPMEM_MUST_FREE : copy == QB_COPY ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data,
+	                                                            copy == QB_TAKE   ? MHD_RESPMEM_MUST_FREE
+	                                                            : copy == QB_COPY ? MHD_RESPMEM_MUST_COPY
+	                                                                              : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		if (copy == QB_TAKE)
 			free((void *)data);
@@ -190,7 +191,8 @@ static enum MHD_Result queue_result(req *r)
 		return ret;
 	}
 	if (r->out_raw)
-		return queue_buffer(r, r->status ? r->status : 200, r->out_type, r->out_raw, r->out_raw_len, QB_PERSISTENT, 1);
+		return queue_buffer(r, r->status ? r->status : 200, r->out_type, r->out_raw, r->out_raw_len,
+		                    QB_PERSISTENT, 1);
 	if (!r->out) {
 		if (r->status == 204)
 			return queue_buffer(r, 204, "application/json", "", 0, QB_PERSISTENT, 1);

@@ -75,8 +75,8 @@ static void put_c(buf *b, char c)
 
 /* 1 for the bytes a string cannot hold as they are */
 static const unsigned char escaped[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['"'] = 1, ['\\'] = 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,         1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ['"'] = 1, ['\\'] = 1,
 };
 
 static void put_string(buf *b, const char *s, size_t n)
@@ -93,13 +93,27 @@ static void put_string(buf *b, const char *s, size_t n)
 		char esc[6] = { '\\', 0 };
 		size_t el = 2;
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"':
+			esc[1] = '"';
+			break;
+		case '\\':
+			esc[1] = '\\';
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
 		default:
 			memcpy(esc + 1, "u00", 3);
 			esc[4] = hex[c >> 4];
@@ -213,12 +227,24 @@ static void put_value(buf *b, const json_t *v, int depth)
 		put_c(b, ']');
 		break;
 	}
-	case JSON_STRING: put_string(b, json_string_value(v), json_string_length(v)); break;
-	case JSON_INTEGER: put_integer(b, json_integer_value(v)); break;
-	case JSON_REAL: put_real(b, json_real_value(v)); break;
-	case JSON_TRUE: put(b, "true", 4); break;
-	case JSON_FALSE: put(b, "false", 5); break;
-	case JSON_NULL: put(b, "null", 4); break;
+	case JSON_STRING:
+		put_string(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		put_integer(b, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		put_real(b, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		put(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		put(b, "false", 5);
+		break;
+	case JSON_NULL:
+		put(b, "null", 4);
+		break;
 	}
 }
 

@@ -19,9 +19,9 @@
 typedef struct gen_opts {
 	long n_matters;
 	uint64_t seed;
-	int years;         /* filing dates spread over this many years before as_of (default 10) */
-	const char *as_of; /* YYYY-MM-DD "today" of the walk; NULL = today (Asia/Shanghai) */
-	int batch;         /* matters per store batch (default 500) */
+	int years;            /* filing dates spread over this many years before as_of (default 10) */
+	const char *as_of;    /* YYYY-MM-DD "today" of the walk; NULL = today (Asia/Shanghai) */
+	int batch;            /* matters per store batch (default 500) */
 	const char *data_dir; /* where dossier documents are stored; NULL = matters get no documents */
 	/* called after every batch with matters and events so far; may be NULL */
 	void (*progress)(void *ctx, long matters_done, long n_matters, int64_t events);

@@ -163,8 +163,7 @@ static void brief_key_make(void)
 	pthread_key_create(&brief_key, free);
 }
 
-int legal_deadline_brief_of(const char *rule_id, const char *start, int n_extensions, legal_deadline_brief *out,
-                            err *e)
+int legal_deadline_brief_of(const char *rule_id, const char *start, int n_extensions, legal_deadline_brief *out, err *e)
 {
 	unsigned long gen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
 	size_t rl = rule_id ? strlen(rule_id) : 0, sl = start ? strlen(start) : 0;

@@ -546,7 +546,8 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 		snprintf(hi, sizeof hi, "%s/", q->vis_unit_id ? q->vis_unit_id : "");
 		qb_add(&b,
 		       " AND EXISTS (SELECT 1 FROM matter_units mu JOIN units u ON u.id=mu.unit_id"
-		       " JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id=? OR (u.id>? AND u.id<?)",
+		       " JOIN areas ar ON ar.code=u.area_code WHERE mu.matter_id=m.id AND (u.id=? OR (u.id>? AND "
+		       "u.id<?)",
 		       q->vis_unit_id ? q->vis_unit_id : "");
 		qb_bind(&b, arena_strdup(a, lo));
 		qb_bind(&b, arena_strdup(a, hi));

@@ -191,8 +191,10 @@ int store_transfer_list(store *db, const store_transfer_query *q, arena *a, stor
 	}
 	/* with the status fixed, "status<>'sent'" orders nothing, and leaving it out lets the page follow
 	 * the index */
-	snprintf(sql, sizeof sql, "SELECT " TRANSFER_COLS " FROM transfers WHERE 1=1%s ORDER BY %sgreen DESC, "
-	         "accept_due_on, id DESC LIMIT ?7 OFFSET ?8", where, q->status ? "" : "status<>'sent', ");
+	snprintf(sql, sizeof sql,
+	         "SELECT " TRANSFER_COLS " FROM transfers WHERE 1=1%s ORDER BY %sgreen DESC, "
+	         "accept_due_on, id DESC LIMIT ?7 OFFSET ?8",
+	         where, q->status ? "" : "status<>'sent', ");
 	if ((rc = sq_prepare_text(db, sql, &st, e)))
 		return rc;
 	bind_filters(st, q);

@@ -47,8 +47,16 @@ static void json_out_matches_jansson_on_chosen_values(void **state)
 	json_object_set_new(o, "max", json_integer(INT64_MAX));
 	json_object_set_new(o, "zero", json_integer(0));
 	json_object_set_new(o, "neg", json_integer(-42));
-	static const double reals[] = { 0.0, -0.0, 0.1, 1.0, -1.5, 100.0, 1e15, 1e16, 1e17, 1e21, 1e22, 1e100, 1e300,
-		                        1e-5, 1e-7, 1.5e-300, 123456789.125, 3.141592653589793, 5e-324, 1.7976931348623157e308 };
+	static const double reals[] = { 0.0,           -0.0,
+		                        0.1,           1.0,
+		                        -1.5,          100.0,
+		                        1e15,          1e16,
+		                        1e17,          1e21,
+		                        1e22,          1e100,
+		                        1e300,         1e-5,
+		                        1e-7,          1.5e-300,
+		                        123456789.125, 3.141592653589793,
+		                        5e-324,        1.7976931348623157e308 };
 	json_t *r = json_array();
 	for (size_t i = 0; i < sizeof reals / sizeof *reals; i++)
 		json_array_append_new(r, json_real(reals[i]));
@@ -77,8 +85,9 @@ static uint64_t next(void)
 
 static json_t *random_string(void)
 {
-	static const char *const pieces[] = { "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\x01", "\x1e", "\x7f",
-		                              "张", "伟", "〔", "号", "é", "😀", "\r", "\b", "\f", "{", "]", "," };
+	static const char *const pieces[] = { "a",  "Z",    "0",    " ",    "\"", "\\", "/",  "\n",
+		                              "\t", "\x01", "\x1e", "\x7f", "张", "伟", "〔", "号",
+		                              "é",  "😀",    "\r",   "\b",   "\f", "{",  "]",  "," };
 	char s[128];
 	size_t n = 0, k = next() % 12;
 	for (size_t i = 0; i < k; i++) {
@@ -93,14 +102,19 @@ static json_t *random_string(void)
 static json_t *random_value(int depth)
 {
 	switch (next() % (depth > 4 ? 5 : 7)) {
-	case 0: return random_string();
-	case 1: return json_integer((json_int_t)(next() >> (next() % 64)) * (next() % 2 ? 1 : -1));
+	case 0:
+		return random_string();
+	case 1:
+		return json_integer((json_int_t)(next() >> (next() % 64)) * (next() % 2 ? 1 : -1));
 	case 2: {
-		double d = (double)(int64_t)next() / pow(10.0, (double)(next() % 40)) * pow(10.0, (double)(next() % 40));
+		double d =
+		        (double)(int64_t)next() / pow(10.0, (double)(next() % 40)) * pow(10.0, (double)(next() % 40));
 		return json_real(isfinite(d) ? d : 1.0);
 	}
-	case 3: return json_boolean(next() % 2);
-	case 4: return json_null();
+	case 3:
+		return json_boolean(next() % 2);
+	case 4:
+		return json_null();
 	case 5: {
 		json_t *a = json_array();
 		for (size_t i = 0, n = next() % 6; i < n; i++)

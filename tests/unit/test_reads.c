@@ -64,58 +64,61 @@ static principal who_of(const char *unit_id, int roles)
 	return p;
 }
 
-static int64_t sql_int(const char *sql)
-{
-	char path[128];
+/* A query on a connection of its own (not the store's), with up to two text parameters. */
+typedef struct probe {
 	sqlite3 *h;
 	sqlite3_stmt *st;
+} probe;
+
+static probe probe_open(const char *sql, const char *p1, const char *p2)
+{
+	char path[128];
+	probe q;
 	snprintf(path, sizeof path, "%s/casebridge.db", F.dir);
-	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
+	assert_int_equal(sqlite3_open(path, &q.h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(q.h, sql, -1, &q.st, NULL), SQLITE_OK);
+	if (p1)
+		sqlite3_bind_text(q.st, 1, p1, -1, SQLITE_STATIC);
+	if (p2)
+		sqlite3_bind_text(q.st, 2, p2, -1, SQLITE_STATIC);
+	return q;
+}
+
+static void probe_close(probe *q)
+{
+	sqlite3_finalize(q->st);
+	sqlite3_close(q->h);
+}
+
+static int64_t sql_int(const char *sql)
+{
+	probe q = probe_open(sql, NULL, NULL);
+	assert_int_equal(sqlite3_step(q.st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(q.st, 0);
+	probe_close(&q);
 	return v;
 }
 
-/* The ids (at most max) and their number of a query with up to two text parameters, on a connection
- * of its own. */
+/* The ids (at most max) and their number. */
 static size_t sql_ids(const char *sql, const char *p1, const char *p2, int64_t *out, size_t max)
 {
-	char path[128];
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	snprintf(path, sizeof path, "%s/casebridge.db", F.dir);
-	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	if (p1)
-		sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
-	if (p2)
-		sqlite3_bind_text(st, 2, p2, -1, SQLITE_STATIC);
+	probe q = probe_open(sql, p1, p2);
 	size_t n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (sqlite3_step(q.st) == SQLITE_ROW) {
 		if (n < max)
-			out[n] = sqlite3_column_int64(st, 0);
+			out[n] = sqlite3_column_int64(q.st, 0);
 		n++;
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(h);
+	probe_close(&q);
 	return n;
 }
 
 static void sql_text(const char *sql, char *out, size_t cap)
 {
-	char path[128];
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	snprintf(path, sizeof path, "%s/casebridge.db", F.dir);
-	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(h);
+	probe q = probe_open(sql, NULL, NULL);
+	assert_int_equal(sqlite3_step(q.st), SQLITE_ROW);
+	snprintf(out, cap, "%s", (const char *)sqlite3_column_text(q.st, 0));
+	probe_close(&q);
 }
 
 /* One round of the benchmark's reads (and their neighbours), each expected to succeed. */
@@ -141,7 +144,8 @@ static void read_round(void)
 			static const char *const statuses[] = { NULL, "sent", "accepted", "returned" };
 			for (size_t b = 0; b < 2; b++)
 				for (size_t s = 0; s < 4; s++) {
-					assert_int_equal(transfer_list(F.db, who, boxes[b], statuses[s], 1, a, &out, &e), OK);
+					assert_int_equal(
+					        transfer_list(F.db, who, boxes[b], statuses[s], 1, a, &out, &e), OK);
 					json_decref(out);
 				}
 		} else {
@@ -150,7 +154,8 @@ static void read_round(void)
 			static const char *const metrics[] = { "overdue", "due_soon", "unanswered_transfers",
 				                               "returned_twice", "green_misses" };
 			for (size_t m = 0; m < 5; m++) {
-				assert_int_equal(supervision_list(F.db, who, NULL, metrics[m], NULL, 1, a, &out, &e), OK);
+				assert_int_equal(supervision_list(F.db, who, NULL, metrics[m], NULL, 1, a, &out, &e),
+				                 OK);
 				json_decref(out);
 			}
 		}
@@ -170,11 +175,14 @@ static void read_round(void)
 				assert_int_equal(matter_search(F.db, who, &q, a, &out, &e), OK);
 				json_decref(out);
 			}
-		store_matter_query q = { .status = "open", .due_before = "2026-11-30", .order_urgency = 1, .limit = 20 };
+		store_matter_query q = {
+			.status = "open", .due_before = "2026-11-30", .order_urgency = 1, .limit = 20
+		};
 		assert_int_equal(matter_search(F.db, who, &q, a, &out, &e), OK);
 		json_decref(out);
-		store_matter_query own = { .status = "open", .holder_unit_id = who->unit_id, .order_urgency = 1,
-			                   .limit = 100 };
+		store_matter_query own = {
+			.status = "open", .holder_unit_id = who->unit_id, .order_urgency = 1, .limit = 100
+		};
 		assert_int_equal(matter_search(F.db, who, &own, a, &out, &e), OK);
 		json_decref(out);
 		arena_free(a);
@@ -211,8 +219,10 @@ static void transfer_boxes_page_in_order_with_their_totals(void **state)
 		for (size_t k = 0; k < 4; k++) {
 			const char *unit = side ? from : to, *status = statuses[k];
 			char ref[300];
-			snprintf(ref, sizeof ref, "SELECT id FROM transfers WHERE %s=?1%s ORDER BY %sgreen DESC, accept_due_on, "
-			         "id DESC", side ? "from_unit_id" : "to_unit_id", status ? " AND status=?2" : "",
+			snprintf(ref, sizeof ref,
+			         "SELECT id FROM transfers WHERE %s=?1%s ORDER BY %sgreen DESC, accept_due_on, "
+			         "id DESC",
+			         side ? "from_unit_id" : "to_unit_id", status ? " AND status=?2" : "",
 			         status ? "" : "status<>'sent', ");
 			int64_t want[2000];
 			size_t n = sql_ids(ref, unit, status, want, 2000);
@@ -244,7 +254,8 @@ static void transfer_boxes_page_in_order_with_their_totals(void **state)
 	int found = 0;
 	for (int i = 0; i < F.db->own.n_dyn; i++) {
 		const char *sql = F.db->own.dyn[i].sql;
-		if (strncmp(sql, "SELECT id,matter_id,action", 26) || !strstr(sql, "_unit_id=?") || !strstr(sql, "status='"))
+		if (strncmp(sql, "SELECT id,matter_id,action", 26) || !strstr(sql, "_unit_id=?") ||
+		    !strstr(sql, "status='"))
 			continue;
 		found++;
 		if (sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_SORT, 0) != 0)
@@ -263,7 +274,8 @@ static void a_schema_change_is_counted(void **state)
 	sqlite3 *h;
 	snprintf(path, sizeof path, "%s/casebridge.db", F.dir);
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "CREATE INDEX t_reads_probe ON matters(summary)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE INDEX t_reads_probe ON matters(summary)", NULL, NULL, NULL),
+	                 SQLITE_OK);
 	read_round();
 	assert_int_equal(sqlite3_exec(h, "DROP INDEX t_reads_probe", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
