@@ -22,7 +22,7 @@ static void *json_mem_alloc(size_t n)
 		return NULL;
 	uint64_t *p;
 	if (current) {
-		if (!(p = arena_alloc(current, n + HEAD)))
+		if (!(p = arena_alloc_uninit(current, n + HEAD))) /* jansson initialises what it uses */
 			return NULL;
 		p[0] = TAG_ARENA;
 	} else {

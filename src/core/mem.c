@@ -116,6 +116,14 @@ void arena_free(arena *a)
 
 void *arena_alloc(arena *a, size_t n)
 {
+	void *p = arena_alloc_uninit(a, n);
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+void *arena_alloc_uninit(arena *a, size_t n)
+{
 	const size_t al = _Alignof(max_align_t);
 	size_t need = (n + al - 1) & ~(al - 1);
 	if (need < n || need > SIZE_MAX - sizeof(struct block)) /* rounding or the block header would wrap */
@@ -145,13 +153,12 @@ void *arena_alloc(arena *a, size_t n)
 	void *p = b->data + b->used;
 	b->used += need;
 	a->total += n;
-	memset(p, 0, n);
 	return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-	char *d = arena_alloc(a, n + 1);
+	char *d = arena_alloc_uninit(a, n + 1); /* every byte written below */
 	if (d) {
 		memcpy(d, s, n);
 		d[n] = 0;
@@ -172,7 +179,7 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		return NULL;
-	char *d = arena_alloc(a, (size_t)n + 1);
+	char *d = arena_alloc_uninit(a, (size_t)n + 1);
 	if (d)
 		vsnprintf(d, (size_t)n + 1, fmt, ap);
 	return d;

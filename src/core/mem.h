@@ -40,6 +40,9 @@ arena *arena_new(void);
 void arena_free(arena *a);
 /* Zeroed memory from the arena, aligned for any type; NULL on failure. */
 void *arena_alloc(arena *a, size_t n);
+/* The same without zeroing: for callers that write every byte they use (jansson, through json_mem:
+ * zeroing its allocations was 4 % of a workbench request). */
+void *arena_alloc_uninit(arena *a, size_t n);
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

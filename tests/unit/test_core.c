@@ -572,6 +572,32 @@ static void arena_gives_aligned_zeroed_distinct_memory(void **state)
 	arena_free(a);
 }
 
+/* Unzeroed allocations (jansson's, through json_mem) share the blocks; what arena_alloc gives next to
+ * them is still zeroed, and a copied string is whole. */
+static void arena_uninit_allocations_leave_the_zeroed_ones_zeroed(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	assert_non_null(a);
+	for (int i = 0; i < 500; i++) {
+		unsigned char *u = arena_alloc_uninit(a, 40);
+		assert_non_null(u);
+		assert_int_equal((uintptr_t)u % alignof(max_align_t), 0);
+		memset(u, 0xa5, 40);
+		unsigned char *z = arena_alloc(a, 24);
+		assert_non_null(z);
+		assert_true(z >= u + 40 || z + 24 <= u);
+		for (size_t k = 0; k < 24; k++)
+			if (z[k] != 0)
+				fail_msg("allocation %d after an unzeroed one is not zeroed", i);
+		for (size_t k = 0; k < 40; k++)
+			assert_int_equal(u[k], 0xa5);
+	}
+	assert_string_equal(arena_strndup(a, "政法委abc", 9), "政法委");
+	assert_string_equal(arena_printf(a, "%s-%d", "案件", 7), "案件-7");
+	arena_free(a);
+}
+
 static void arena_large_allocation_gets_its_own_block(void **state)
 {
 	(void)state;
@@ -806,6 +832,7 @@ int main(void)
 		cmocka_unit_test(util_random_hex_gives_distinct_lowercase_hex),
 		cmocka_unit_test(util_iso_time_round_trips),
 		cmocka_unit_test(arena_gives_aligned_zeroed_distinct_memory),
+		cmocka_unit_test(arena_uninit_allocations_leave_the_zeroed_ones_zeroed),
 		cmocka_unit_test(arena_large_allocation_gets_its_own_block),
 		cmocka_unit_test(arena_strings_and_printf),
 		cmocka_unit_test(arena_refuses_sizes_that_would_wrap),
