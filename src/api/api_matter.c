@@ -207,9 +207,10 @@ int api_matter_act(req *r)
 		             .to_unit_id = jsonin_str(r->json, "to_unit_id"),
 		             .manifest = mv,
 		             .n_manifest = nm };
-	if ((rc = matter_act(r->db, r->who, id, jsonin_str(r->json, "action"), &in, &tid, &r->e)))
+	json_t *v;
+	if ((rc = matter_act_view(r->db, r->who, id, jsonin_str(r->json, "action"), &in, &tid, r->a, &v, &r->e)))
 		return rc;
-	return reply_matter(r, 200, id);
+	return req_reply_json(r, 200, v);
 }
 
 static int authorize_transfer(req *r, int64_t tid, int as_sender, int64_t *out_matter)
@@ -225,10 +226,12 @@ static int authorize_transfer(req *r, int64_t tid, int as_sender, int64_t *out_m
 int api_transfer_accept(req *r)
 {
 	int64_t tid, mid;
+	json_t *v;
 	int rc = param_id(r, 0, "id", &tid);
-	if (rc || (rc = authorize_transfer(r, tid, 0, &mid)) || (rc = transfer_accept(r->db, r->who, tid, NULL, &r->e)))
+	if (rc || (rc = authorize_transfer(r, tid, 0, &mid)) ||
+	    (rc = transfer_answer_view(r->db, r->who, tid, "accepted", NULL, r->a, &v, &r->e)))
 		return rc;
-	return reply_matter(r, 200, mid);
+	return req_reply_json(r, 200, v);
 }
 
 int api_transfer_return(req *r)
@@ -236,19 +239,22 @@ int api_transfer_return(req *r)
 	static const jfield fields[] = { { "reason", J_STRING, 1, 2000 }, { NULL, 0, 0, 0 } };
 	int64_t tid, mid;
 	int rc = param_id(r, 0, "id", &tid);
+	json_t *v;
 	if (rc || (rc = jsonin_check(r->json, fields, "", &r->e)) || (rc = authorize_transfer(r, tid, 0, &mid)) ||
-	    (rc = transfer_return(r->db, r->who, tid, jsonin_str(r->json, "reason"), &r->e)))
+	    (rc = transfer_answer_view(r->db, r->who, tid, "returned", jsonin_str(r->json, "reason"), r->a, &v, &r->e)))
 		return rc;
-	return reply_matter(r, 200, mid);
+	return req_reply_json(r, 200, v);
 }
 
 int api_transfer_withdraw(req *r)
 {
 	int64_t tid, mid;
 	int rc = param_id(r, 0, "id", &tid);
-	if (rc || (rc = authorize_transfer(r, tid, 1, &mid)) || (rc = transfer_withdraw(r->db, r->who, tid, &r->e)))
+	json_t *v;
+	if (rc || (rc = authorize_transfer(r, tid, 1, &mid)) ||
+	    (rc = transfer_answer_view(r->db, r->who, tid, "withdrawn", NULL, r->a, &v, &r->e)))
 		return rc;
-	return reply_matter(r, 200, mid);
+	return req_reply_json(r, 200, v);
 }
 
 int api_transfer_list(req *r)

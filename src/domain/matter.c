@@ -130,6 +130,37 @@ typedef struct matter_page {
 
 static json_t *page_json(const principal *who, const matter_page *pg, const char *today);
 
+/* The page's reads, in the caller's read snapshot or write transaction; fn (if any) decides on the
+ * matter's scope before the rest is read. Strings in a. */
+static int page_read(store *db, int64_t id, matter_check_fn fn, void *ctx, arena *a, matter_page *pg, err *e)
+{
+	int rc;
+	if ((rc = store_matter_get(db, id, a, &pg->m, e)) || (rc = scope_of(db, &pg->m, a, &pg->sc, e)) ||
+	    (fn && (rc = fn(ctx, &pg->sc, e))) || (rc = store_party_list(db, id, a, &pg->parties, &pg->np, e)) ||
+	    (rc = store_case_number_list(db, id, a, &pg->numbers, &pg->nn, e)) ||
+	    (rc = store_matter_file_list(db, id, a, &pg->files, &pg->nf, e)) ||
+	    (rc = store_extension_list(db, id, a, &pg->exts, &pg->nx, e)) ||
+	    (rc = store_matter_tag_list(db, id, a, &pg->tags, &pg->nt, e)))
+		return rc;
+	pg->has_pending = store_transfer_pending(db, id, a, &pg->pending, NULL) == OK;
+	return OK;
+}
+
+/* A write's answer: the page as its transaction leaves the matter, read on the writer before the
+ * COMMIT (whose page cache holds what the write just touched; a reader's is emptied by every commit,
+ * so reading after it fetched every page again), rendered after it. NULL: no answer wanted. */
+typedef struct page_answer {
+	arena *a;
+	matter_page pg;
+} page_answer;
+
+static int page_answer_render(const principal *who, page_answer *ans, json_t **out, err *e)
+{
+	char today[11];
+	legal_today(today);
+	return (*out = page_json(who, &ans->pg, today)) ? OK : nomem(e);
+}
+
 /* ---- stage changes ---- */
 static int set_deadline(store_matter *m, const char *rule_id, const char *on, arena *a, err *e)
 {
@@ -753,8 +784,8 @@ static int manner_invalid(const flow_step *s, const char *manner, err *e)
 	return err_set(e, E_INVALID, "manner", "请选择“%s”的结案方式 manner：%s", s->label, choices);
 }
 
-int matter_act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
-               int64_t *out_transfer_id, err *e)
+static int act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
+               int64_t *out_transfer_id, page_answer *ans, err *e)
 {
 	int rc = OK;
 	arena *a = arena_new();
@@ -930,6 +961,8 @@ int matter_act(store *db, const principal *who, int64_t id, const char *action, 
 		if (out_transfer_id)
 			*out_transfer_id = 0;
 	}
+	if (ans && (rc = page_read(db, id, NULL, NULL, ans->a, &ans->pg, e)))
+		goto done;
 	rc = store_tx_commit(db, e);
 done:
 	if (store_in_tx(db))
@@ -937,6 +970,20 @@ done:
 	json_decref(p);
 	arena_free(a);
 	return rc;
+}
+
+int matter_act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
+               int64_t *out_transfer_id, err *e)
+{
+	return act(db, who, id, action, in, out_transfer_id, NULL, e);
+}
+
+int matter_act_view(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
+                    int64_t *out_transfer_id, arena *a, json_t **out_view, err *e)
+{
+	page_answer ans = { .a = a };
+	int rc = act(db, who, id, action, in, out_transfer_id, &ans, e);
+	return rc ? rc : page_answer_render(who, &ans, out_view, e);
 }
 
 int transfer_units(store *db, int64_t transfer_id, arena *a, const char **out_to, const char **out_from,
@@ -953,7 +1000,7 @@ int transfer_units(store *db, int64_t transfer_id, arena *a, const char **out_to
 }
 
 static int answer(store *db, const principal *who, int64_t transfer_id, const char *status, const char *reason,
-                  const char *on, err *e)
+                  const char *on, page_answer *ans, err *e)
 {
 	int rc = OK;
 	arena *a = arena_new();
@@ -1052,7 +1099,7 @@ static int answer(store *db, const principal *who, int64_t transfer_id, const ch
 	}
 	m.updated_at = now;
 	if ((rc = store_matter_update(db, &was, &m, e)) || (rc = record(db, who, m.id, type, p, NULL, e)) ||
-	    (rc = store_tx_commit(db, e)))
+	    (ans && (rc = page_read(db, m.id, NULL, NULL, ans->a, &ans->pg, e))) || (rc = store_tx_commit(db, e)))
 		goto done;
 done:
 	if (store_in_tx(db))
@@ -1064,17 +1111,27 @@ done:
 
 int transfer_accept(store *db, const principal *who, int64_t transfer_id, const char *on, err *e)
 {
-	return answer(db, who, transfer_id, "accepted", NULL, on, e);
+	return answer(db, who, transfer_id, "accepted", NULL, on, NULL, e);
 }
 
 int transfer_return(store *db, const principal *who, int64_t transfer_id, const char *reason, err *e)
 {
-	return answer(db, who, transfer_id, "returned", reason, NULL, e);
+	return answer(db, who, transfer_id, "returned", reason, NULL, NULL, e);
 }
 
 int transfer_withdraw(store *db, const principal *who, int64_t transfer_id, err *e)
 {
-	return answer(db, who, transfer_id, "withdrawn", NULL, NULL, e);
+	return answer(db, who, transfer_id, "withdrawn", NULL, NULL, NULL, e);
+}
+
+int transfer_answer_view(store *db, const principal *who, int64_t transfer_id, const char *status, const char *reason,
+                         arena *a, json_t **out_view, err *e)
+{
+	if (strcmp(status, "accepted") && strcmp(status, "returned") && strcmp(status, "withdrawn"))
+		return err_set(e, E_INTERNAL, NULL, "unknown transfer answer %s", status);
+	page_answer ans = { .a = a };
+	int rc = answer(db, who, transfer_id, status, reason, NULL, &ans, e);
+	return rc ? rc : page_answer_render(who, &ans, out_view, e);
 }
 
 /* ---- extensions and tags ---- */
@@ -1451,14 +1508,8 @@ int matter_view_checked(store *db, const principal *who, int64_t id, matter_chec
 	legal_today(today);
 	if ((rc = store_read_begin(db, e)))
 		return rc;
-	if ((rc = store_matter_get(db, id, a, &pg.m, e)) || (rc = scope_of(db, &pg.m, a, &pg.sc, e)) ||
-	    (fn && (rc = fn(ctx, &pg.sc, e))) || (rc = store_party_list(db, id, a, &pg.parties, &pg.np, e)) ||
-	    (rc = store_case_number_list(db, id, a, &pg.numbers, &pg.nn, e)) ||
-	    (rc = store_matter_file_list(db, id, a, &pg.files, &pg.nf, e)) ||
-	    (rc = store_extension_list(db, id, a, &pg.exts, &pg.nx, e)) ||
-	    (rc = store_matter_tag_list(db, id, a, &pg.tags, &pg.nt, e)))
+	if ((rc = page_read(db, id, fn, ctx, a, &pg, e)))
 		goto done;
-	pg.has_pending = store_transfer_pending(db, id, a, &pg.pending, NULL) == OK;
 	if (!(*out = page_json(who, &pg, today)))
 		rc = nomem(e);
 done:

@@ -72,11 +72,19 @@ int matter_file_view(store *db, const principal *who, const matter_new *in, aren
  * transfer (*out_transfer_id); others change the stage at once. E_CONFLICT lists the allowed steps. */
 int matter_act(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
                int64_t *out_transfer_id, err *e);
+/* The same, and *out_view the matter's page for who as matter_view renders it, read inside the write
+ * transaction before its commit: the state the commit leaves. Strings in a; the caller owns *out_view. */
+int matter_act_view(store *db, const principal *who, int64_t id, const char *action, const matter_act_in *in,
+                    int64_t *out_transfer_id, arena *a, json_t **out_view, err *e);
 
 /* Transfers: the receiver accepts or returns (with a reason); the sender may withdraw. */
 int transfer_accept(store *db, const principal *who, int64_t transfer_id, const char *on, err *e);
 int transfer_return(store *db, const principal *who, int64_t transfer_id, const char *reason, err *e);
 int transfer_withdraw(store *db, const principal *who, int64_t transfer_id, err *e);
+/* One of the three (status "accepted", "returned" or "withdrawn"), and *out_view the matter's page as in
+ * matter_act_view. */
+int transfer_answer_view(store *db, const principal *who, int64_t transfer_id, const char *status, const char *reason,
+                         arena *a, json_t **out_view, err *e);
 /* The transfer's receiving and sending units, for authorization. */
 int transfer_units(store *db, int64_t transfer_id, arena *a, const char **out_to, const char **out_from,
                    int64_t *out_matter_id, err *e);

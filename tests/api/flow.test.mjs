@@ -245,6 +245,30 @@ test('the answer of a write is the matter as a read right after it shows it', as
 	await same({ ...sent, warnings: [] }, police);
 	const taken = await accept(u['zxbq.procuratorate.handler'], sent);
 	await same({ ...taken, warnings: [] }, u['zxbq.procuratorate.handler']);
+
+	// the other answers read inside their write transaction: a return (with its count), a withdrawal
+	const other = await fileCriminal();
+	const sent2 = await act(police, other.id, { action: 'transfer_for_prosecution' });
+	const back = await srv.post(`/api/v1/transfers/${sent2.pending_transfer.id}/return`, { reason: '证据材料不全，请补充' },
+		{ token: u['zxbq.procuratorate.handler'] });
+	assert.equal(back.status, 200, back.text);
+	assert.equal(back.json.pending_transfer ?? null, null);
+	assert.equal(back.json.transfer_returns, 1);
+	// the procuratorate no longer sees the matter it returned: the page is compared with the holder's
+	// GET but for what depends on the viewer (the steps it may take, the ID numbers it may read)
+	const held = await srv.get(`/api/v1/matters/${other.id}`, { token: police });
+	assert.equal(held.status, 200, held.text);
+	const { actions: a1, can: c1, parties: p1, ...backRest } = back.json;
+	const { actions: a2, can: c2, parties: p2, ...heldRest } = held.json;
+	assert.deepEqual(backRest, heldRest);
+	assert.deepEqual(a1, []);
+	assert.deepEqual(p1.map((p) => [p.id, p.name, p.role]), p2.map((p) => [p.id, p.name, p.role]));
+	assert.ok(p1.filter((p) => p.id_number).every((p) => p.id_masked));
+	const sent3 = await act(police, other.id, { action: 'transfer_for_prosecution' });
+	const drawn = await srv.request('POST', `/api/v1/transfers/${sent3.pending_transfer.id}/withdraw`, { token: police });
+	assert.equal(drawn.status, 200, drawn.text);
+	assert.equal(drawn.json.pending_transfer ?? null, null);
+	await same({ ...drawn.json, warnings: [] }, police);
 });
 
 test('a step the stage table does not allow answers 409 with the steps that are', async () => {
