@@ -74,8 +74,13 @@ END {
 			gt, gb, gt / gb, get("group_commit", "syncs"), get("group_commit", "held_ms"), get("group_commit", "commit_ms"),
 			get("group_commit", "sync_ms"), get("group_commit", "failed")
 	printf "\nLoad average (1/5/15 min) at the end of the run: %s. The machine is shared with other work, so figures vary between runs; see docs/benchmarks.md for repeated runs.\n", get("load", "avg")
-	printf "\nIds available to the write runs: %s matters to transfer, %s transfers to accept (a wrk thread stops once its share is used up, so a short run means the ids ran out).\n",
-		get("ids_transfer", "n"), get("ids_accept", "n")
+	it = get("ids_transfer", "n"); ia = get("ids_accept", "n")
+	rt = get("write_transfer", "requests"); ra = get("write_accept", "requests")
+	# a wrk thread stops once its share of the ids is used up (the requests in flight then are not
+	# counted, up to one a connection); the rate is then over the whole run and understates the real one
+	printf "\nIds available to the write runs: %s matters to transfer (%s used%s), %s transfers to accept (%s used%s).\n",
+		it, rt, (rt >= it - conns - 2 * threads ? ": they ran out, so the transfer rate is a lower bound" : ""),
+		ia, ra, (ra >= ia - conns - 2 * threads ? ": they ran out, so the accept rate is a lower bound" : "")
 	have = 0
 	for (k in R) if (k ~ /^tlog_/) have = 1
 	if (have) {
@@ -92,4 +97,4 @@ END {
 				get(k, "warm_consistency_p50_us"), get(k, "warm_consistency_p99_us"), get(k, "warm_verify_inclusion_p50_us")
 		}
 	}
-}' threads="$6" "$RESULTS"
+}' threads="$6" conns="$7" "$RESULTS"

@@ -16,7 +16,8 @@
 # Settings (environment): MATTERS=1000000 SEED=1 DURATION=10 (seconds per wrk run) THREADS=2
 # CONNECTIONS=32 PORT=18080 NGINX_PORT=18081 LOG_SIZES="1000000 10000000" (tlog_bench; "" skips)
 # FRESH_COPY=1 (0: run on the cached region itself, which the write mix then changes) WARMUP=3
-# (seconds of unrecorded load before each read run) CASEBRIDGE_BIN (another build, for before/after).
+# (seconds of unrecorded load before each read run) PREFILE=15 (seconds of unrecorded filings before
+# the write runs: ids for transfer and accept) CASEBRIDGE_BIN (another build, for before/after).
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -29,6 +30,7 @@ PORT=${PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 LOG_SIZES=${LOG_SIZES-"1000000 10000000"}
 FRESH_COPY=${FRESH_COPY:-1}
+PREFILE=${PREFILE:-15}
 BUILD=${BUILD:-build/release}
 OUT=$ROOT/bench/out
 CACHE=$OUT/region-$MATTERS-s$SEED
@@ -209,6 +211,12 @@ wrk_run read_supervision_few bench/lua/read_supervision.lua "$URL" "$THREADS"
 result peak_rss_reads "kb=$(hwm)"
 
 # ---- the write mix: file, then transfer what was filed, then accept what was transferred ----------
+# first PREFILE seconds of unrecorded filings, so that the transfer run (faster than filing) does not
+# use up the matters it may transfer before its time is over
+if [ "$PREFILE" -gt 0 ]; then
+	say "unrecorded filings for $PREFILE s (ids for the transfer and accept runs)"
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"${PREFILE}s" --timeout 10s -s bench/lua/write_file.lua "$URL" >/dev/null 2>&1 || true
+fi
 wrk_run write_file bench/lua/write_file.lua "$URL"
 sqlite3 "$DB" "SELECT m.id FROM matters m WHERE m.holder_unit_id='150103.police' AND m.status='open' AND
 	m.stage='investigation' AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.matter_id=m.id AND t.status='sent')
