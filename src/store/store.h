@@ -489,8 +489,9 @@ typedef struct store_enforce_count {
 int store_enforce_counts(store *db, const char *area_code, const char *today, arena *a, store_enforce_count **out,
                          size_t *out_n, err *e);
 /* Matter events of the given types in [from, to] (business dates from the payload), one row per event,
- * ordered by matter and date: the matter, the acting unit, the date, the type. A matter.filed event
- * counts only for matters of kind enforcement. For the metrics. */
+ * ordered by matter, date and log order: the matter, the acting unit, the date, the type. A
+ * matter.filed event counts only for matters of kind enforcement. For the metrics; read from their
+ * index alone (events_enforcement, migration 0013), so a type it does not hold is E_INTERNAL. */
 typedef struct store_enforce_event {
 	int64_t matter_id;
 	const char *unit_id, *on, *event_type;
