@@ -659,7 +659,7 @@ int store_supervision_counts(store *db, const char *group_by, const char *area_c
 {
 	/* Per grouping level (area_code restricts to the level above), four statements over the partial
 	 * indexes of open matters (migration 0007), each naming its index (without statistics SQLite would
-	 * rather seek matters_league_due on status and visit every open matter's row):
+	 * rather seek matters_due on status and visit every open matter's row):
 	 *   open        the sum of open_counts (migration 0009: triggers keep each unit's number of open
 	 *               matters), a few hundred rows;
 	 *   overdue     (and the green ones among them) and due soon: ranges of matters_open_by_due (a
