@@ -584,14 +584,27 @@ int store_matter_search(store *db, const store_matter_query *q, arena *a, store_
 	}
 	if (q->id_number)
 		qb_add(&b, " AND m.id IN (SELECT matter_id FROM parties WHERE id_number=?)", q->id_number);
-	/* count */
-	char csql[2400];
-	snprintf(csql, sizeof csql, "SELECT count(*)%s%s", count_from, b.sql);
+	/* count. A unit's own open matters (the workbench) are the unit's row of open_counts (migration
+	 * 0009, kept by triggers): counting them in matters_holder took a pass over every one (14 ms for a
+	 * unit holding 200,000 at a million matters). */
+	int holder_open = q->status && !strcmp(q->status, "open") && q->holder_unit_id && !q->party && !q->kind &&
+	                  !q->stage && !q->unit_id && !q->area_code && !q->tag && !q->filed_from && !q->filed_to &&
+	                  !q->due_before && !q->due_from && !q->due_to && !q->returned_twice && !q->green_only &&
+	                  !q->number && !q->id_number && (!q->vis_on || sees_all);
 	sqlite3_stmt *st = NULL;
-	if ((rc = sq_prepare_text(db, csql, &st, e)))
-		return rc;
-	for (int i = 0; i < b.n; i++)
-		sq_bind_text(st, i + 1, b.binds[i]);
+	if (holder_open) {
+		static const char sql[] = "SELECT coalesce((SELECT n FROM open_counts WHERE holder_unit_id=?), 0)";
+		if ((rc = sq_prepare(db, sql, &st, e)))
+			return rc;
+		sq_bind_text(st, 1, q->holder_unit_id);
+	} else {
+		char csql[2400];
+		snprintf(csql, sizeof csql, "SELECT count(*)%s%s", count_from, b.sql);
+		if ((rc = sq_prepare_text(db, csql, &st, e)))
+			return rc;
+		for (int i = 0; i < b.n; i++)
+			sq_bind_text(st, i + 1, b.binds[i]);
+	}
 	*out_total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	/* page */
