@@ -11,18 +11,18 @@ plan() {
 	printf '\n-- %s\n' "$1"
 	sqlite3 "$DB" "EXPLAIN QUERY PLAN $2"
 }
-plan "supervision, region: open per league" "SELECT holder_league_code, count(*) FROM matters INDEXED BY matters_open_by_league WHERE status='open' GROUP BY 1"
+plan "supervision, region: open per league (open_counts, migration 0009)" "SELECT holder_league_code, sum(n) FROM open_counts WHERE n>0 GROUP BY 1"
 plan "supervision, region: overdue per league" "SELECT holder_league_code, count(*), sum(green<>0) FROM matters INDEXED BY matters_open_by_due WHERE status='open' AND due_on<'2026-11-22' GROUP BY 1"
 plan "supervision, region: due soon per league" "SELECT holder_league_code, count(*) FROM matters INDEXED BY matters_open_by_due WHERE status='open' AND due_on>='2026-11-22' AND due_on<='2026-11-25' GROUP BY 1"
 plan "supervision, region: returned twice per league" "SELECT holder_league_code, count(*) FROM matters INDEXED BY matters_open_returned WHERE status='open' AND (returns>=2 OR transfer_returns>=2) GROUP BY 1"
-plan "supervision, league: open per county" "SELECT holder_area_code, count(*) FROM matters INDEXED BY matters_open_by_league WHERE status='open' AND holder_league_code='152500' GROUP BY 1"
-plan "supervision, county: open per unit" "SELECT holder_unit_id, count(*) FROM matters INDEXED BY matters_open_by_area WHERE status='open' AND holder_area_code='152502' GROUP BY 1"
+plan "supervision, league: open per county" "SELECT holder_area_code, sum(n) FROM open_counts WHERE n>0 AND holder_league_code='152500' GROUP BY 1"
+plan "supervision, county: open per unit" "SELECT holder_unit_id, n FROM open_counts WHERE n>0 AND holder_area_code='152502' ORDER BY 1"
 plan "supervision, unanswered transfers by league" "SELECT to_league_code, count(*), sum(green) FROM transfers WHERE status='sent' AND accept_due_on<'2026-11-22' GROUP BY 1"
 plan "workbench, transfers to accept: count" "SELECT count(*) FROM transfers WHERE 1=1 AND to_unit_id='150103.police' AND status='sent'"
 plan "workbench, transfers to accept: page" "SELECT id,matter_id,status,note FROM transfers WHERE 1=1 AND to_unit_id='150103.police' AND status='sent' ORDER BY green DESC, accept_due_on, id DESC LIMIT 100 OFFSET 0"
 plan "workbench, transfers sent: page" "SELECT id,matter_id,status,note FROM transfers WHERE 1=1 AND from_unit_id='150103.police' AND status='sent' ORDER BY green DESC, accept_due_on, id DESC LIMIT 100 OFFSET 0"
 # the workbench lists the viewer's own matters: no visibility check (store_matter_search)
-plan "workbench, my open matters by urgency (count)" "SELECT count(*) FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police'"
+plan "workbench, my open matters by urgency (count, open_counts)" "SELECT coalesce((SELECT n FROM open_counts WHERE holder_unit_id='150103.police'), 0)"
 plan "workbench, my open matters by urgency (page)" "SELECT m.id FROM matters m WHERE 1=1 AND m.status='open' AND m.holder_unit_id='150103.police' ORDER BY m.green DESC, m.due_on, m.id LIMIT 100 OFFSET 0"
 plan "county police lists open matters it may see, overdue first (page)" "SELECT m.id FROM matters m WHERE 1=1 AND m.status='open' AND $VIS_UNIT ORDER BY m.green DESC, m.due_on, m.id LIMIT 20 OFFSET 0"
 # party search below the region (migration 0010): a two-character gram's entries in gram_scopes for the
