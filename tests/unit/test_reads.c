@@ -461,6 +461,42 @@ static void a_units_open_matters_are_counted_from_open_counts(void **state)
 	probe_close(&u);
 }
 
+/* With CASEBRIDGE_PLAN_LOG naming a file, each statement a connection prepares is appended to it with
+ * its plan (bench/plan_audit.sh reads it); without, nothing is written. */
+static void prepared_statements_are_logged_with_their_plans_when_asked(void **state)
+{
+	(void)state;
+	char path[128], buf[8192];
+	snprintf(path, sizeof path, "%s/plans.log", F.dir);
+	static const char *const types[] = { "matter.close_enforced" };
+	for (int on = 0; on < 2; on++) {
+		if (on)
+			setenv("CASEBRIDGE_PLAN_LOG", path, 1);
+		store *db = NULL;
+		err e = { 0 };
+		assert_int_equal(cli_open_data(F.dir, &db, &e), OK); /* a new connection prepares anew */
+		arena *a = arena_new();
+		store_enforce_event *ev;
+		size_t n;
+		assert_int_equal(store_enforce_events(db, types, 1, NULL, NULL, a, &ev, &n, &e), OK);
+		arena_free(a);
+		store_close(db);
+		unsetenv("CASEBRIDGE_PLAN_LOG");
+		FILE *f = fopen(path, "r");
+		if (!on) {
+			assert_null(f);
+			continue;
+		}
+		assert_non_null(f);
+		size_t len = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[len] = 0;
+		assert_non_null(strstr(buf, "SQL SELECT * FROM (SELECT CAST(entity_id AS INTEGER) AS mid"));
+		assert_non_null(strstr(buf, "USING INDEX events_enforcement"));
+	}
+	remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +507,7 @@ int main(void)
 		cmocka_unit_test(metric_events_are_the_logs_from_their_own_index),
 		cmocka_unit_test(a_receipt_is_found_by_its_posting_without_a_scan),
 		cmocka_unit_test(a_units_open_matters_are_counted_from_open_counts),
+		cmocka_unit_test(prepared_statements_are_logged_with_their_plans_when_asked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
