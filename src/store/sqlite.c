@@ -212,6 +212,34 @@ int sq_rows(store *db, sqlite3_stmt *st, arena *a, size_t elem, int limit, sq_ro
 	return OK;
 }
 
+int sq_where(char *out, size_t cap, const char *const *frags, size_t n, err *e)
+{
+	size_t len = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t fl = strlen(frags[i]);
+		if (len + fl + 1 > cap)
+			return err_set(e, E_INTERNAL, NULL, "query too long");
+		memcpy(out + len, frags[i], fl + 1);
+		len += fl;
+	}
+	return OK;
+}
+
+int sq_count(store *db, const char *sql, void (*bind)(sqlite3_stmt *, const void *), const void *ctx,
+             int64_t *out_total, err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare_text(db, sql, &st, e);
+	if (rc)
+		return rc;
+	bind(st, ctx);
+	int s = sqlite3_step(st);
+	*out_total = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return s == SQLITE_ROW ? OK : sq_fail(db, e, "count");
+}
+
 int sq_one_row(store *db, const char *sql, int64_t id, arena *a, sq_row_fn fn, void *out, const char *msg, err *e)
 {
 	sqlite3_stmt *st;

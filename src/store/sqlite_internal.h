@@ -45,6 +45,13 @@ int sq_prepare(store *db, const char *sql, sqlite3_stmt **out, err *e);
 /* The same for SQL assembled at run time from constant fragments (searches with optional filters):
  * cached by text, so each combination of filters is prepared once per connection. */
 int sq_prepare_text(store *db, const char *sql, sqlite3_stmt **out, err *e);
+/* A list's WHERE clause from the fragments of the filters that are set (each " AND ..." with fixed
+ * parameter numbers, values bound, never spliced): only then can SQLite use the index of a filter;
+ * the "?1 IS NULL OR col=?1" form reads the whole table. E_INTERNAL when it does not fit. */
+int sq_where(char *out, size_t cap, const char *const *frags, size_t n, err *e);
+/* The total of a list: sql (a count(*) over the same WHERE) run with bind(st, ctx) for its values. */
+int sq_count(store *db, const char *sql, void (*bind)(sqlite3_stmt *, const void *), const void *ctx,
+             int64_t *out_total, err *e);
 /* Record a write; refuses (E_INTERNAL) outside a transaction. */
 int sq_note_write(store *db, err *e);
 /* Map the connection's last error to E_STORE / E_CONFLICT (constraint) / E_BUSY. */

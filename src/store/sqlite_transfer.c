@@ -124,8 +124,9 @@ int store_transfer_answer(store *db, int64_t id, const char *status, const char 
 
 /* The filters' values by their fixed numbers; a number the statement lacks is a harmless SQLITE_RANGE
  * (a count has no ?7 and ?8, a list without a status no ?3). */
-static void bind_filters(sqlite3_stmt *st, const store_transfer_query *q)
+static void bind_filters(sqlite3_stmt *st, const void *ctx)
 {
+	const store_transfer_query *q = ctx;
 	sq_bind_text(st, 1, q->to_unit_id);
 	sq_bind_text(st, 2, q->from_unit_id);
 	sq_bind_text(st, 3, q->status);
@@ -144,7 +145,6 @@ int store_transfer_list(store *db, const store_transfer_query *q, arena *a, stor
 	 * before the page (migration 0012); with a unit and a status, the page walks transfers_to or
 	 * transfers_from in its order and stops at the limit. */
 	char where[512], sql[1024];
-	size_t n_where = 0;
 	const char *frags[8];
 	size_t nf = 0;
 	if (q->to_unit_id)
@@ -168,26 +168,14 @@ int store_transfer_list(store *db, const store_transfer_query *q, arena *a, stor
 		frags[nf++] = " AND (to_area_code=?5 OR to_league_code=?5 OR ?5='150000')";
 	if (q->due_before)
 		frags[nf++] = " AND accept_due_on<?6";
-	where[0] = 0;
-	for (size_t i = 0; i < nf; i++) {
-		size_t fl = strlen(frags[i]);
-		if (n_where + fl + 1 > sizeof where)
-			return err_set(e, E_INTERNAL, NULL, "transfer query too long");
-		memcpy(where + n_where, frags[i], fl + 1);
-		n_where += fl;
-	}
 	sqlite3_stmt *st;
-	int rc;
+	int rc = sq_where(where, sizeof where, frags, nf, e);
+	if (rc)
+		return rc;
 	if (out_total) {
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM transfers WHERE 1=1%s", where);
-		if ((rc = sq_prepare_text(db, sql, &st, e)))
+		if ((rc = sq_count(db, sql, bind_filters, q, out_total, e)))
 			return rc;
-		bind_filters(st, q);
-		int s = sqlite3_step(st);
-		*out_total = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
-		if (s != SQLITE_ROW)
-			return sq_fail(db, e, "transfer count");
 	}
 	/* with the status fixed, "status<>'sent'" orders nothing, and leaving it out lets the page follow
 	 * the index */

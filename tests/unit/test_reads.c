@@ -497,6 +497,78 @@ static void prepared_statements_are_logged_with_their_plans_when_asked(void **st
 	remove(path);
 }
 
+/* Assistance requests of a unit (the police's queue, the court's sent list, each enforcement workbench)
+ * and the overdue items: the same rows and totals as plain SQL (with the old substr() match of a unit
+ * and its sub-units), on every page and past the end, and no statement steps through a whole table
+ * (they read every request of the region before, 48-209 ms at a million matters). */
+static void assistance_lists_seek_their_units(void **state)
+{
+	(void)state;
+	char police[64], court[64];
+	sql_text("SELECT police_unit_id FROM assist_requests GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", police,
+	         sizeof police);
+	sql_text("SELECT court_unit_id FROM assist_requests GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", court,
+	         sizeof court);
+	static const char ref[] =
+	        "SELECT r.id FROM assist_requests r WHERE"
+	        " (?1 IS NULL OR r.police_unit_id=?1 OR substr(r.police_unit_id,1,length(?1)+1)=?1||'.')"
+	        " AND (?2 IS NULL OR r.court_unit_id=?2 OR substr(r.court_unit_id,1,length(?2)+1)=?2||'.')"
+	        " AND (?3 IS NULL OR r.status=?3)"
+	        " ORDER BY r.status<>'open', r.sent_on DESC, r.id DESC";
+	const char *statuses[] = { NULL, "open", "answered" };
+	int64_t want[8192], total;
+	int pages = 0;
+	for (int side = 0; side < 2; side++) {
+		for (int k = 0; k < 3; k++) {
+			probe q = probe_open(ref, side == 0 ? police : NULL, side == 1 ? court : NULL);
+			if (statuses[k])
+				sqlite3_bind_text(q.st, 3, statuses[k], -1, SQLITE_STATIC);
+			size_t n = 0;
+			while (sqlite3_step(q.st) == SQLITE_ROW && n < 8192)
+				want[n++] = sqlite3_column_int64(q.st, 0);
+			probe_close(&q);
+			if (!statuses[k])
+				assert_true(n > 0); /* the unit has requests */
+			for (int off = 0; off <= (int)n; off += 2) {
+				store_assist_query aq = { .police_unit_id = side == 0 ? police : NULL,
+					                  .court_unit_id = side == 1 ? court : NULL,
+					                  .status = statuses[k],
+					                  .today = "2026-11-22",
+					                  .limit = 2,
+					                  .offset = off };
+				err e = { 0 };
+				arena *a = arena_new();
+				store_assist_request *v;
+				size_t got;
+				assert_int_equal(store_assist_request_list(F.db, &aq, a, &v, &got, &total, &e), OK);
+				assert_int_equal(total, (int64_t)n);
+				for (size_t i = 0; i < got; i++)
+					assert_int_equal(v[i].id, want[off + (int)i]);
+				assert_int_equal(got, n - (size_t)off < 2 ? n - (size_t)off : 2);
+				arena_free(a);
+				pages++;
+			}
+		}
+	}
+	assert_true(pages > 6);
+	/* the overdue items of the busiest police unit, as plain SQL */
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM assist_items WHERE status='pending' AND due_on<'2026-11-22'"
+	         " AND (police_unit_id='%s' OR substr(police_unit_id,1,%zu)='%s.')",
+	         police, strlen(police) + 1, police);
+	err e = { 0 };
+	arena *a = arena_new();
+	store_assist_item *items;
+	size_t n;
+	assert_int_equal(store_assist_item_overdue(F.db, police, NULL, "2026-11-22", 100, a, &items, &n, &total, &e), OK);
+	assert_int_equal(total, sql_int(sql));
+	arena_free(a);
+	for (int i = 0; i < F.db->own.n_dyn; i++)
+		if (strstr(F.db->own.dyn[i].sql, "FROM assist_"))
+			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +580,7 @@ int main(void)
 		cmocka_unit_test(a_receipt_is_found_by_its_posting_without_a_scan),
 		cmocka_unit_test(a_units_open_matters_are_counted_from_open_counts),
 		cmocka_unit_test(prepared_statements_are_logged_with_their_plans_when_asked),
+		cmocka_unit_test(assistance_lists_seek_their_units),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
