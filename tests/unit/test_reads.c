@@ -569,6 +569,95 @@ static void assistance_lists_seek_their_units(void **state)
 			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
 }
 
+/* A court's receipts and disbursements (the fund officer's lists, the court's enforcement workbench):
+ * the same rows and totals as the statements they replaced (every filter as "?N IS NULL OR ...", which
+ * read every row of the region), page by page and past the end, and no statement steps through a whole
+ * table. */
+static void ledger_lists_seek_their_court(void **state)
+{
+	(void)state;
+	char court[64];
+	sql_text("SELECT court_unit_id FROM ledger_receipts GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", court,
+	         sizeof court);
+	static const char ref[] =
+	        "SELECT id FROM ledger_receipts WHERE court_unit_id=?1 AND (?2=0 OR matter_id IS NULL)"
+	        " AND (?3 IS NULL OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3))"
+	        " AND (?4=0 OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount))"
+	        " AND (?5 IS NULL OR received_on>=?5) AND (?6 IS NULL OR received_on<=?6)"
+	        " ORDER BY CASE WHEN ?7 THEN received_on END, CASE WHEN ?7 THEN id END, received_on DESC, id DESC";
+	struct {
+		int unidentified, outstanding, oldest_first;
+		const char *overdue_before, *from, *to;
+	} cases[] = { { 0, 0, 0, NULL, NULL, NULL },         { 0, 0, 1, NULL, NULL, NULL },
+		      { 1, 0, 0, NULL, NULL, NULL },         { 0, 1, 0, NULL, NULL, NULL },
+		      { 0, 0, 1, "2026-11-22", NULL, NULL }, { 0, 0, 0, NULL, "2025-01-01", "2025-12-31" } };
+	int64_t want[4096];
+	int nonempty = 0;
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		probe q = probe_open(ref, court, NULL);
+		sqlite3_bind_int(q.st, 2, cases[c].unidentified);
+		sqlite3_bind_text(q.st, 3, cases[c].overdue_before, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q.st, 4, cases[c].outstanding);
+		sqlite3_bind_text(q.st, 5, cases[c].from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q.st, 6, cases[c].to, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q.st, 7, cases[c].oldest_first);
+		size_t n = 0;
+		while (sqlite3_step(q.st) == SQLITE_ROW && n < 4096)
+			want[n++] = sqlite3_column_int64(q.st, 0);
+		probe_close(&q);
+		nonempty += n > 0;
+		for (size_t off = 0; off <= n; off += 3) {
+			store_ledger_receipt_query rq = { .court_unit_id = court,
+				                          .unidentified = cases[c].unidentified,
+				                          .outstanding = cases[c].outstanding,
+				                          .oldest_first = cases[c].oldest_first,
+				                          .overdue_before = cases[c].overdue_before,
+				                          .from = cases[c].from,
+				                          .to = cases[c].to,
+				                          .limit = 3,
+				                          .offset = (int)off };
+			err e = { 0 };
+			arena *a = arena_new();
+			store_ledger_receipt *v;
+			size_t got;
+			int64_t total = -1;
+			assert_int_equal(store_ledger_receipt_list(F.db, &rq, a, &v, &got, &total, &e), OK);
+			assert_int_equal(total, (int64_t)n);
+			assert_int_equal(got, n - off < 3 ? n - off : 3);
+			for (size_t i = 0; i < got; i++)
+				assert_int_equal(v[i].id, want[off + i]);
+			arena_free(a);
+		}
+	}
+	assert_true(nonempty >= 3);
+	/* disbursements: all of the court's (requested first), and by status */
+	static const char dref[] = "SELECT id FROM ledger_disbursements WHERE court_unit_id=?1 AND (?2 IS NULL OR status=?2)"
+	                           " ORDER BY status<>'requested', id DESC LIMIT 100";
+	const char *statuses[] = { NULL, "requested", "posted" };
+	for (size_t k = 0; k < 3; k++) {
+		probe q = probe_open(dref, court, statuses[k]);
+		size_t n = 0;
+		while (sqlite3_step(q.st) == SQLITE_ROW && n < 4096)
+			want[n++] = sqlite3_column_int64(q.st, 0);
+		probe_close(&q);
+		err e = { 0 };
+		arena *a = arena_new();
+		store_ledger_disbursement *v;
+		size_t got;
+		assert_int_equal(store_ledger_disbursement_list(F.db, court, 0, statuses[k], NULL, NULL, 0, 100, a, &v, &got, &e),
+		                 OK);
+		assert_int_equal(got, n);
+		for (size_t i = 0; i < got; i++)
+			assert_int_equal(v[i].id, want[i]);
+		arena_free(a);
+		if (!statuses[k])
+			assert_true(n > 0);
+	}
+	for (int i = 0; i < F.db->own.n_dyn; i++)
+		if (strstr(F.db->own.dyn[i].sql, "FROM ledger_"))
+			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -581,6 +670,7 @@ int main(void)
 		cmocka_unit_test(a_units_open_matters_are_counted_from_open_counts),
 		cmocka_unit_test(prepared_statements_are_logged_with_their_plans_when_asked),
 		cmocka_unit_test(assistance_lists_seek_their_units),
+		cmocka_unit_test(ledger_lists_seek_their_court),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
