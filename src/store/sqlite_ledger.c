@@ -854,11 +854,15 @@ int store_ledger_reconciliation_insert(store *db, const store_ledger_reconciliat
 int store_ledger_reconciliation_list(store *db, const char *court_unit_id, int limit, arena *a,
                                      store_ledger_reconciliation **out, size_t *out_n, err *e)
 {
-	static const char sql[] = "SELECT id,court_unit_id,on_date,ok,report,created_at,created_by"
-	                          " FROM ledger_reconciliations WHERE (?1 IS NULL OR court_unit_id=?1)"
-	                          " ORDER BY on_date DESC, id DESC LIMIT ?2";
+	/* a court's walks ledger_reconciliations_court (court, day) from its latest day and stops at the
+	 * limit; "?1 IS NULL OR court_unit_id=?1" read and sorted every court's (one a day each) */
+	static const char by_court[] = "SELECT id,court_unit_id,on_date,ok,report,created_at,created_by"
+	                               " FROM ledger_reconciliations WHERE court_unit_id=?1"
+	                               " ORDER BY on_date DESC, id DESC LIMIT ?2";
+	static const char all[] = "SELECT id,court_unit_id,on_date,ok,report,created_at,created_by"
+	                          " FROM ledger_reconciliations ORDER BY on_date DESC, id DESC LIMIT ?2";
 	sqlite3_stmt *st;
-	int rc = sq_prepare(db, sql, &st, e);
+	int rc = sq_prepare(db, court_unit_id ? by_court : all, &st, e);
 	if (rc)
 		return rc;
 	sq_bind_text(st, 1, court_unit_id);

@@ -656,6 +656,35 @@ static void ledger_lists_seek_their_court(void **state)
 	for (int i = 0; i < F.db->own.n_dyn; i++)
 		if (strstr(F.db->own.dyn[i].sql, "FROM ledger_"))
 			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+	/* a court's daily reconciliations, latest first, from its index without a sort: five days of two
+	 * courts (one a day each, as the daily check writes them) */
+	probe ins = probe_open("INSERT INTO ledger_reconciliations(court_unit_id,on_date,ok,report,created_at,created_by)"
+	                       " SELECT c, '2026-11-0' || d, 1, '{}', '2026-11-0' || d || 'T18:00:00Z', 1"
+	                       " FROM (SELECT ?1 AS c UNION ALL SELECT ?2), (SELECT 1 AS d UNION ALL SELECT 2"
+	                       " UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5)",
+	                       court, "150000.court");
+	assert_int_equal(sqlite3_step(ins.st), SQLITE_DONE);
+	probe_close(&ins);
+	err e = { 0 };
+	arena *a = arena_new();
+	store_ledger_reconciliation *r;
+	size_t n;
+	assert_int_equal(store_ledger_reconciliation_list(F.db, court, 3, a, &r, &n, &e), OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(r[0].on_date, "2026-11-05");
+	assert_string_equal(r[2].on_date, "2026-11-03");
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(r[i].court_unit_id, court);
+	arena_free(a);
+	int seen = 0;
+	for (int i = 0; i < F.db->own.n_cache; i++) {
+		if (!strstr(F.db->own.cache[i].sql, "FROM ledger_reconciliations WHERE court_unit_id=?1"))
+			continue;
+		seen = 1;
+		assert_int_equal(sqlite3_stmt_status(F.db->own.cache[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+		assert_int_equal(sqlite3_stmt_status(F.db->own.cache[i].st, SQLITE_STMTSTATUS_SORT, 0), 0);
+	}
+	assert_true(seen);
 }
 
 int main(void)
