@@ -17,7 +17,7 @@ plan "supervision, region: due soon per league" "SELECT holder_league_code, coun
 plan "supervision, region: returned twice per league" "SELECT holder_league_code, count(*) FROM matters INDEXED BY matters_open_returned WHERE status='open' AND (returns>=2 OR transfer_returns>=2) GROUP BY 1"
 plan "supervision, league: open per county" "SELECT holder_area_code, sum(n) FROM open_counts WHERE n>0 AND holder_league_code='152500' GROUP BY 1"
 plan "supervision, county: open per unit" "SELECT holder_unit_id, n FROM open_counts WHERE n>0 AND holder_area_code='152502' ORDER BY 1"
-plan "supervision, unanswered transfers by league" "SELECT to_league_code, count(*), sum(green) FROM transfers WHERE status='sent' AND accept_due_on<'2026-11-22' GROUP BY 1"
+plan "supervision, unanswered transfers by league (migration 0017)" "SELECT to_league_code, count(*), sum(green) FROM transfers INDEXED BY transfers_pending_by_due WHERE status='sent' AND accept_due_on<'2026-11-22' GROUP BY 1"
 plan "workbench, transfers to accept: count" "SELECT count(*) FROM transfers WHERE 1=1 AND to_unit_id='150103.police' AND status='sent'"
 plan "workbench, transfers to accept: page" "SELECT id,matter_id,status,note FROM transfers WHERE 1=1 AND to_unit_id='150103.police' AND status='sent' ORDER BY green DESC, accept_due_on, id DESC LIMIT 100 OFFSET 0"
 plan "workbench, transfers sent: page" "SELECT id,matter_id,status,note FROM transfers WHERE 1=1 AND from_unit_id='150103.police' AND status='sent' ORDER BY green DESC, accept_due_on, id DESC LIMIT 100 OFFSET 0"

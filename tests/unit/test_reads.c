@@ -687,6 +687,33 @@ static void ledger_lists_seek_their_court(void **state)
 	assert_true(seen);
 }
 
+/* Supervision counts the transfers left unanswered past their deadline from the front of a covering
+ * index of pending transfers in deadline order (migration 0017), at each of its three levels, not by
+ * visiting every pending transfer's row. */
+static void overdue_transfers_are_counted_from_a_covering_index(void **state)
+{
+	(void)state;
+	read_round(); /* supervision of the region, a league and a county */
+	int seen = 0;
+	for (int i = 0; i < F.db->own.n_cache; i++) {
+		const char *sql = F.db->own.cache[i].sql;
+		if (!strstr(sql, "FROM transfers") || !strstr(sql, "accept_due_on<?1"))
+			continue;
+		char eqp[1200];
+		snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+		probe q = probe_open(eqp, NULL, NULL);
+		int covering = 0;
+		while (sqlite3_step(q.st) == SQLITE_ROW)
+			if (strstr((const char *)sqlite3_column_text(q.st, 3), "COVERING INDEX transfers_pending_by_due"))
+				covering = 1;
+		probe_close(&q);
+		if (!covering)
+			fail_msg("not from the covering index: %s", sql);
+		seen++;
+	}
+	assert_int_equal(seen, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +727,7 @@ int main(void)
 		cmocka_unit_test(prepared_statements_are_logged_with_their_plans_when_asked),
 		cmocka_unit_test(assistance_lists_seek_their_units),
 		cmocka_unit_test(ledger_lists_seek_their_court),
+		cmocka_unit_test(overdue_transfers_are_counted_from_a_covering_index),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
