@@ -457,9 +457,13 @@ static void the_wal_restarts_under_steady_writes(void **state)
 	assert_int_equal(stat(wal, &st), 0);
 	int64_t wal_frames = (int64_t)st.st_size / (4096 + 24);
 	assert_true(c.frames >= 2 * N_WRITERS * N_TX); /* the values alone are two pages each */
-	/* the file's size is the most the WAL ever held: a few thresholds, not everything written */
-	assert_true(wal_frames < c.frames / 4);
-	assert_true(wal_frames <= 10 * sq_group_checkpoint_pages);
+	/* The file's size is the most the WAL ever held: a part of what was written, not all of it (a WAL
+	 * that never restarts holds every frame). How many thresholds it reaches depends on how fast the
+	 * disk syncs the checkpoints' copies: a bound of ten thresholds failed once on a clean checkout
+	 * while the disk was writing back gigabytes of another job, so the bound is the share. */
+	if (wal_frames >= c.frames / 4)
+		fail_msg("the WAL held %lld of the %lld frames written (threshold %d, %lld checkpoints)",
+		         (long long)wal_frames, (long long)c.frames, sq_group_checkpoint_pages, (long long)c.checkpoints);
 	assert_true(c.checkpoints >= 2);
 }
 
