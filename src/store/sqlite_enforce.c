@@ -37,6 +37,13 @@ static int change_one(store *db, sqlite3_stmt *st, const char *what, const char 
 	"(" p " IS NULL OR " p "='150000' OR " area_col "=" p " OR " league_col "=" p ")"
 /* A unit or one of its sub-units ("152529.court" and "152529.court.zxj"). */
 #define UNIT_OR_SUB(col, p) "(" col "=" p " OR substr(" col ",1,length(" p ")+1)=" p "||'.')"
+/* An area below the region (a league or county code) as an indexable condition on a row's area and
+ * league columns, or nothing for the whole region: IN_AREA's "p IS NULL OR p='150000' OR ..." reads
+ * every row. */
+static int area_below_region(const char *area_code)
+{
+	return area_code && *area_code && strcmp(area_code, "150000") != 0;
+}
 /* The same as index ranges: the unit, or the ids between "unit." and "unit/" ('/' follows '.'); the
  * substr() form reads every row. */
 #define UNIT_RANGE(col, p) "(" col "=" p " OR (" col ">" p "||'.' AND " col "<" p "||'/'))"
@@ -276,13 +283,13 @@ int store_assist_request_list(store *db, const store_assist_query *q, arena *a, 
 		frags[nf++] = " AND " UNIT_RANGE("r.police_unit_id", "?2");
 	if (q->court_unit_id)
 		frags[nf++] = " AND " UNIT_RANGE("r.court_unit_id", "?3");
-	if (q->area_code)
-		frags[nf++] = " AND (" IN_AREA("r.police_area_code", "r.police_league_code", "?4") " OR " IN_AREA(
-		        "r.court_area_code", "r.court_league_code", "?4") ")";
-	if (q->police_area_code)
-		frags[nf++] = " AND " IN_AREA("r.police_area_code", "r.police_league_code", "?11");
-	if (q->court_area_code)
-		frags[nf++] = " AND " IN_AREA("r.court_area_code", "r.court_league_code", "?12");
+	if (area_below_region(q->area_code))
+		frags[nf++] = " AND (r.police_area_code=?4 OR r.police_league_code=?4 OR r.court_area_code=?4"
+		              " OR r.court_league_code=?4)";
+	if (area_below_region(q->police_area_code))
+		frags[nf++] = " AND (r.police_area_code=?11 OR r.police_league_code=?11)";
+	if (area_below_region(q->court_area_code))
+		frags[nf++] = " AND (r.court_area_code=?12 OR r.court_league_code=?12)";
 	if (q->matter_id)
 		frags[nf++] = " AND r.matter_id=?5";
 	if (q->status)
@@ -436,8 +443,8 @@ int store_assist_item_overdue(store *db, const char *police_unit_id, const char 
 	size_t nf = 0;
 	if (police_unit_id)
 		frags[nf++] = " AND " UNIT_RANGE("police_unit_id", "?2");
-	if (area_code)
-		frags[nf++] = " AND " IN_AREA("police_area_code", "police_league_code", "?3");
+	if (area_below_region(area_code))
+		frags[nf++] = " AND (police_area_code=?3 OR police_league_code=?3)";
 	char where[512], sql[1024];
 	struct overdue_filter f = { police_unit_id, area_code, today };
 	int rc = sq_where(where, sizeof where, frags, nf, e);
@@ -474,33 +481,54 @@ static int stat_row(sqlite3_stmt *st, arena *a, void *out)
 	return s->police_unit_id ? OK : E_NOMEM;
 }
 
+struct stats_filter {
+	const char *area_code, *police_unit_id, *from, *to, *today;
+};
+
+static void bind_stats_filters(sqlite3_stmt *st, const void *ctx)
+{
+	const struct stats_filter *f = ctx;
+	sq_bind_text(st, 1, f->area_code);
+	sq_bind_text(st, 2, f->police_unit_id);
+	sq_bind_text(st, 3, f->from);
+	sq_bind_text(st, 4, f->to);
+	sq_bind_text(st, 5, f->today);
+}
+
 int store_assist_stats(store *db, const char *area_code, const char *police_unit_id, const char *from, const char *to,
                        const char *today, arena *a, store_assist_stat **out, size_t *out_n, err *e)
 {
-	static const char sql[] =
-	        "SELECT i.police_unit_id, count(*), sum(i.status='answered'), sum(i.status='pending'),"
-	        " sum(i.status='pending' AND i.due_on<?5), sum(i.status='answered' AND i.answered_on>i.due_on),"
-	        " sum(i.found=1),"
-	        " coalesce(avg(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) "
-	        "END),0),"
-	        " coalesce(max(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0)"
-	        " FROM assist_items i JOIN assist_requests r ON r.id=i.request_id"
-	        " WHERE " IN_AREA("i.police_area_code", "i.police_league_code",
-	                          "?1") " AND (?2 IS NULL OR " UNIT_OR_SUB("i.police_unit_id",
-	                                                                   "?2") ")"
-	                                                                         " AND (?3 IS NULL OR i.sent_on>=?3) "
-	                                                                         "AND (?4 IS NULL OR i.sent_on<=?4)"
-	                                                                         " GROUP BY i.police_unit_id ORDER BY "
-	                                                                         "i.police_unit_id";
-	sqlite3_stmt *st;
-	int rc = sq_prepare(db, sql, &st, e);
+	/* only the filters set: a league's or county's items from assist_items_league / _area, not every
+	 * item of the region with its request (0.33 s for a league, 0.25 s of a county committee's 0.7 s
+	 * enforcement supervision at a million matters) */
+	const char *frags[4];
+	size_t nf = 0;
+	if (area_below_region(area_code))
+		frags[nf++] = " AND (i.police_area_code=?1 OR i.police_league_code=?1)";
+	if (police_unit_id)
+		frags[nf++] = " AND " UNIT_RANGE("i.police_unit_id", "?2");
+	if (from)
+		frags[nf++] = " AND i.sent_on>=?3";
+	if (to)
+		frags[nf++] = " AND i.sent_on<=?4";
+	char where[512], sql[1400];
+	int rc = sq_where(where, sizeof where, frags, nf, e);
 	if (rc)
 		return rc;
-	sq_bind_text(st, 1, area_code);
-	sq_bind_text(st, 2, police_unit_id);
-	sq_bind_text(st, 3, from);
-	sq_bind_text(st, 4, to);
-	sq_bind_text(st, 5, today);
+	snprintf(sql, sizeof sql,
+	         "SELECT i.police_unit_id, count(*), sum(i.status='answered'), sum(i.status='pending'),"
+	         " sum(i.status='pending' AND i.due_on<?5), sum(i.status='answered' AND i.answered_on>i.due_on),"
+	         " sum(i.found=1),"
+	         " coalesce(avg(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0),"
+	         " coalesce(max(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0)"
+	         " FROM assist_items i JOIN assist_requests r ON r.id=i.request_id WHERE 1=1%s"
+	         " GROUP BY i.police_unit_id ORDER BY i.police_unit_id",
+	         where);
+	sqlite3_stmt *st;
+	if ((rc = sq_prepare_text(db, sql, &st, e)))
+		return rc;
+	struct stats_filter f = { area_code, police_unit_id, from, to, today };
+	bind_stats_filters(st, &f);
 	return sq_rows(db, st, a, sizeof **out, 0, stat_row, (void **)out, out_n, -1, NULL, e);
 }
 

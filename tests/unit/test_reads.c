@@ -714,6 +714,77 @@ static void overdue_transfers_are_counted_from_a_covering_index(void **state)
 	assert_int_equal(seen, 3);
 }
 
+/* Enforcement supervision below the region (a league's or county's committee) reads only its area:
+ * the assistance statistics and the courts' ledger sums of a league and of a county are exactly the
+ * region's rows of the units in it, and the statistics step through no whole table (they read every
+ * item of the region with its request, and the ledger every receipt, disbursement and posting). */
+static void enforcement_supervision_reads_only_its_area(void **state)
+{
+	(void)state;
+	char county[16], league[16];
+	sql_text("SELECT police_area_code FROM assist_items GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", county,
+	         sizeof county);
+	sql_text("SELECT police_league_code FROM assist_items GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", league,
+	         sizeof league);
+	err e = { 0 };
+	arena *a = arena_new();
+	store_assist_stat *all, *part;
+	size_t n_all, n_part;
+	store_ledger_court_summary *lall, *lpart;
+	size_t nl_all, nl_part;
+	assert_int_equal(store_assist_stats(F.db, NULL, NULL, NULL, NULL, "2026-11-22", a, &all, &n_all, &e), OK);
+	assert_int_equal(store_ledger_summaries(F.db, NULL, NULL, "2026-11-22", NULL, NULL, a, &lall, &nl_all, &e), OK);
+	const char *areas[] = { league, county };
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(store_assist_stats(F.db, areas[k], NULL, NULL, NULL, "2026-11-22", a, &part, &n_part, &e),
+		                 OK);
+		char sql[300];
+		snprintf(sql, sizeof sql,
+		         "SELECT count(DISTINCT police_unit_id) FROM assist_items WHERE police_area_code='%s'"
+		         " OR police_league_code='%s'",
+		         areas[k], areas[k]);
+		assert_int_equal((int64_t)n_part, sql_int(sql));
+		assert_true(n_part > 0 && n_part < n_all);
+		for (size_t i = 0; i < n_part; i++) {
+			size_t j = 0;
+			while (j < n_all && strcmp(all[j].police_unit_id, part[i].police_unit_id))
+				j++;
+			assert_true(j < n_all);
+			assert_int_equal(part[i].items, all[j].items);
+			assert_int_equal(part[i].answered, all[j].answered);
+			assert_int_equal(part[i].pending, all[j].pending);
+			assert_int_equal(part[i].overdue, all[j].overdue);
+			assert_int_equal(part[i].answered_late, all[j].answered_late);
+			assert_int_equal(part[i].found, all[j].found);
+			assert_true(part[i].avg_days == all[j].avg_days && part[i].max_days == all[j].max_days);
+		}
+		assert_int_equal(
+		        store_ledger_summaries(F.db, areas[k], NULL, "2026-11-22", NULL, NULL, a, &lpart, &nl_part, &e), OK);
+		snprintf(sql, sizeof sql,
+		         "SELECT count(*) FROM (SELECT court_unit_id FROM ledger_postings UNION SELECT court_unit_id FROM"
+		         " ledger_receipts) c JOIN units u ON u.id=c.court_unit_id JOIN areas ar ON ar.code=u.area_code"
+		         " WHERE u.area_code='%s' OR ar.parent_code='%s'",
+		         areas[k], areas[k]);
+		assert_int_equal((int64_t)nl_part, sql_int(sql));
+		for (size_t i = 0; i < nl_part; i++) {
+			size_t j = 0;
+			while (j < nl_all && strcmp(lall[j].court_unit_id, lpart[i].court_unit_id))
+				j++;
+			assert_true(j < nl_all);
+			assert_memory_equal(&lpart[i].unidentified_n, &lall[j].unidentified_n, 9 * sizeof(int64_t));
+		}
+	}
+	arena_free(a);
+	int seen = 0;
+	for (int i = 0; i < F.db->own.n_dyn; i++)
+		if (strstr(F.db->own.dyn[i].sql, "FROM assist_items i JOIN assist_requests r") &&
+		    strstr(F.db->own.dyn[i].sql, "i.police_area_code=?1")) {
+			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+			seen = 1;
+		}
+	assert_true(seen); /* the area's statistics are a statement of their own, with the area's index */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -728,6 +799,7 @@ int main(void)
 		cmocka_unit_test(assistance_lists_seek_their_units),
 		cmocka_unit_test(ledger_lists_seek_their_court),
 		cmocka_unit_test(overdue_transfers_are_counted_from_a_covering_index),
+		cmocka_unit_test(enforcement_supervision_reads_only_its_area),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
