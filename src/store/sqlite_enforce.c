@@ -278,7 +278,8 @@ int store_assist_request_list(store *db, const store_assist_query *q, arena *a, 
 	const char *frags[8];
 	size_t nf = 0;
 	if (q->unit_id)
-		frags[nf++] = " AND (" UNIT_RANGE("r.police_unit_id", "?1") " OR " UNIT_RANGE("r.court_unit_id", "?1") ")";
+		frags[nf++] =
+		        " AND (" UNIT_RANGE("r.police_unit_id", "?1") " OR " UNIT_RANGE("r.court_unit_id", "?1") ")";
 	if (q->police_unit_id)
 		frags[nf++] = " AND " UNIT_RANGE("r.police_unit_id", "?2");
 	if (q->court_unit_id)
@@ -515,15 +516,17 @@ int store_assist_stats(store *db, const char *area_code, const char *police_unit
 	int rc = sq_where(where, sizeof where, frags, nf, e);
 	if (rc)
 		return rc;
-	snprintf(sql, sizeof sql,
-	         "SELECT i.police_unit_id, count(*), sum(i.status='answered'), sum(i.status='pending'),"
-	         " sum(i.status='pending' AND i.due_on<?5), sum(i.status='answered' AND i.answered_on>i.due_on),"
-	         " sum(i.found=1),"
-	         " coalesce(avg(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0),"
-	         " coalesce(max(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0)"
-	         " FROM assist_items i JOIN assist_requests r ON r.id=i.request_id WHERE 1=1%s"
-	         " GROUP BY i.police_unit_id ORDER BY i.police_unit_id",
-	         where);
+	snprintf(
+	        sql, sizeof sql,
+	        "SELECT i.police_unit_id, count(*), sum(i.status='answered'), sum(i.status='pending'),"
+	        " sum(i.status='pending' AND i.due_on<?5), sum(i.status='answered' AND i.answered_on>i.due_on),"
+	        " sum(i.found=1),"
+	        " coalesce(avg(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) "
+	        "END),0),"
+	        " coalesce(max(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0)"
+	        " FROM assist_items i JOIN assist_requests r ON r.id=i.request_id WHERE 1=1%s"
+	        " GROUP BY i.police_unit_id ORDER BY i.police_unit_id",
+	        where);
 	sqlite3_stmt *st;
 	if ((rc = sq_prepare_text(db, sql, &st, e)))
 		return rc;
@@ -847,13 +850,13 @@ static int event_row(sqlite3_stmt *st, arena *a, void *out)
 /* The events the metrics count, as the partial index events_enforcement (migration 0013) holds them:
  * the query repeats the index's WHERE word for word, since SQLite uses a partial index only for a
  * query whose WHERE contains it. */
-#define ENFORCEMENT_EVENTS                                                                                   \
-	"entity_type = 'matter'"                                                                             \
-	" AND (event_type IN ('matter.apply_enforcement', 'matter.close_enforced', 'matter.close_settled',"  \
-	" 'matter.close_no_assets', 'matter.close_terminated')"                                              \
+#define ENFORCEMENT_EVENTS                                                                                  \
+	"entity_type = 'matter'"                                                                            \
+	" AND (event_type IN ('matter.apply_enforcement', 'matter.close_enforced', 'matter.close_settled'," \
+	" 'matter.close_no_assets', 'matter.close_terminated')"                                             \
 	" OR (event_type = 'matter.filed' AND json_extract(payload, '$.changes.kind.new') = 'enforcement'))"
-static const char *const enforcement_event_types[] = { "matter.filed",          "matter.apply_enforcement",
-	                                               "matter.close_enforced", "matter.close_settled",
+static const char *const enforcement_event_types[] = { "matter.filed",           "matter.apply_enforcement",
+	                                               "matter.close_enforced",  "matter.close_settled",
 	                                               "matter.close_no_assets", "matter.close_terminated" };
 
 int store_enforce_events(store *db, const char *const *event_types, size_t n_types, const char *from, const char *to,
@@ -877,7 +880,8 @@ int store_enforce_events(store *db, const char *const *event_types, size_t n_typ
 		       strcmp(event_types[i], enforcement_event_types[k]))
 			k++;
 		if (k == sizeof enforcement_event_types / sizeof *enforcement_event_types)
-			return err_set(e, E_INTERNAL, NULL, "event type %s is not in events_enforcement", event_types[i]);
+			return err_set(e, E_INTERNAL, NULL, "event type %s is not in events_enforcement",
+			               event_types[i]);
 	}
 	sqlite3_stmt *st;
 	int rc = sq_prepare(db, sql, &st, e);

@@ -442,8 +442,9 @@ int store_ledger_receipt_list(store *db, const store_ledger_receipt_query *q, ar
 		if ((rc = sq_count(db, sql, bind_receipt_filters, q, out_total, e)))
 			return rc;
 	}
-	snprintf(sql, sizeof sql, "SELECT " RECEIPT_COLS " FROM ledger_receipts WHERE 1=1%s ORDER BY %s LIMIT ?10 OFFSET ?11",
-	         where, q->oldest_first ? "received_on, id" : "received_on DESC, id DESC");
+	snprintf(sql, sizeof sql,
+	         "SELECT " RECEIPT_COLS " FROM ledger_receipts WHERE 1=1%s ORDER BY %s LIMIT ?10 OFFSET ?11", where,
+	         q->oldest_first ? "received_on, id" : "received_on DESC, id DESC");
 	sqlite3_stmt *st;
 	if ((rc = sq_prepare_text(db, sql, &st, e)))
 		return rc;
@@ -910,30 +911,33 @@ int store_ledger_summaries(store *db, const char *area_code, const char *court_u
 	 * index seek each), when one is given: "?2 IS NULL OR court_unit_id=?2" and an area filter applied
 	 * after the union read every receipt, disbursement and posting of the region for every request
 	 * (0.45 s of a county committee's enforcement supervision at a million matters). */
-	const char *court = court_unit_id ? " AND court_unit_id=?2"
-	                    : area_code && *area_code && strcmp(area_code, "150000")
-	                            ? " AND court_unit_id IN (SELECT u.id FROM units u JOIN areas ar ON ar.code=u.area_code"
-	                              " WHERE u.area_code=?1 OR ar.parent_code=?1)"
-	                            : "";
+	const char *court =
+	        court_unit_id ? " AND court_unit_id=?2"
+	        : area_code && *area_code && strcmp(area_code, "150000")
+	                ? " AND court_unit_id IN (SELECT u.id FROM units u JOIN areas ar ON ar.code=u.area_code"
+	                  " WHERE u.area_code=?1 OR ar.parent_code=?1)"
+	                : "";
 	char sql[3000];
-	snprintf(sql, sizeof sql,
-	         "SELECT c, sum(un), sum(ua), sum(odn), sum(oda), sum(wn), sum(wa), sum(rv), sum(ds), sum(rf) FROM ("
-	         " SELECT court_unit_id AS c, (matter_id IS NULL) AS un, CASE WHEN matter_id IS NULL THEN amount ELSE 0 END"
-	         " AS ua,"
-	         "  (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3) AS odn,"
-	         "  CASE WHEN matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3"
-	         "   THEN amount-disbursed ELSE 0 END AS oda, 0 AS wn, 0 AS wa, 0 AS rv, 0 AS ds, 0 AS rf"
-	         "  FROM ledger_receipts WHERE 1=1%s"
-	         "  AND (matter_id IS NULL OR (source<>'court_fee' AND disbursed<amount AND due_on<?3))"
-	         " UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 1, amount, 0, 0, 0 FROM ledger_disbursements"
-	         "  WHERE status='requested'%s"
-	         " UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 0, 0, CASE WHEN kind='receipt' THEN amount ELSE 0 END,"
-	         "  CASE WHEN kind='disbursement' THEN amount ELSE 0 END, CASE WHEN kind='refund' THEN amount ELSE 0 END"
-	         "  FROM ledger_postings WHERE kind IN ('receipt','disbursement','refund')%s"
-	         "  AND (?4 IS NULL OR on_date>=?4) AND (?5 IS NULL OR on_date<=?5)"
-	         ") JOIN units u ON u.id=c JOIN areas ar ON ar.code=u.area_code"
-	         " WHERE (?1 IS NULL OR ?1='150000' OR u.area_code=?1 OR ar.parent_code=?1) GROUP BY c ORDER BY c",
-	         court, court, court);
+	snprintf(
+	        sql, sizeof sql,
+	        "SELECT c, sum(un), sum(ua), sum(odn), sum(oda), sum(wn), sum(wa), sum(rv), sum(ds), sum(rf) FROM ("
+	        " SELECT court_unit_id AS c, (matter_id IS NULL) AS un, CASE WHEN matter_id IS NULL THEN amount ELSE 0 "
+	        "END"
+	        " AS ua,"
+	        "  (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3) AS odn,"
+	        "  CASE WHEN matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3"
+	        "   THEN amount-disbursed ELSE 0 END AS oda, 0 AS wn, 0 AS wa, 0 AS rv, 0 AS ds, 0 AS rf"
+	        "  FROM ledger_receipts WHERE 1=1%s"
+	        "  AND (matter_id IS NULL OR (source<>'court_fee' AND disbursed<amount AND due_on<?3))"
+	        " UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 1, amount, 0, 0, 0 FROM ledger_disbursements"
+	        "  WHERE status='requested'%s"
+	        " UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 0, 0, CASE WHEN kind='receipt' THEN amount ELSE 0 END,"
+	        "  CASE WHEN kind='disbursement' THEN amount ELSE 0 END, CASE WHEN kind='refund' THEN amount ELSE 0 END"
+	        "  FROM ledger_postings WHERE kind IN ('receipt','disbursement','refund')%s"
+	        "  AND (?4 IS NULL OR on_date>=?4) AND (?5 IS NULL OR on_date<=?5)"
+	        ") JOIN units u ON u.id=c JOIN areas ar ON ar.code=u.area_code"
+	        " WHERE (?1 IS NULL OR ?1='150000' OR u.area_code=?1 OR ar.parent_code=?1) GROUP BY c ORDER BY c",
+	        court, court, court);
 	sqlite3_stmt *st;
 	int rc = sq_prepare_text(db, sql, &st, e);
 	if (rc)

@@ -463,7 +463,8 @@ static void the_wal_restarts_under_steady_writes(void **state)
 	 * while the disk was writing back gigabytes of another job, so the bound is the share. */
 	if (wal_frames >= c.frames / 4)
 		fail_msg("the WAL held %lld of the %lld frames written (threshold %d, %lld checkpoints)",
-		         (long long)wal_frames, (long long)c.frames, sq_group_checkpoint_pages, (long long)c.checkpoints);
+		         (long long)wal_frames, (long long)c.frames, sq_group_checkpoint_pages,
+		         (long long)c.checkpoints);
 	assert_true(c.checkpoints >= 2);
 }
 

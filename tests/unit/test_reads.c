@@ -333,19 +333,22 @@ static void metric_events_are_the_logs_from_their_own_index(void **state)
 		const char *const *types;
 		size_t n;
 		const char *from, *to;
-	} cases[] = { { accepted, 2, NULL, NULL }, { closed, 4, NULL, NULL }, { closed, 4, "2025-01-01", "2026-06-30" } };
+	} cases[] = { { accepted, 2, NULL, NULL },
+		      { closed, 4, NULL, NULL },
+		      { closed, 4, "2025-01-01", "2026-06-30" } };
 	size_t counts[3];
 	for (size_t c = 0; c < 3; c++) {
 		err e = { 0 };
 		arena *a = arena_new();
 		store_enforce_event *ev;
 		size_t n;
-		assert_int_equal(store_enforce_events(F.db, cases[c].types, cases[c].n, cases[c].from, cases[c].to, a, &ev,
-		                                      &n, &e),
+		assert_int_equal(store_enforce_events(F.db, cases[c].types, cases[c].n, cases[c].from, cases[c].to, a,
+		                                      &ev, &n, &e),
 		                 OK);
 		probe q = probe_open(ref, cases[c].from, cases[c].to);
 		for (size_t i = 0; i < 4; i++)
-			sqlite3_bind_text(q.st, (int)i + 3, i < cases[c].n ? cases[c].types[i] : NULL, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q.st, (int)i + 3, i < cases[c].n ? cases[c].types[i] : NULL, -1,
+			                  SQLITE_STATIC);
 		size_t k = 0;
 		while (sqlite3_step(q.st) == SQLITE_ROW) {
 			assert_true(k < n);
@@ -369,12 +372,13 @@ static void metric_events_are_the_logs_from_their_own_index(void **state)
 	assert_true(counts[0] > 0);
 	assert_true(counts[2] > 0 && counts[2] < counts[1]);
 	/* what the index holds and nothing else: no filing of another kind */
-	assert_int_equal(sql_int("SELECT count(*) FROM events INDEXED BY events_enforcement WHERE entity_type = 'matter'"
-	                         " AND (event_type IN ('matter.apply_enforcement', 'matter.close_enforced',"
-	                         " 'matter.close_settled', 'matter.close_no_assets', 'matter.close_terminated')"
-	                         " OR (event_type = 'matter.filed' AND json_extract(payload, '$.changes.kind.new') ="
-	                         " 'enforcement'))"),
-	                 counts[0] + counts[1]);
+	assert_int_equal(
+	        sql_int("SELECT count(*) FROM events INDEXED BY events_enforcement WHERE entity_type = 'matter'"
+	                " AND (event_type IN ('matter.apply_enforcement', 'matter.close_enforced',"
+	                " 'matter.close_settled', 'matter.close_no_assets', 'matter.close_terminated')"
+	                " OR (event_type = 'matter.filed' AND json_extract(payload, '$.changes.kind.new') ="
+	                " 'enforcement'))"),
+	        counts[0] + counts[1]);
 	static const char *const other[] = { "matter.transferred" };
 	err e = { 0 };
 	arena *a = arena_new();
@@ -423,8 +427,12 @@ static void a_units_open_matters_are_counted_from_open_counts(void **state)
 	while (sqlite3_step(q.st) == SQLITE_ROW) {
 		const char *unit = (const char *)sqlite3_column_text(q.st, 0);
 		int64_t want = sqlite3_column_int64(q.st, 1);
-		store_matter_query mq = { .holder_unit_id = unit, .status = "open", .order_urgency = 1, .limit = 100,
-			                  .vis_on = 1, .vis_unit_id = unit };
+		store_matter_query mq = { .holder_unit_id = unit,
+			                  .status = "open",
+			                  .order_urgency = 1,
+			                  .limit = 100,
+			                  .vis_on = 1,
+			                  .vis_unit_id = unit };
 		err e = { 0 };
 		arena *a = arena_new();
 		store_matter *v;
@@ -452,7 +460,8 @@ static void a_units_open_matters_are_counted_from_open_counts(void **state)
 	size_t n;
 	int64_t total = -1;
 	assert_int_equal(store_matter_search(F.db, &mq, a, &v, &n, &total, &e), OK);
-	snprintf(sql, sizeof sql, "SELECT count(*)+1000 FROM matters WHERE status='open' AND holder_unit_id='%s'", busiest);
+	snprintf(sql, sizeof sql, "SELECT count(*)+1000 FROM matters WHERE status='open' AND holder_unit_id='%s'",
+	         busiest);
 	assert_int_equal(total, sql_int(sql));
 	arena_free(a);
 	snprintf(sql, sizeof sql, "UPDATE open_counts SET n=n-1000 WHERE holder_unit_id='%s'", busiest);
@@ -561,12 +570,14 @@ static void assistance_lists_seek_their_units(void **state)
 	arena *a = arena_new();
 	store_assist_item *items;
 	size_t n;
-	assert_int_equal(store_assist_item_overdue(F.db, police, NULL, "2026-11-22", 100, a, &items, &n, &total, &e), OK);
+	assert_int_equal(store_assist_item_overdue(F.db, police, NULL, "2026-11-22", 100, a, &items, &n, &total, &e),
+	                 OK);
 	assert_int_equal(total, sql_int(sql));
 	arena_free(a);
 	for (int i = 0; i < F.db->own.n_dyn; i++)
 		if (strstr(F.db->own.dyn[i].sql, "FROM assist_"))
-			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0),
+			                 0);
 }
 
 /* A court's receipts and disbursements (the fund officer's lists, the court's enforcement workbench):
@@ -581,7 +592,8 @@ static void ledger_lists_seek_their_court(void **state)
 	         sizeof court);
 	static const char ref[] =
 	        "SELECT id FROM ledger_receipts WHERE court_unit_id=?1 AND (?2=0 OR matter_id IS NULL)"
-	        " AND (?3 IS NULL OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3))"
+	        " AND (?3 IS NULL OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND "
+	        "due_on<?3))"
 	        " AND (?4=0 OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount))"
 	        " AND (?5 IS NULL OR received_on>=?5) AND (?6 IS NULL OR received_on<=?6)"
 	        " ORDER BY CASE WHEN ?7 THEN received_on END, CASE WHEN ?7 THEN id END, received_on DESC, id DESC";
@@ -631,8 +643,9 @@ static void ledger_lists_seek_their_court(void **state)
 	}
 	assert_true(nonempty >= 3);
 	/* disbursements: all of the court's (requested first), and by status */
-	static const char dref[] = "SELECT id FROM ledger_disbursements WHERE court_unit_id=?1 AND (?2 IS NULL OR status=?2)"
-	                           " ORDER BY status<>'requested', id DESC LIMIT 100";
+	static const char dref[] =
+	        "SELECT id FROM ledger_disbursements WHERE court_unit_id=?1 AND (?2 IS NULL OR status=?2)"
+	        " ORDER BY status<>'requested', id DESC LIMIT 100";
 	const char *statuses[] = { NULL, "requested", "posted" };
 	for (size_t k = 0; k < 3; k++) {
 		probe q = probe_open(dref, court, statuses[k]);
@@ -644,7 +657,8 @@ static void ledger_lists_seek_their_court(void **state)
 		arena *a = arena_new();
 		store_ledger_disbursement *v;
 		size_t got;
-		assert_int_equal(store_ledger_disbursement_list(F.db, court, 0, statuses[k], NULL, NULL, 0, 100, a, &v, &got, &e),
+		assert_int_equal(store_ledger_disbursement_list(F.db, court, 0, statuses[k], NULL, NULL, 0, 100, a, &v,
+		                                                &got, &e),
 		                 OK);
 		assert_int_equal(got, n);
 		for (size_t i = 0; i < got; i++)
@@ -655,14 +669,16 @@ static void ledger_lists_seek_their_court(void **state)
 	}
 	for (int i = 0; i < F.db->own.n_dyn; i++)
 		if (strstr(F.db->own.dyn[i].sql, "FROM ledger_"))
-			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0),
+			                 0);
 	/* a court's daily reconciliations, latest first, from its index without a sort: five days of two
 	 * courts (one a day each, as the daily check writes them) */
-	probe ins = probe_open("INSERT INTO ledger_reconciliations(court_unit_id,on_date,ok,report,created_at,created_by)"
-	                       " SELECT c, '2026-11-0' || d, 1, '{}', '2026-11-0' || d || 'T18:00:00Z', 1"
-	                       " FROM (SELECT ?1 AS c UNION ALL SELECT ?2), (SELECT 1 AS d UNION ALL SELECT 2"
-	                       " UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5)",
-	                       court, "150000.court");
+	probe ins =
+	        probe_open("INSERT INTO ledger_reconciliations(court_unit_id,on_date,ok,report,created_at,created_by)"
+	                   " SELECT c, '2026-11-0' || d, 1, '{}', '2026-11-0' || d || 'T18:00:00Z', 1"
+	                   " FROM (SELECT ?1 AS c UNION ALL SELECT ?2), (SELECT 1 AS d UNION ALL SELECT 2"
+	                   " UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5)",
+	                   court, "150000.court");
 	assert_int_equal(sqlite3_step(ins.st), SQLITE_DONE);
 	probe_close(&ins);
 	err e = { 0 };
@@ -704,7 +720,8 @@ static void overdue_transfers_are_counted_from_a_covering_index(void **state)
 		probe q = probe_open(eqp, NULL, NULL);
 		int covering = 0;
 		while (sqlite3_step(q.st) == SQLITE_ROW)
-			if (strstr((const char *)sqlite3_column_text(q.st, 3), "COVERING INDEX transfers_pending_by_due"))
+			if (strstr((const char *)sqlite3_column_text(q.st, 3),
+			           "COVERING INDEX transfers_pending_by_due"))
 				covering = 1;
 		probe_close(&q);
 		if (!covering)
@@ -736,8 +753,8 @@ static void enforcement_supervision_reads_only_its_area(void **state)
 	assert_int_equal(store_ledger_summaries(F.db, NULL, NULL, "2026-11-22", NULL, NULL, a, &lall, &nl_all, &e), OK);
 	const char *areas[] = { league, county };
 	for (int k = 0; k < 2; k++) {
-		assert_int_equal(store_assist_stats(F.db, areas[k], NULL, NULL, NULL, "2026-11-22", a, &part, &n_part, &e),
-		                 OK);
+		assert_int_equal(
+		        store_assist_stats(F.db, areas[k], NULL, NULL, NULL, "2026-11-22", a, &part, &n_part, &e), OK);
 		char sql[300];
 		snprintf(sql, sizeof sql,
 		         "SELECT count(DISTINCT police_unit_id) FROM assist_items WHERE police_area_code='%s'"
@@ -759,9 +776,11 @@ static void enforcement_supervision_reads_only_its_area(void **state)
 			assert_true(part[i].avg_days == all[j].avg_days && part[i].max_days == all[j].max_days);
 		}
 		assert_int_equal(
-		        store_ledger_summaries(F.db, areas[k], NULL, "2026-11-22", NULL, NULL, a, &lpart, &nl_part, &e), OK);
+		        store_ledger_summaries(F.db, areas[k], NULL, "2026-11-22", NULL, NULL, a, &lpart, &nl_part, &e),
+		        OK);
 		snprintf(sql, sizeof sql,
-		         "SELECT count(*) FROM (SELECT court_unit_id FROM ledger_postings UNION SELECT court_unit_id FROM"
+		         "SELECT count(*) FROM (SELECT court_unit_id FROM ledger_postings UNION SELECT court_unit_id "
+		         "FROM"
 		         " ledger_receipts) c JOIN units u ON u.id=c.court_unit_id JOIN areas ar ON ar.code=u.area_code"
 		         " WHERE u.area_code='%s' OR ar.parent_code='%s'",
 		         areas[k], areas[k]);
@@ -779,7 +798,8 @@ static void enforcement_supervision_reads_only_its_area(void **state)
 	for (int i = 0; i < F.db->own.n_dyn; i++)
 		if (strstr(F.db->own.dyn[i].sql, "FROM assist_items i JOIN assist_requests r") &&
 		    strstr(F.db->own.dyn[i].sql, "i.police_area_code=?1")) {
-			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+			assert_int_equal(sqlite3_stmt_status(F.db->own.dyn[i].st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0),
+			                 0);
 			seen = 1;
 		}
 	assert_true(seen); /* the area's statistics are a statement of their own, with the area's index */
