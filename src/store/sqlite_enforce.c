@@ -275,7 +275,7 @@ int store_assist_request_list(store *db, const store_assist_query *q, arena *a, 
 	 * list seeks assist_requests_police or _court: the "?1 IS NULL OR ..." form with a window count
 	 * read every request of the region (48-209 ms at a million matters, in every enforcement
 	 * workbench). The total is its own count (the window count also said 0 past the last page). */
-	const char *frags[8];
+	const char *frags[9]; /* one for each filter below */
 	size_t nf = 0;
 	if (q->unit_id)
 		frags[nf++] =
