@@ -362,8 +362,9 @@ int store_assist_item_insert(store *db, const store_assist_item *it, int64_t *ou
 {
 	static const char sql[] =
 	        "INSERT INTO assist_items(request_id,ord,party_id,name,id_type,id_number,kind,order_id,police_unit_id,"
-	        "police_area_code,police_league_code,sent_on,due_on,status) "
-	        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,'pending')";
+	        "police_area_code,police_league_code,sent_on,due_on,status,sent_at) "
+	        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,'pending',"
+	        "(SELECT sent_at FROM assist_requests WHERE id=?1))";
 	sqlite3_stmt *st;
 	int rc = sq_begin_write(db, sql, &st, e);
 	if (rc)
@@ -521,10 +522,10 @@ int store_assist_stats(store *db, const char *area_code, const char *police_unit
 	        "SELECT i.police_unit_id, count(*), sum(i.status='answered'), sum(i.status='pending'),"
 	        " sum(i.status='pending' AND i.due_on<?5), sum(i.status='answered' AND i.answered_on>i.due_on),"
 	        " sum(i.found=1),"
-	        " coalesce(avg(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) "
+	        " coalesce(avg(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(i.sent_at) "
 	        "END),0),"
-	        " coalesce(max(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(r.sent_at) END),0)"
-	        " FROM assist_items i JOIN assist_requests r ON r.id=i.request_id WHERE 1=1%s"
+	        " coalesce(max(CASE WHEN i.status='answered' THEN julianday(i.answered_at)-julianday(i.sent_at) END),0)"
+	        " FROM assist_items i WHERE 1=1%s"
 	        " GROUP BY i.police_unit_id ORDER BY i.police_unit_id",
 	        where);
 	sqlite3_stmt *st;
