@@ -121,6 +121,27 @@ static void sql_text(const char *sql, char *out, size_t cap)
 	probe_close(&q);
 }
 
+/* The value of column that most rows of table have (ties: the smallest): the busiest unit or area. */
+static void sql_busiest(const char *column, const char *table, char *out, size_t cap)
+{
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT %s FROM %s GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", column, table);
+	sql_text(sql, out, cap);
+}
+
+/* Whether SQLite's plan of sql (on a connection of its own) mentions needle, such as an index. */
+static int plan_mentions(const char *sql, const char *needle)
+{
+	char eqp[4096];
+	snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+	probe q = probe_open(eqp, NULL, NULL);
+	int found = 0;
+	while (sqlite3_step(q.st) == SQLITE_ROW)
+		found |= strstr((const char *)sqlite3_column_text(q.st, 3), needle) != NULL;
+	probe_close(&q);
+	return found;
+}
+
 /* One round of the benchmark's reads (and their neighbours), each expected to succeed. */
 static void read_round(void)
 {
@@ -514,10 +535,8 @@ static void assistance_lists_seek_their_units(void **state)
 {
 	(void)state;
 	char police[64], court[64];
-	sql_text("SELECT police_unit_id FROM assist_requests GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", police,
-	         sizeof police);
-	sql_text("SELECT court_unit_id FROM assist_requests GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", court,
-	         sizeof court);
+	sql_busiest("police_unit_id", "assist_requests", police, sizeof police);
+	sql_busiest("court_unit_id", "assist_requests", court, sizeof court);
 	static const char ref[] =
 	        "SELECT r.id FROM assist_requests r WHERE"
 	        " (?1 IS NULL OR r.police_unit_id=?1 OR substr(r.police_unit_id,1,length(?1)+1)=?1||'.')"
@@ -588,8 +607,7 @@ static void ledger_lists_seek_their_court(void **state)
 {
 	(void)state;
 	char court[64];
-	sql_text("SELECT court_unit_id FROM ledger_receipts GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", court,
-	         sizeof court);
+	sql_busiest("court_unit_id", "ledger_receipts", court, sizeof court);
 	static const char ref[] =
 	        "SELECT id FROM ledger_receipts WHERE court_unit_id=?1 AND (?2=0 OR matter_id IS NULL)"
 	        " AND (?3 IS NULL OR (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND "
@@ -715,16 +733,7 @@ static void overdue_transfers_are_counted_from_a_covering_index(void **state)
 		const char *sql = F.db->own.cache[i].sql;
 		if (!strstr(sql, "FROM transfers") || !strstr(sql, "accept_due_on<?1"))
 			continue;
-		char eqp[1200];
-		snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-		probe q = probe_open(eqp, NULL, NULL);
-		int covering = 0;
-		while (sqlite3_step(q.st) == SQLITE_ROW)
-			if (strstr((const char *)sqlite3_column_text(q.st, 3),
-			           "COVERING INDEX transfers_pending_by_due"))
-				covering = 1;
-		probe_close(&q);
-		if (!covering)
+		if (!plan_mentions(sql, "COVERING INDEX transfers_pending_by_due"))
 			fail_msg("not from the covering index: %s", sql);
 		seen++;
 	}
@@ -739,10 +748,8 @@ static void enforcement_supervision_reads_only_its_area(void **state)
 {
 	(void)state;
 	char county[16], league[16];
-	sql_text("SELECT police_area_code FROM assist_items GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", county,
-	         sizeof county);
-	sql_text("SELECT police_league_code FROM assist_items GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", league,
-	         sizeof league);
+	sql_busiest("police_area_code", "assist_items", county, sizeof county);
+	sql_busiest("police_league_code", "assist_items", league, sizeof league);
 	err e = { 0 };
 	arena *a = arena_new();
 	store_assist_stat *all, *part;
@@ -810,14 +817,7 @@ static void enforcement_supervision_reads_only_its_area(void **state)
 		const char *sql = F.db->own.dyn[i].sql;
 		if (!strstr(sql, "FROM assist_items i WHERE 1=1 GROUP BY"))
 			continue;
-		char eqp[1600];
-		snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-		probe q = probe_open(eqp, NULL, NULL);
-		int covering = 0;
-		while (sqlite3_step(q.st) == SQLITE_ROW)
-			covering |= strstr((const char *)sqlite3_column_text(q.st, 3), "COVERING INDEX assist_items_stats") != NULL;
-		probe_close(&q);
-		assert_true(covering);
+		assert_true(plan_mentions(sql, "COVERING INDEX assist_items_stats"));
 		seen = 1;
 	}
 	assert_true(seen);
