@@ -10,7 +10,9 @@
 #include "testutil.h"
 
 #include "cli/cli.h"
+#include "domain/enforce.h"
 #include "domain/gen.h"
+#include "domain/ledger.h"
 #include "domain/legal.h"
 #include "domain/matter.h"
 #include "domain/org.h"
@@ -827,6 +829,140 @@ static void enforcement_supervision_reads_only_its_area(void **state)
 	assert_true(seen);
 }
 
+/* The courts' ledger sums (enforcement supervision, the enforcement metrics) are each table's sums per
+ * court from an index that holds what they read (migration 0020), and they are the sums of the rows
+ * themselves: the same as summing row by row (the statement before), for the region, a league, a county
+ * and a court, with and without a date range, every sum of them non-zero somewhere. */
+static void ledger_sums_are_per_court_from_covering_indexes(void **state)
+{
+	(void)state;
+	static const char ref[] =
+	        "SELECT c, sum(un), sum(ua), sum(odn), sum(oda), sum(wn), sum(wa), sum(rv), sum(ds), sum(rf) FROM ("
+	        " SELECT court_unit_id AS c, (matter_id IS NULL) AS un, CASE WHEN matter_id IS NULL THEN amount"
+	        "  ELSE 0 END AS ua,"
+	        "  (matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3) AS odn,"
+	        "  CASE WHEN matter_id IS NOT NULL AND source<>'court_fee' AND disbursed<amount AND due_on<?3"
+	        "   THEN amount-disbursed ELSE 0 END AS oda, 0 AS wn, 0 AS wa, 0 AS rv, 0 AS ds, 0 AS rf"
+	        "  FROM ledger_receipts NOT INDEXED WHERE (?2 IS NULL OR court_unit_id=?2)"
+	        "  AND (matter_id IS NULL OR (source<>'court_fee' AND disbursed<amount AND due_on<?3))"
+	        " UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 1, amount, 0, 0, 0 FROM ledger_disbursements NOT INDEXED"
+	        "  WHERE status='requested' AND (?2 IS NULL OR court_unit_id=?2)"
+	        " UNION ALL SELECT court_unit_id, 0, 0, 0, 0, 0, 0, CASE WHEN kind='receipt' THEN amount ELSE 0 END,"
+	        "  CASE WHEN kind='disbursement' THEN amount ELSE 0 END, CASE WHEN kind='refund' THEN amount ELSE 0 END"
+	        "  FROM ledger_postings NOT INDEXED WHERE (?2 IS NULL OR court_unit_id=?2)"
+	        "  AND kind IN ('receipt','disbursement','refund')"
+	        "  AND (?4 IS NULL OR on_date>=?4) AND (?5 IS NULL OR on_date<=?5)"
+	        ") JOIN units u ON u.id=c JOIN areas ar ON ar.code=u.area_code"
+	        " WHERE (?1 IS NULL OR ?1='150000' OR u.area_code=?1 OR ar.parent_code=?1) GROUP BY c ORDER BY c";
+	/* an unidentified receipt and a request awaiting approval in the busiest court, so that those
+	 * sums are not all zero whatever the generator wrote */
+	char court[64], county[16], league[16];
+	sql_busiest("court_unit_id", "ledger_receipts", court, sizeof court);
+	probe q = probe_open("SELECT u.area_code, coalesce(ar.parent_code, u.area_code) FROM units u"
+	                     " JOIN areas ar ON ar.code=u.area_code WHERE u.id=?1",
+	                     court, NULL);
+	assert_int_equal(sqlite3_step(q.st), SQLITE_ROW);
+	snprintf(county, sizeof county, "%s", (const char *)sqlite3_column_text(q.st, 0));
+	snprintf(league, sizeof league, "%s", (const char *)sqlite3_column_text(q.st, 1));
+	probe_close(&q);
+	char matter[32];
+	q = probe_open("SELECT matter_id FROM ledger_accounts WHERE court_unit_id=?1 AND kind='matter'"
+	               " ORDER BY matter_id LIMIT 1",
+	               court, NULL);
+	assert_int_equal(sqlite3_step(q.st), SQLITE_ROW);
+	snprintf(matter, sizeof matter, "%s", (const char *)sqlite3_column_text(q.st, 0));
+	probe_close(&q);
+	enforce_settings es;
+	enforce_settings_default(&es);
+	principal fund = who_of(court, ROLE_FUND_OFFICER);
+	ledger_receipt_in un = { .key = "sums-unidentified",
+		                 .court_unit_id = court,
+		                 .source = "bank_deduction",
+		                 .amount = 12345,
+		                 .payer = "不明",
+		                 .received_on = "2026-03-02" };
+	ledger_receipt_in held = { .key = "sums-held",
+		                   .matter_id = atoll(matter),
+		                   .source = "debtor_payment",
+		                   .amount = 700,
+		                   .payer = "被执行人",
+		                   .received_on = "2026-02-02" };
+	ledger_receipt_in recent = { .key = "sums-recent",
+		                     .matter_id = held.matter_id,
+		                     .source = "debtor_payment",
+		                     .amount = 500,
+		                     .payer = "被执行人",
+		                     .received_on = "2026-11-20" }; /* not yet due */
+	ledger_disbursement_in dis = { .key = "sums-requested",
+		                       .matter_id = held.matter_id,
+		                       .kind = "creditor",
+		                       .amount = 300,
+		                       .payee_name = "申请执行人",
+		                       .payee_account = "6228480012345678901",
+		                       .payee_bank = "中国农业银行" };
+	json_t *out = NULL;
+	int replayed;
+	err e0 = { 0 };
+	assert_int_equal(ledger_receipt(F.db, &fund, &es, &un, &out, &replayed, &e0), OK);
+	json_decref(out);
+	assert_int_equal(ledger_receipt(F.db, &fund, &es, &held, &out, &replayed, &e0), OK);
+	json_decref(out);
+	assert_int_equal(ledger_receipt(F.db, &fund, &es, &recent, &out, &replayed, &e0), OK);
+	json_decref(out);
+	assert_int_equal(ledger_disbursement_request(F.db, &fund, &dis, &out, &replayed, &e0), OK);
+	json_decref(out);
+	struct {
+		const char *area, *court, *from, *to;
+	} cases[] = { { NULL, NULL, NULL, NULL },         { "150000", NULL, "2025-01-01", NULL },
+		      { NULL, NULL, NULL, "2025-12-31" }, { league, NULL, "2025-01-01", "2025-12-31" },
+		      { county, NULL, NULL, NULL },       { NULL, court, "2024-06-01", "2026-06-30" } };
+	int64_t nonzero[9] = { 0 };
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		err e = { 0 };
+		arena *a = arena_new();
+		store_ledger_court_summary *v;
+		size_t n;
+		assert_int_equal(store_ledger_summaries(F.db, cases[c].area, cases[c].court, "2026-11-22",
+		                                        cases[c].from, cases[c].to, a, &v, &n, &e),
+		                 OK);
+		q = probe_open(ref, cases[c].area, cases[c].court);
+		sqlite3_bind_text(q.st, 3, "2026-11-22", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q.st, 4, cases[c].from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q.st, 5, cases[c].to, -1, SQLITE_STATIC);
+		size_t i = 0;
+		while (sqlite3_step(q.st) == SQLITE_ROW) {
+			assert_true(i < n);
+			assert_string_equal(v[i].court_unit_id, (const char *)sqlite3_column_text(q.st, 0));
+			const int64_t *got = &v[i].unidentified_n;
+			for (int k = 0; k < 9; k++) {
+				assert_int_equal(got[k], sqlite3_column_int64(q.st, 1 + k));
+				nonzero[k] += got[k] != 0;
+			}
+			i++;
+		}
+		probe_close(&q);
+		assert_int_equal(i, n);
+		assert_true(n > 0);
+		arena_free(a);
+	}
+	for (int k = 0; k < 9; k++)
+		if (k != 8) /* refunds: the generator writes none */
+			assert_true(nonzero[k] > 0);
+	/* each leg from its index alone, without a step through a whole table */
+	int seen = 0;
+	for (int i = 0; i < F.db->own.n_dyn; i++) {
+		const char *sql = F.db->own.dyn[i].sql;
+		if (!strstr(sql, "INDEXED BY ledger_receipts_counted"))
+			continue;
+		if (!plan_mentions(sql, "COVERING INDEX ledger_receipts_counted") ||
+		    !plan_mentions(sql, "COVERING INDEX ledger_disbursements_requested") ||
+		    !plan_mentions(sql, "COVERING INDEX ledger_postings_court"))
+			fail_msg("a leg reads its table's rows: %s", sql);
+		seen++;
+	}
+	assert_true(seen >= 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -842,6 +978,7 @@ int main(void)
 		cmocka_unit_test(ledger_lists_seek_their_court),
 		cmocka_unit_test(overdue_transfers_are_counted_from_a_covering_index),
 		cmocka_unit_test(enforcement_supervision_reads_only_its_area),
+		cmocka_unit_test(ledger_sums_are_per_court_from_covering_indexes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
