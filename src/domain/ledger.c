@@ -238,21 +238,16 @@ int ledger_matter_court(store *db, int64_t matter_id, arena *a, const char **out
 
 int ledger_matter_performance(store *db, int64_t matter_id, int64_t *out_applied, int64_t *out_received, err *e)
 {
-	arena *a = arena_new();
-	store_ledger_account acc;
-	if (!a)
-		return nomem(e);
 	*out_applied = -1;
 	*out_received = 0;
-	int rc = store_ledger_account_find(db, NULL, "matter", matter_id, a, &acc, e);
-	if (rc == OK) {
-		*out_applied = acc.amount_applied;
-		*out_received = acc.credit_total; /* only receipts and matches credit a case-funds account */
-	} else if (rc == E_NOTFOUND) {
+	/* only receipts and matches credit a case-funds account, so its credits are what was received */
+	int rc = store_ledger_matter_amounts(db, matter_id, out_applied, out_received, e);
+	if (rc == E_NOTFOUND) {
 		err_clear(e);
+		*out_applied = -1;
+		*out_received = 0;
 		rc = OK;
 	}
-	arena_free(a);
 	return rc;
 }
 

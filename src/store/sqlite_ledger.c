@@ -92,6 +92,50 @@ int store_ledger_account_get(store *db, int64_t id, arena *a, store_ledger_accou
 	return sq_one_row(db, sql, id, a, account_row, out, "账户不存在或无权查看", e);
 }
 
+int store_ledger_matter_amounts(store *db, int64_t matter_id, int64_t *out_applied, int64_t *out_credited, err *e)
+{
+	static const char sql[] =
+	        "SELECT amount_applied, credit_total FROM ledger_accounts WHERE matter_id=?1 AND kind='matter'";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, matter_id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*out_applied = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+		*out_credited = sqlite3_column_int64(st, 1);
+	} else if (s == SQLITE_DONE) {
+		rc = err_set(e, E_NOTFOUND, "account", "账户尚未开立");
+	} else {
+		rc = sq_fail(db, e, "matter amounts");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int amounts_row(sqlite3_stmt *st, arena *a, void *out)
+{
+	(void)a;
+	store_matter_amounts *r = out;
+	r->matter_id = sqlite3_column_int64(st, 0);
+	r->applied = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 1);
+	r->credited = sqlite3_column_int64(st, 2);
+	return OK;
+}
+
+int store_ledger_matter_amounts_all(store *db, arena *a, store_matter_amounts **out, size_t *out_n, err *e)
+{
+	/* in the order of ledger_accounts_matter, whose WHERE the first condition repeats */
+	static const char sql[] = "SELECT matter_id, amount_applied, credit_total FROM ledger_accounts"
+	                          " WHERE matter_id IS NOT NULL AND kind='matter' ORDER BY matter_id";
+	sqlite3_stmt *st;
+	int rc = sq_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	return sq_rows(db, st, a, sizeof **out, 0, amounts_row, (void **)out, out_n, -1, NULL, e);
+}
+
 int store_ledger_account_insert(store *db, const store_ledger_account *acc, int64_t *out_id, err *e)
 {
 	static const char sql[] =

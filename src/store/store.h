@@ -509,6 +509,16 @@ typedef struct store_ledger_account {
 int store_ledger_account_find(store *db, const char *court_unit_id, const char *kind, int64_t matter_id, arena *a,
                               store_ledger_account *out, err *e);
 int store_ledger_account_get(store *db, int64_t id, arena *a, store_ledger_account *out, err *e);
+/* A matter's case-funds account in two numbers, for reads that ask it of many matters (the metrics
+ * ask it of every closed case): the amount applied for (-1 when not registered) and the credits.
+ * E_NOTFOUND when the matter has no account. Copies nothing, so it needs no arena. */
+int store_ledger_matter_amounts(store *db, int64_t matter_id, int64_t *out_applied, int64_t *out_credited, err *e);
+/* The same of every matter that has an account, ordered by matter: one pass, for a read that would
+ * otherwise ask it of most of them (the region's metrics of all time). */
+typedef struct store_matter_amounts {
+	int64_t matter_id, applied, credited; /* applied -1 = not registered */
+} store_matter_amounts;
+int store_ledger_matter_amounts_all(store *db, arena *a, store_matter_amounts **out, size_t *out_n, err *e);
 int store_ledger_account_insert(store *db, const store_ledger_account *acc, int64_t *out_id, err *e);
 int store_ledger_account_set_applied(store *db, int64_t id, int64_t amount_applied, err *e);
 /* Accounts of a court (NULL = all) and/or a matter (0 = all). */

@@ -963,6 +963,105 @@ static void ledger_sums_are_per_court_from_covering_indexes(void **state)
 	assert_true(seen >= 5);
 }
 
+/* The fields of a court's metrics row that are figures (not its id and name) are equal in a and b. */
+static void metrics_rows_equal(json_t *a, json_t *b, const char *court)
+{
+	const char *k;
+	json_t *v;
+	assert_non_null(a);
+	assert_non_null(b);
+	json_object_foreach(a, k, v)
+	{
+		if (!strcmp(k, "court_unit_id") || !strcmp(k, "court_name"))
+			continue;
+		if (!json_equal(v, json_object_get(b, k)))
+			fail_msg("%s: %s differs between scopes", court, k);
+	}
+	assert_int_equal(json_object_size(a), json_object_size(b));
+}
+
+static json_t *metrics_row_of(json_t *answer, const char *court)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(answer, "courts"), i, r)
+	{
+		if (!strcmp(json_string_value(json_object_get(r, "court_unit_id")), court))
+			return r;
+	}
+	return NULL;
+}
+
+/* The enforcement metrics resolve each acting unit to its court once, and take the closed cases' amounts
+ * by a seek each or, when the closings in scope are many, by one pass over every account: a court's row
+ * is the same whichever scope asked (the region, its league, the court alone) and so whichever way its
+ * amounts were read, both ways ran, and the region's amounts of closed cases are the accounts' own. */
+static void metrics_of_a_court_are_the_same_in_every_scope(void **state)
+{
+	(void)state;
+	static const char pass_sql[] = "credit_total FROM ledger_accounts WHERE matter_id IS NOT NULL";
+	static const char seek_sql[] = "credit_total FROM ledger_accounts WHERE matter_id=?1";
+	err e = { 0 };
+	arena *a = arena_new();
+	int seen;
+	int passes = stmt_counter(0, pass_sql, NULL, SQLITE_STMTSTATUS_RUN, &seen);
+	int seeks = stmt_counter(0, seek_sql, NULL, SQLITE_STMTSTATUS_RUN, &seen);
+	json_t *region, *league, *one;
+	assert_int_equal(enforce_metrics(F.db, NULL, NULL, NULL, NULL, a, &region, &e), OK);
+	assert_true(stmt_counter(0, pass_sql, NULL, SQLITE_STMTSTATUS_RUN, &seen) == passes + 1);
+	/* the closed cases joined with their accounts, row by row */
+	probe q = probe_open(
+	        "SELECT count(*), coalesce(sum(CASE WHEN a.amount_applied>0 THEN a.amount_applied END),0),"
+	        " coalesce(sum(CASE WHEN a.amount_applied>0 THEN min(a.credit_total,a.amount_applied) END),0),"
+	        " coalesce(sum(a.amount_applied IS NULL OR a.amount_applied<=0),0)"
+	        " FROM events e NOT INDEXED LEFT JOIN ledger_accounts a"
+	        " ON a.matter_id=CAST(e.entity_id AS INTEGER) AND a.kind='matter'"
+	        " WHERE e.entity_type='matter' AND e.event_type IN ('matter.close_enforced','matter.close_settled',"
+	        " 'matter.close_no_assets','matter.close_terminated')",
+	        NULL, NULL);
+	assert_int_equal(sqlite3_step(q.st), SQLITE_ROW);
+	json_t *t = json_object_get(region, "totals");
+	assert_true(sqlite3_column_int64(q.st, 1) > 0 && sqlite3_column_int64(q.st, 2) > 0);
+	assert_int_equal(json_integer_value(json_object_get(t, "closed")), sqlite3_column_int64(q.st, 0));
+	assert_int_equal(json_integer_value(json_object_get(t, "amount_applied_closed")),
+	                 sqlite3_column_int64(q.st, 1));
+	assert_int_equal(json_integer_value(json_object_get(t, "amount_recovered_closed")),
+	                 sqlite3_column_int64(q.st, 2));
+	assert_int_equal(json_integer_value(json_object_get(t, "closed_without_amount")),
+	                 sqlite3_column_int64(q.st, 3));
+	probe_close(&q);
+	/* every court alone, and the courts of the busiest court's league */
+	size_t i, n_courts = json_array_size(json_object_get(region, "courts"));
+	json_t *r;
+	assert_true(n_courts > 10);
+	json_array_foreach(json_object_get(region, "courts"), i, r)
+	{
+		const char *court = json_string_value(json_object_get(r, "court_unit_id"));
+		assert_int_equal(enforce_metrics(F.db, NULL, court, NULL, NULL, a, &one, &e), OK);
+		metrics_rows_equal(r, json_object_get(one, "totals"), court);
+		json_decref(one);
+	}
+	assert_true(stmt_counter(0, seek_sql, NULL, SQLITE_STMTSTATUS_RUN, &seen) > seeks);
+	char court[64], league_code[16];
+	sql_busiest("court_unit_id", "ledger_accounts WHERE kind='matter'", court, sizeof court);
+	q = probe_open("SELECT coalesce(ar.parent_code, u.area_code) FROM units u JOIN areas ar ON ar.code=u.area_code"
+	               " WHERE u.id=?1",
+	               court, NULL);
+	assert_int_equal(sqlite3_step(q.st), SQLITE_ROW);
+	snprintf(league_code, sizeof league_code, "%s", (const char *)sqlite3_column_text(q.st, 0));
+	probe_close(&q);
+	assert_int_equal(enforce_metrics(F.db, league_code, NULL, NULL, NULL, a, &league, &e), OK);
+	assert_true(json_array_size(json_object_get(league, "courts")) > 1);
+	json_array_foreach(json_object_get(league, "courts"), i, r)
+	{
+		const char *c = json_string_value(json_object_get(r, "court_unit_id"));
+		metrics_rows_equal(r, metrics_row_of(region, c), c);
+	}
+	json_decref(league);
+	json_decref(region);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -979,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(overdue_transfers_are_counted_from_a_covering_index),
 		cmocka_unit_test(enforcement_supervision_reads_only_its_area),
 		cmocka_unit_test(ledger_sums_are_per_court_from_covering_indexes),
+		cmocka_unit_test(metrics_of_a_court_are_the_same_in_every_scope),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
